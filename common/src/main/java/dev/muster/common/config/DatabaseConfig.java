@@ -1,0 +1,40 @@
+package dev.muster.common.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How to reach a PostgreSQL database. The password lives in a file (never in the YAML),
+ * is checked to be readable when the configuration is loaded, and is read when used.
+ */
+public record DatabaseConfig(String url, String user, Optional<Path> passwordFile) {
+
+    public static DatabaseConfig read(ConfigSection section) {
+        section.allowOnly("url", "user", "password_file");
+        String url = section.string("url");
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw section.error("url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/dbname), not '" + url + "'");
+        }
+        String user = section.string("user");
+        Optional<Path> passwordFile = section.optionalString("password_file").map(section.file()::resolve);
+        passwordFile.ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                throw section.error("password_file", "cannot read " + file + " (missing, or not readable by this user)");
+            }
+        });
+        return new DatabaseConfig(url, user, passwordFile);
+    }
+
+    /** The password, or empty when the server does not ask for one (trust or peer authentication). */
+    public Optional<Secret> password() {
+        return passwordFile.map(file -> {
+            try {
+                return Secret.fromFile(file);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read the database password file " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+}

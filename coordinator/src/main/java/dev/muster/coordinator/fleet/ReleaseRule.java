@@ -1,0 +1,98 @@
+package dev.muster.coordinator.fleet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The release rule: the global region may apply migration V only after every member
+ * remote region has committed V with the same checksum. Remote regions are never held.
+ * A pure function of the fleet; it does no I/O and keeps no state.
+ */
+public final class ReleaseRule {
+
+    private ReleaseRule() {
+    }
+
+    /**
+     * Answers a region asking to apply {@code pending} (in the order it will apply them):
+     * {@link Release.Go} for the longest prefix that is released, so that the agent can
+     * apply it in one run; otherwise the {@link Release.Wait} or {@link Release.Reject}
+     * of the first version.
+     */
+    public static Release decide(Fleet fleet, int region, List<String> pending) {
+        if (pending.isEmpty()) {
+            throw new IllegalArgumentException("a release request names at least one version");
+        }
+        String releasedUpTo = null;
+        for (String version : pending) {
+            Release release = decide(fleet, region, version);
+            if (!(release instanceof Release.Go)) {
+                return releasedUpTo == null ? release : new Release.Go(releasedUpTo);
+            }
+            releasedUpTo = version;
+        }
+        return new Release.Go(releasedUpTo);
+    }
+
+    /** The rule for one version. */
+    public static Release decide(Fleet fleet, int region, String version) {
+        RegionState asking = fleet.region(region).orElseThrow(
+                () -> new IllegalArgumentException("region " + region + " has not said hello"));
+        if (asking.role() == Role.REMOTE) {
+            return new Release.Go(version);
+        }
+        Migration own = asking.available().get(version);
+        if (own == null) {
+            return new Release.Reject("the global region asked to apply migration " + version
+                    + ", which its own migration files do not contain");
+        }
+        List<Blocker> blockers = new ArrayList<>();
+        for (int member : fleet.members()) {
+            if (member == region) {
+                continue;
+            }
+            Optional<RegionState> state = fleet.region(member);
+            if (state.isEmpty()) {
+                blockers.add(new Blocker(member, "region " + member
+                        + " has not connected to the coordinator yet, so it is not known to have run " + version));
+                continue;
+            }
+            Optional<String> mismatch = checksumMismatch(state.get(), own);
+            if (mismatch.isPresent()) {
+                return new Release.Reject(mismatch.get());
+            }
+            blockerFor(state.get(), version).ifPresent(blockers::add);
+        }
+        return blockers.isEmpty() ? new Release.Go(version) : new Release.Wait(version, blockers);
+    }
+
+    private static Optional<String> checksumMismatch(RegionState member, Migration global) {
+        Migration applied = member.applied().get(global.version());
+        Migration available = member.available().get(global.version());
+        Migration theirs = applied != null ? applied : available;
+        if (theirs == null || theirs.checksum().equals(global.checksum())) {
+            return Optional.empty();
+        }
+        String what = applied != null ? "applied it with checksum " : "has it in its migration files with checksum ";
+        return Optional.of("checksum mismatch for migration " + global.version() + ": region " + member.region()
+                + " " + what + theirs.checksumText() + ", the global's migration files have "
+                + global.checksumText() + ". The regions run different code for the same version; "
+                + "the fleet holds until an operator reconciles the migration files");
+    }
+
+    private static Optional<Blocker> blockerFor(RegionState member, String version) {
+        if (member.applied().containsKey(version)) {
+            return Optional.empty();
+        }
+        String agent = member.connected() ? "" : " (its agent is not connected)";
+        if (!member.available().containsKey(version)) {
+            String newest = member.newestAvailable().map(v -> "its newest is " + v).orElse("it has none");
+            return Optional.of(new Blocker(member.region(), "region " + member.region()
+                    + "'s code does not contain migration " + version + " (" + newest + "): upgrade region "
+                    + member.region() + "'s code first" + agent));
+        }
+        return Optional.of(new Blocker(member.region(),
+                "region " + member.region() + " has not run migration " + version + " yet" + agent));
+    }
+}

@@ -1,0 +1,69 @@
+package dev.muster.coordinator.grpc;
+
+import dev.muster.common.net.HostPort;
+import dev.muster.coordinator.hub.FleetHub;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the coordinator's gRPC server: start, stop, and wait for it to stop. */
+public final class CoordinatorServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
+
+    private enum State { LATENT, STARTED, CLOSED }
+
+    private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+    private final Server server;
+
+    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion) {
+        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
+                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion), new PeerAddress()))
+                // A session is long-lived and mostly quiet: keepalive finds agents whose
+                // host vanished, so that their region can be claimed again by a new session.
+                .keepAliveTime(20, TimeUnit.SECONDS)
+                .keepAliveTimeout(10, TimeUnit.SECONDS)
+                .permitKeepAliveTime(10, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .build();
+    }
+
+    public CoordinatorServer start() throws IOException {
+        if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+            throw new IllegalStateException("the coordinator server was already started");
+        }
+        server.start();
+        log.info("Coordinator listening on port {}", port());
+        return this;
+    }
+
+    /** The port actually bound (useful when configured as 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (state.getAndSet(State.CLOSED) != State.STARTED) {
+            return;
+        }
+        // Agent sessions never end on their own; give other calls a moment, then cancel
+        // the sessions: agents reconnect, with backoff, to the next coordinator.
+        server.shutdown();
+        if (!server.awaitTermination(2, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        log.info("Coordinator stopped");
+    }
+}

@@ -1,0 +1,14 @@
+package dev.muster.coordinator.hub;
+
+import dev.muster.coordinator.fleet.Migration;
+import dev.muster.coordinator.fleet.Role;
+import java.util.List;
+
+/** The whole state an agent reports when its session starts. */
+public record AgentHello(int region, Role role, String agentVersion, List<Migration> applied, List<Migration> available) {
+
+    public AgentHello {
+        applied = List.copyOf(applied);
+        available = List.copyOf(available);
+    }
+}

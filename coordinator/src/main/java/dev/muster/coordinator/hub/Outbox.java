@@ -1,0 +1,17 @@
+package dev.muster.coordinator.hub;
+
+import dev.muster.coordinator.fleet.Release;
+import java.util.SortedSet;
+
+/** What the hub says to one agent session. The wire edge turns it into protocol messages. */
+public interface Outbox {
+
+    /** The agent's hello was accepted. */
+    void welcome(SortedSet<Integer> memberRegions);
+
+    /** The answer to the agent's release request, or a changed wait. */
+    void release(Release release);
+
+    /** The agent may not join the fleet; the session ends after this. */
+    void refuse(String reason);
+}
