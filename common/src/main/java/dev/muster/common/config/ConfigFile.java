@@ -1,7 +1,6 @@
 package dev.muster.common.config;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,12 +28,16 @@ public final class ConfigFile {
                 .setLabel(path.toString())
                 .setAllowDuplicateKeys(false)
                 .build();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            return new ConfigFile(path, new Load(settings).loadFromReader(reader));
+        String text;
+        try {
+            text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(path, "", "no such file");
         } catch (IOException e) {
             throw new ConfigException(path, "", "cannot be read: " + e.getMessage(), e);
+        }
+        try {
+            return new ConfigFile(path, new Load(settings).loadFromString(text));
         } catch (YamlEngineException e) {
             throw new ConfigException(path, "", "is not valid YAML: " + e.getMessage(), e);
         }

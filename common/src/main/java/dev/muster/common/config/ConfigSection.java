@@ -1,5 +1,6 @@
 package dev.muster.common.config;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -163,14 +164,15 @@ public final class ConfigSection {
     }
 
     private int toInteger(String path, Object value, int min, int max) {
-        if (!(value instanceof Number number) || value instanceof Double || value instanceof Float) {
+        if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
             throw new ConfigException(file.path(), path, "must be a whole number, not " + describe(value));
         }
-        long n = number.longValue();
-        if (n < min || n > max) {
+        // YAML integers beyond a long arrive as BigInteger: compare exactly, never truncate.
+        BigInteger n = value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
+        if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new ConfigException(file.path(), path, "must be between " + min + " and " + max + ", not " + n);
         }
-        return (int) n;
+        return n.intValueExact();
     }
 
     private ConfigException missing(String key) {

@@ -1,5 +1,6 @@
 package dev.muster.coordinator.grpc;
 
+import dev.muster.common.region.RegionNumber;
 import dev.muster.coordinator.fleet.Blocker;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.Release;
@@ -26,7 +27,11 @@ final class ProtoMapping {
             default -> throw new ProtocolViolation("hello from region " + hello.getRegion()
                     + " has no role; it must say REMOTE or GLOBAL");
         };
-        return new AgentHello(hello.getRegion(), role, hello.getAgentVersion(),
+        long region = Integer.toUnsignedLong(hello.getRegion());
+        if (!RegionNumber.isValid(region)) {
+            throw new ProtocolViolation("region " + region + " is not a region number (0 to " + RegionNumber.MAX + ")");
+        }
+        return new AgentHello((int) region, role, hello.getAgentVersion(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
                 hello.getAvailableList().stream().map(ProtoMapping::migration).toList());
     }

@@ -1,0 +1,56 @@
+package dev.muster.agent.cli;
+
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.gate.GatedMigrator;
+import dev.muster.agent.gate.MigrationConsole;
+import dev.muster.agent.link.CoordinatorLink;
+import dev.muster.agent.link.LinkEvent;
+import dev.muster.agent.link.WireMessages;
+import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.common.BuildInfo;
+import dev.muster.common.cli.DurationConverter;
+import dev.muster.proto.v1.Hello;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code muster-agent migrate}: applies this region's pending migrations as the fleet allows. */
+@Command(name = "migrate",
+        description = {
+            "Apply this region's pending migrations. A remote region migrates at once and reports each",
+            "migration to the coordinator; the global region waits for the coordinator's release."})
+final class MigrateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
+    Path config;
+
+    @Option(names = "--report-timeout", paramLabel = "DURATION", defaultValue = "2m",
+            converter = DurationConverter.class,
+            description = "How long to keep trying to report applied migrations to the coordinator (default: ${DEFAULT-VALUE})")
+    Duration reportTimeout;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig agent = AgentConfig.load(config);
+        FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
+        BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+        Supplier<Hello> hello = () -> WireMessages.hello(agent.region(), agent.role().wire(), BuildInfo.version(),
+                migrations.state());
+        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator(), hello, events::add)) {
+            MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
+            new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();
+        }
+        return 0;
+    }
+}

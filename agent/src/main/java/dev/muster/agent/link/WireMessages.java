@@ -1,0 +1,56 @@
+package dev.muster.agent.link;
+
+import com.google.protobuf.Timestamp;
+import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.agent.migrate.MigrationState;
+import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.Migration;
+import dev.muster.proto.v1.MigrationApplied;
+import dev.muster.proto.v1.MigrationFailed;
+import dev.muster.proto.v1.ReleaseRequest;
+import dev.muster.proto.v1.Role;
+import java.util.List;
+
+/** The agent's messages in wire form. */
+public final class WireMessages {
+
+    private WireMessages() {
+    }
+
+    public static Hello hello(int region, Role role, String agentVersion, MigrationState state) {
+        Hello.Builder hello = Hello.newBuilder().setRegion(region).setRole(role).setAgentVersion(agentVersion);
+        state.applied().forEach(migration -> hello.addApplied(migration(migration)));
+        state.available().forEach(migration -> hello.addAvailable(migration(migration)));
+        return hello.build();
+    }
+
+    public static AgentMessage releaseRequest(List<String> versions) {
+        return AgentMessage.newBuilder()
+                .setReleaseRequest(ReleaseRequest.newBuilder().addAllVersions(versions))
+                .build();
+    }
+
+    public static AgentMessage applied(LocalMigration migration) {
+        return AgentMessage.newBuilder()
+                .setMigrationApplied(MigrationApplied.newBuilder().setMigration(migration(migration)))
+                .build();
+    }
+
+    public static AgentMessage failed(String version, String error) {
+        return AgentMessage.newBuilder()
+                .setMigrationFailed(MigrationFailed.newBuilder().setVersion(version).setError(error))
+                .build();
+    }
+
+    static Migration migration(LocalMigration migration) {
+        Migration.Builder wire = Migration.newBuilder()
+                .setVersion(migration.version())
+                .setDescription(migration.description());
+        migration.checksum().ifPresent(wire::setChecksum);
+        migration.installedOn().ifPresent(instant -> wire.setInstalledOn(Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())));
+        return wire.build();
+    }
+}

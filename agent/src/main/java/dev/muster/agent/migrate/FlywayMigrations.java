@@ -1,0 +1,107 @@
+package dev.muster.agent.migrate;
+
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.common.config.Secret;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+/**
+ * The local database's migrations through Flyway's Java API. Each call is one Flyway
+ * command with its own connections, closed when it returns: nothing is held between
+ * calls, in particular while the agent waits for a release.
+ */
+public final class FlywayMigrations implements Migrations {
+
+    private final DatabaseConfig database;
+    private final List<String> locations;
+
+    public FlywayMigrations(DatabaseConfig database, List<String> locations) {
+        this.database = database;
+        this.locations = List.copyOf(locations);
+    }
+
+    @Override
+    public MigrationState state() {
+        MigrationInfoService info;
+        try {
+            info = configure().load().info();
+        } catch (FlywayException e) {
+            throw new MusterException(ExitCode.UNAVAILABLE, "cannot read the migrations of " + database.url()
+                    + " as " + database.user() + ": " + e.getMessage(), e);
+        }
+        List<LocalMigration> applied = new ArrayList<>();
+        for (MigrationInfo migration : info.applied()) {
+            if (migration.isVersioned() && migration.getState().isApplied() && !migration.getState().isFailed()) {
+                applied.add(new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
+                        checksum(migration.getAppliedChecksum()),
+                        Optional.ofNullable(migration.getInstalledOn()).map(date -> Instant.ofEpochMilli(date.getTime()))));
+            }
+        }
+        List<LocalMigration> available = Arrays.stream(info.all())
+                .filter(migration -> migration.isVersioned() && migration.getState().isResolved())
+                .map(FlywayMigrations::resolved)
+                .toList();
+        List<LocalMigration> pending = Arrays.stream(info.pending())
+                .filter(MigrationInfo::isVersioned)
+                .map(FlywayMigrations::resolved)
+                .toList();
+        return new MigrationState(applied, available, pending);
+    }
+
+    @Override
+    public List<LocalMigration> migrateTo(String targetVersion) {
+        Set<String> before = versions(state().applied());
+        try {
+            configure().target(targetVersion).load().migrate();
+        } catch (FlywayException e) {
+            MigrationState after = state();
+            List<LocalMigration> appliedBefore = newlyApplied(after, before);
+            String failed = after.pending().isEmpty() ? targetVersion : after.pending().get(0).version();
+            throw new MigrationFailure(failed, appliedBefore, "migration " + failed + " failed and was rolled back: "
+                    + e.getMessage(), e);
+        }
+        return newlyApplied(state(), before);
+    }
+
+    private FluentConfiguration configure() {
+        String password = database.password().map(Secret::reveal).orElse(null);
+        return Flyway.configure()
+                .dataSource(database.url(), database.user(), password)
+                .locations(locations.toArray(String[]::new))
+                .failOnMissingLocations(true)
+                .cleanDisabled(true)
+                .loggers("slf4j");
+    }
+
+    private static List<LocalMigration> newlyApplied(MigrationState state, Set<String> before) {
+        return state.applied().stream().filter(migration -> !before.contains(migration.version())).toList();
+    }
+
+    private static Set<String> versions(List<LocalMigration> migrations) {
+        Set<String> versions = new HashSet<>();
+        migrations.forEach(migration -> versions.add(migration.version()));
+        return versions;
+    }
+
+    private static LocalMigration resolved(MigrationInfo migration) {
+        return new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
+                checksum(migration.getResolvedChecksum()), Optional.empty());
+    }
+
+    private static OptionalInt checksum(Integer checksum) {
+        return checksum == null ? OptionalInt.empty() : OptionalInt.of(checksum);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.muster.coordinator.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muster.coordinator.fleet.Blocker;
+import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.hub.AgentHello;
+import dev.muster.coordinator.hub.ProtocolViolation;
+import dev.muster.proto.v1.CoordinatorMessage;
+import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.Migration;
+import dev.muster.proto.v1.Role;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+class ProtoMappingTest {
+
+    @Test
+    void aHelloKeepsRoleAndMigrationsInOrder() {
+        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(99).setRole(Role.GLOBAL).setAgentVersion("1.0")
+                .addApplied(AgentMessages.migration("1", 10))
+                .addAvailable(AgentMessages.migration("1", 10))
+                .addAvailable(Migration.newBuilder().setVersion("2").setDescription("java"))
+                .build());
+
+        assertThat(hello.region()).isEqualTo(99);
+        assertThat(hello.role()).isEqualTo(dev.muster.coordinator.fleet.Role.GLOBAL);
+        assertThat(hello.agentVersion()).isEqualTo("1.0");
+        assertThat(hello.applied()).containsExactly(dev.muster.coordinator.fleet.Migration.of("1", "migration 1", 10));
+        assertThat(hello.available()).extracting(m -> m.version()).containsExactly("1", "2");
+        assertThat(hello.available().get(1).checksum()).isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void aHelloWithoutARoleIsAProtocolViolation() {
+        assertThatThrownBy(() -> ProtoMapping.hello(Hello.newBuilder().setRegion(3).build()))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("hello from region 3 has no role");
+    }
+
+    @Test
+    void aMigrationWithoutAVersionIsAProtocolViolation() {
+        assertThatThrownBy(() -> ProtoMapping.migration(Migration.newBuilder().setDescription("x").build()))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("without a version");
+    }
+
+    @Test
+    void releasesBecomeTheirWireMessages() {
+        CoordinatorMessage go = ProtoMapping.release(new Release.Go("7"));
+        CoordinatorMessage wait = ProtoMapping.release(new Release.Wait("7", List.of(new Blocker(1, "one"), new Blocker(2, "two"))));
+        CoordinatorMessage reject = ProtoMapping.release(new Release.Reject("no"));
+
+        assertThat(go.getGo().getUpToVersion()).isEqualTo("7");
+        assertThat(wait.getWait().getVersion()).isEqualTo("7");
+        assertThat(wait.getWait().getWaitingOnList())
+                .extracting(b -> b.getRegion() + ":" + b.getReason())
+                .containsExactly("1:one", "2:two");
+        assertThat(reject.getReject().getReason()).isEqualTo("no");
+    }
+
+    @Test
+    void thePeerIsUnknownOutsideACall() {
+        assertThat(PeerAddress.current()).isEqualTo("unknown");
+    }
+}

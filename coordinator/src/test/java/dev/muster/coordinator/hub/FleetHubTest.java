@@ -1,0 +1,283 @@
+package dev.muster.coordinator.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.muster.coordinator.fleet.Blocker;
+import dev.muster.coordinator.fleet.Connection;
+import dev.muster.coordinator.fleet.Fleet;
+import dev.muster.coordinator.fleet.Migration;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.fleet.Role;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FleetHubTest {
+
+    private static final Instant NOW = Instant.parse("2024-04-24T18:33:42Z");
+    private static final int GLOBAL = 99;
+    private static final String OLDER = "20200101000000";
+    private static final String V = "20200424183342";
+
+    private FleetHub hub;
+    private long nextSessionId;
+
+    @BeforeEach
+    void newHub() {
+        hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static Migration migration(String version) {
+        return Migration.of(version, "migration " + version, version.hashCode());
+    }
+
+    private static List<Migration> migrations(String... versions) {
+        return Stream.of(versions).map(FleetHubTest::migration).toList();
+    }
+
+    private static AgentHello hello(int region, Role role, List<String> applied, List<String> available) {
+        return new AgentHello(region, role, "test",
+                migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
+    }
+
+    /** An agent session: its id and everything the hub told it. */
+    private record Agent(long sessionId, RecordingOutbox outbox) {
+    }
+
+    private Agent connect(AgentHello hello) {
+        Agent agent = new Agent(++nextSessionId, new RecordingOutbox());
+        assertThat(hub.hello(agent.sessionId(), "peer-" + agent.sessionId(), hello, agent.outbox()))
+                .as("hello of region %d admitted", hello.region()).isTrue();
+        return agent;
+    }
+
+    private Agent globalWithFiles() {
+        return connect(hello(GLOBAL, Role.GLOBAL, List.of(), List.of(OLDER, V)));
+    }
+
+    private Agent remoteNotYetMigrated(int region) {
+        return connect(hello(region, Role.REMOTE, List.of(), List.of(OLDER, V)));
+    }
+
+    /** The wait for V on connected members that have V in their files but have not run it. */
+    private static Release.Wait waitingOn(Integer... regions) {
+        return new Release.Wait(V, Stream.of(regions)
+                .map(region -> new Blocker(region, "region " + region + " has not run migration " + V + " yet"))
+                .toList());
+    }
+
+    @Test
+    void aHelloIsWelcomedWithTheMemberRegionsAndRecordsTheConnection() {
+        Agent remote = connect(hello(1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
+
+        assertThat(remote.outbox().said()).containsExactly(new RecordingOutbox.Welcomed(new TreeSet<>(List.of(1, 2))));
+        RegionState state = hub.fleet().region(1).orElseThrow();
+        assertThat(state.role()).isEqualTo(Role.REMOTE);
+        assertThat(state.applied()).containsOnlyKeys(OLDER);
+        assertThat(state.available()).containsOnlyKeys(OLDER, V);
+        assertThat(state.connection()).contains(new Connection(remote.sessionId(), "peer-" + remote.sessionId(), NOW));
+    }
+
+    @Test
+    void theGlobalWaitsOnEachRemoteAndGoesTheMomentTheLastReports() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+
+        hub.requestRelease(global.sessionId(), List.of(V));
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2));
+
+        hub.applied(region1.sessionId(), migration(V));
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2), waitingOn(2));
+
+        hub.applied(region2.sessionId(), migration(V));
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2), waitingOn(2), new Release.Go(V));
+    }
+
+    @Test
+    void aRemoteIsAnsweredGoAtOnce() {
+        globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+
+        hub.requestRelease(region1.sessionId(), List.of(OLDER, V));
+
+        assertThat(region1.outbox().releases()).containsExactly(new Release.Go(V));
+    }
+
+    @Test
+    void anUnchangedWaitIsNotSentAgain() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        remoteNotYetMigrated(2);
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        hub.applied(region1.sessionId(), migration(OLDER));
+        connect(hello(7, Role.REMOTE, List.of(V), List.of(V)));
+        hub.failed(region1.sessionId(), V, "disk full");
+
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2));
+    }
+
+    @Test
+    void aWaitWhoseReasonChangesIsSentAgainWithTheNewReason() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        hub.ended(region1.sessionId());
+
+        assertThat(global.outbox().releases()).hasSize(2).last().isInstanceOfSatisfying(Release.Wait.class, wait -> {
+            assertThat(wait.regions()).containsExactly(1, 2);
+            assertThat(wait.blockers().get(0).reason()).endsWith("(its agent is not connected)");
+        });
+    }
+
+    @Test
+    void aGoSettlesTheRequestSoLaterReportsSendNothing() {
+        Agent global = globalWithFiles();
+        Agent region1 = connect(hello(1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+
+        hub.requestRelease(global.sessionId(), List.of(OLDER, V));
+        hub.applied(region1.sessionId(), migration("20210101000000"));
+        hub.ended(region1.sessionId());
+
+        assertThat(global.outbox().releases()).containsExactly(new Release.Go(V));
+    }
+
+    @Test
+    void aChecksumMismatchIsRejected() {
+        Agent global = globalWithFiles();
+        connect(new AgentHello(1, Role.REMOTE, "test", List.of(Migration.of(V, "other", 1)), List.of()));
+        remoteNotYetMigrated(2);
+
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        assertThat(global.outbox().releases()).singleElement().isInstanceOfSatisfying(Release.Reject.class,
+                reject -> assertThat(reject.reason()).contains("checksum mismatch").contains("region 1"));
+    }
+
+    @Test
+    void aReconnectWithTheSameHelloLeavesTheSameState() {
+        AgentHello hello = hello(1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V));
+        Agent first = connect(hello);
+        RegionState before = hub.fleet().region(1).orElseThrow();
+
+        hub.ended(first.sessionId());
+        Agent second = connect(hello);
+
+        RegionState after = hub.fleet().region(1).orElseThrow();
+        assertThat(after.applied()).isEqualTo(before.applied());
+        assertThat(after.available()).isEqualTo(before.available());
+        assertThat(after.connection()).map(Connection::sessionId).contains(second.sessionId());
+    }
+
+    @Test
+    void aReconnectWhoseHelloShowsTheVersionAppliedReleasesTheWaitingGlobal() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        // The agent applied V while its session was broken, and says so in its next hello.
+        hub.ended(region1.sessionId());
+        connect(hello(1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+
+        assertThat(global.outbox().releases()).first().isEqualTo(waitingOn(1));
+        assertThat(global.outbox().releases()).last().isEqualTo(new Release.Go(V));
+    }
+
+    @Test
+    void aMemberThatAppliedAndThenDisconnectedDoesNotHoldTheGlobal() {
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+        hub.applied(region1.sessionId(), migration(V));
+        hub.applied(region2.sessionId(), migration(V));
+        hub.ended(region1.sessionId());
+        hub.ended(region2.sessionId());
+        Agent global = globalWithFiles();
+
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        assertThat(global.outbox().releases()).containsExactly(new Release.Go(V));
+    }
+
+    @Test
+    void aSecondAgentClaimingARegionIsRefusedAndTheFirstKeepsIt() {
+        Agent first = remoteNotYetMigrated(1);
+        RecordingOutbox refusedOutbox = new RecordingOutbox();
+        long refusedSession = ++nextSessionId;
+
+        boolean admitted = hub.hello(refusedSession, "intruder", hello(1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
+
+        assertThat(admitted).isFalse();
+        assertThat(refusedOutbox.said()).singleElement().isInstanceOfSatisfying(RecordingOutbox.Refused.class,
+                refused -> assertThat(refused.reason()).contains("two agents claim region 1"));
+        hub.ended(refusedSession);
+        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
+                .map(Connection::sessionId).contains(first.sessionId());
+        assertThatThrownBy(() -> hub.requestRelease(refusedSession, List.of(V))).isInstanceOf(ProtocolViolation.class);
+    }
+
+    @Test
+    void messagesBeforeHelloAreProtocolViolations() {
+        assertThatThrownBy(() -> hub.requestRelease(42, List.of(V)))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+        assertThatThrownBy(() -> hub.applied(42, migration(V)))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+        assertThatThrownBy(() -> hub.failed(42, V, "boom"))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+    }
+
+    @Test
+    void aSecondHelloOnOneSessionIsAProtocolViolation() {
+        Agent region1 = remoteNotYetMigrated(1);
+
+        assertThatThrownBy(() -> hub.hello(region1.sessionId(), "again", hello(1, Role.REMOTE, List.of(), List.of()),
+                region1.outbox())).isInstanceOf(ProtocolViolation.class).hasMessageContaining("only once");
+    }
+
+    @Test
+    void aReleaseRequestWithoutVersionsIsAProtocolViolation() {
+        Agent global = globalWithFiles();
+
+        assertThatThrownBy(() -> hub.requestRelease(global.sessionId(), List.of()))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("at least one version");
+    }
+
+    @Test
+    void endedIsIdempotentAndKeepsWhatTheRegionApplied() {
+        Agent region1 = connect(hello(1, Role.REMOTE, List.of(OLDER), List.of(OLDER)));
+
+        hub.ended(region1.sessionId());
+        Fleet afterFirst = hub.fleet();
+        hub.ended(region1.sessionId());
+        hub.ended(12345);
+
+        assertThat(hub.fleet()).isEqualTo(afterFirst);
+        RegionState state = afterFirst.region(1).orElseThrow();
+        assertThat(state.connected()).isFalse();
+        assertThat(state.applied()).containsOnlyKeys(OLDER);
+        assertThatThrownBy(() -> hub.applied(region1.sessionId(), migration(V))).isInstanceOf(ProtocolViolation.class);
+    }
+
+    @Test
+    void aGlobalThatDisconnectedWhileWaitingIsNotAnsweredLater() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        connect(hello(2, Role.REMOTE, List.of(V), List.of(V)));
+        hub.requestRelease(global.sessionId(), List.of(V));
+
+        hub.ended(global.sessionId());
+        hub.applied(region1.sessionId(), migration(V));
+
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1));
+    }
+}

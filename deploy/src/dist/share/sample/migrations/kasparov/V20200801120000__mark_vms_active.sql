@@ -1,0 +1,1 @@
+UPDATE vms SET retirement_state = 'active' WHERE retirement_state IS NULL;

@@ -1,0 +1,250 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.common.net.HostPort;
+import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.it.fixture.AgentRun;
+import dev.muster.it.fixture.ConfigFiles;
+import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.SchemaHistory;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed procedure on three real PostgreSQL servers: regions 99 (global), 1 and 2 at
+ * the first release ("jansa"), upgraded to the second ("kasparov"). The global may apply
+ * each migration only after both remotes have; the databases' own history proves it.
+ */
+class CoordinatedMigrationIT {
+
+    private static final int GLOBAL = 99;
+    private static final String GATED_VERSION = "20200424183342";
+    private static final List<String> KASPAROV = List.of(GATED_VERSION, "20200601000000", "20200715000000", "20200801120000");
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static PostgresFleet databases;
+
+    @TempDir
+    Path dir;
+
+    private ConfigFiles configs;
+    private Coordinator coordinator;
+    private String coordinatorAddress;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        databases = PostgresFleet.start(GLOBAL, 1, 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (databases != null) {
+            databases.close();
+        }
+    }
+
+    @BeforeEach
+    void freshFleet() throws Exception {
+        databases.reset();
+        configs = new ConfigFiles(dir, databases);
+        coordinatorAddress = "127.0.0.1:" + freePort();
+    }
+
+    @AfterEach
+    void stopCoordinator() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void globalStartedFirstWaitsForRegionOneThenRegionTwoThenMigrates() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+
+        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+            global.awaitLine(waitLine(1), 0, PATIENCE);
+            global.awaitLine(waitLine(2), 0, PATIENCE);
+            assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+            assertHoldsNothingOnItsDatabase(GLOBAL);
+
+            int linesBeforeRegionOne = global.lineCount();
+            runToCompletion(1, "kasparov");
+            int waitForTwo = global.awaitLine(waitLine(2), linesBeforeRegionOne, PATIENCE);
+            assertThat(global.lines().subList(linesBeforeRegionOne, global.lineCount()))
+                    .as("after region 1 migrated the global waits only on region 2")
+                    .doesNotContain(waitLine(1));
+            assertThat(global.isRunning()).isTrue();
+            assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+
+            runToCompletion(2, "kasparov");
+            assertThat(global.awaitExit(PATIENCE)).isZero();
+            assertThat(global.lines().subList(waitForTwo + 1, global.lineCount()))
+                    .noneMatch(line -> line.startsWith("Waiting for"));
+        }
+        assertGlobalFollowedEveryRemote();
+    }
+
+    @Test
+    void globalStartedLastDoesNotWaitAtAll() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+        runToCompletion(1, "kasparov");
+        runToCompletion(2, "kasparov");
+
+        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+            assertThat(global.awaitExit(PATIENCE)).isZero();
+            assertThat(global.lines()).noneMatch(line -> line.startsWith("Waiting for"));
+        }
+        assertGlobalFollowedEveryRemote();
+    }
+
+    @Test
+    void remotesInTheOtherOrderReleaseTheGlobalAfterTheLastOne() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+
+        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+            global.awaitLine(waitLine(2), 0, PATIENCE);
+            int linesBeforeRegionTwo = global.lineCount();
+            runToCompletion(2, "kasparov");
+            global.awaitLine(waitLine(1), linesBeforeRegionTwo, PATIENCE);
+            assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+
+            runToCompletion(1, "kasparov");
+            assertThat(global.awaitExit(PATIENCE)).isZero();
+        }
+        assertGlobalFollowedEveryRemote();
+    }
+
+    @Test
+    void globalNeverMigratesWithoutTheCoordinatorAndGoesOnWhenItComesBack() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+        runToCompletion(1, "kasparov");
+        runToCompletion(2, "kasparov");
+        coordinator.close();
+
+        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+            await(global, line -> line.startsWith("Cannot reach the coordinator"));
+            assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+
+            startCoordinator();
+            // The remotes' agents are gone: the coordinator knows their state only once they
+            // report again, so the global keeps waiting until then.
+            global.awaitLine(waitLine(1), 0, PATIENCE);
+            assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+            runToCompletion(1, "kasparov");
+            runToCompletion(2, "kasparov");
+            assertThat(global.awaitExit(PATIENCE)).isZero();
+        }
+        assertGlobalFollowedEveryRemote();
+    }
+
+    @Test
+    void remoteWithoutCoordinatorMigratesAndReportsWhenItReconnects() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+        coordinator.close();
+
+        try (AgentRun remote = migrate(1, "kasparov")) {
+            await(remote, line -> line.startsWith("Cannot reach the coordinator"));
+            assertThat(history(1).installedOn().keySet()).containsAll(KASPAROV);
+
+            startCoordinator();
+            assertThat(remote.awaitExit(PATIENCE)).isZero();
+        }
+        runToCompletion(2, "kasparov");
+        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+            assertThat(global.awaitExit(PATIENCE)).isZero();
+            assertThat(global.lines()).noneMatch(line -> line.startsWith("Waiting for"));
+        }
+        assertGlobalFollowedEveryRemote();
+    }
+
+    private void startCoordinator() throws Exception {
+        HostPort listen = HostPort.parse(coordinatorAddress);
+        coordinator = Coordinator.start(
+                new CoordinatorConfig(listen, Optional.empty(), List.of(1, 2), Optional.empty()), "test");
+    }
+
+    private void migrateAll(String release) throws Exception {
+        runToCompletion(1, release);
+        runToCompletion(2, release);
+        runToCompletion(GLOBAL, release);
+    }
+
+    private void runToCompletion(int region, String release) throws Exception {
+        try (AgentRun run = migrate(region, release)) {
+            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s:%n%s", region, release,
+                    String.join("\n", run.lines())).isZero();
+        }
+    }
+
+    private AgentRun migrate(int region, String release) {
+        String role = region == GLOBAL ? "global" : "remote";
+        return AgentRun.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
+    }
+
+    private static String waitLine(int region) {
+        return "Waiting for remote region " + region + " to run migration " + GATED_VERSION;
+    }
+
+    private static void await(AgentRun run, java.util.function.Predicate<String> line) {
+        org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> run.lines().stream().anyMatch(line));
+    }
+
+    private static SchemaHistory history(int region) throws Exception {
+        return SchemaHistory.of(databases.database(region));
+    }
+
+    /** The safety invariant, from the databases themselves. */
+    private static void assertGlobalFollowedEveryRemote() throws Exception {
+        SchemaHistory global = history(GLOBAL);
+        SchemaHistory one = history(1);
+        SchemaHistory two = history(2);
+        assertThat(global.installedOn().keySet()).containsAll(KASPAROV);
+        for (SchemaHistory region : List.of(global, one, two)) {
+            assertThat(region.rowsPerVersion()).as("no version applied twice").allSatisfy((version, rows) ->
+                    assertThat(rows).isOne());
+        }
+        for (String version : global.installedOn().keySet()) {
+            Instant installed = global.installedOn().get(version);
+            assertThat(installed).as("global's %s after region 1's", version).isAfter(one.installedOn().get(version));
+            assertThat(installed).as("global's %s after region 2's", version).isAfter(two.installedOn().get(version));
+        }
+    }
+
+    /** While it waits, the global's agent has no session, transaction or lock on its database. */
+    private static void assertHoldsNothingOnItsDatabase(int region) throws Exception {
+        try (Connection connection = databases.database(region).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(
+                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                             + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+            result.next();
+            assertThat(result.getInt(1)).as("other sessions on the global's database").isZero();
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
