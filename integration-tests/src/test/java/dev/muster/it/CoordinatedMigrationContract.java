@@ -2,14 +2,15 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.common.net.HostPort;
-import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.config.CoordinatorConfig;
-import dev.muster.it.fixture.AgentRun;
+import dev.muster.common.ExitCode;
+import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
+import dev.muster.it.fixture.Distribution;
+import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.SchemaHistory;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +18,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The seed procedure on three real PostgreSQL servers: regions 99 (global), 1 and 2 at
  * the first release ("jansa"), upgraded to the second ("kasparov"). The global may apply
  * each migration only after both remotes have; the databases' own history proves it.
+ * Subclasses say how coordinator and agents are started.
  */
-class CoordinatedMigrationIT {
+abstract class CoordinatedMigrationContract {
 
     private static final int GLOBAL = 99;
     private static final String GATED_VERSION = "20200424183342";
@@ -42,9 +43,14 @@ class CoordinatedMigrationIT {
     @TempDir
     Path dir;
 
+    private final FleetLauncher launcher;
     private ConfigFiles configs;
-    private Coordinator coordinator;
+    private AutoCloseable coordinator;
     private String coordinatorAddress;
+
+    CoordinatedMigrationContract(FleetLauncher launcher) {
+        this.launcher = launcher;
+    }
 
     @BeforeAll
     static void startServers() throws Exception {
@@ -66,7 +72,7 @@ class CoordinatedMigrationIT {
     }
 
     @AfterEach
-    void stopCoordinator() {
+    void stopCoordinator() throws Exception {
         if (coordinator != null) {
             coordinator.close();
         }
@@ -77,16 +83,16 @@ class CoordinatedMigrationIT {
         startCoordinator();
         migrateAll("jansa");
 
-        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
-            global.awaitLine(waitLine(1), 0, PATIENCE);
-            global.awaitLine(waitLine(2), 0, PATIENCE);
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(1), 0, PATIENCE);
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
             assertHoldsNothingOnItsDatabase(GLOBAL);
 
-            int linesBeforeRegionOne = global.lineCount();
+            int linesBeforeRegionOne = global.output().size();
             runToCompletion(1, "kasparov");
-            int waitForTwo = global.awaitLine(waitLine(2), linesBeforeRegionOne, PATIENCE);
-            assertThat(global.lines().subList(linesBeforeRegionOne, global.lineCount()))
+            int waitForTwo = global.output().awaitLine(waitLine(2), linesBeforeRegionOne, PATIENCE);
+            assertThat(global.output().since(linesBeforeRegionOne))
                     .as("after region 1 migrated the global waits only on region 2")
                     .doesNotContain(waitLine(1));
             assertThat(global.isRunning()).isTrue();
@@ -94,7 +100,7 @@ class CoordinatedMigrationIT {
 
             runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
-            assertThat(global.lines().subList(waitForTwo + 1, global.lineCount()))
+            assertThat(global.output().since(waitForTwo + 1))
                     .noneMatch(line -> line.startsWith("Waiting for"));
         }
         assertGlobalFollowedEveryRemote();
@@ -107,9 +113,9 @@ class CoordinatedMigrationIT {
         runToCompletion(1, "kasparov");
         runToCompletion(2, "kasparov");
 
-        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
             assertThat(global.awaitExit(PATIENCE)).isZero();
-            assertThat(global.lines()).noneMatch(line -> line.startsWith("Waiting for"));
+            assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
         }
         assertGlobalFollowedEveryRemote();
     }
@@ -119,11 +125,11 @@ class CoordinatedMigrationIT {
         startCoordinator();
         migrateAll("jansa");
 
-        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
-            global.awaitLine(waitLine(2), 0, PATIENCE);
-            int linesBeforeRegionTwo = global.lineCount();
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
+            int linesBeforeRegionTwo = global.output().size();
             runToCompletion(2, "kasparov");
-            global.awaitLine(waitLine(1), linesBeforeRegionTwo, PATIENCE);
+            global.output().awaitLine(waitLine(1), linesBeforeRegionTwo, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
 
             runToCompletion(1, "kasparov");
@@ -140,14 +146,14 @@ class CoordinatedMigrationIT {
         runToCompletion(2, "kasparov");
         coordinator.close();
 
-        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
-            await(global, line -> line.startsWith("Cannot reach the coordinator"));
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLineMatching(line -> line.startsWith("Cannot reach the coordinator"), PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
 
             startCoordinator();
             // The remotes' agents are gone: the coordinator knows their state only once they
             // report again, so the global keeps waiting until then.
-            global.awaitLine(waitLine(1), 0, PATIENCE);
+            global.output().awaitLine(waitLine(1), 0, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
             runToCompletion(1, "kasparov");
             runToCompletion(2, "kasparov");
@@ -162,25 +168,45 @@ class CoordinatedMigrationIT {
         migrateAll("jansa");
         coordinator.close();
 
-        try (AgentRun remote = migrate(1, "kasparov")) {
-            await(remote, line -> line.startsWith("Cannot reach the coordinator"));
+        try (CommandRun remote = migrate(1, "kasparov")) {
+            remote.output().awaitLineMatching(line -> line.startsWith("Cannot reach the coordinator"), PATIENCE);
             assertThat(history(1).installedOn().keySet()).containsAll(KASPAROV);
 
             startCoordinator();
             assertThat(remote.awaitExit(PATIENCE)).isZero();
         }
         runToCompletion(2, "kasparov");
-        try (AgentRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
             assertThat(global.awaitExit(PATIENCE)).isZero();
-            assertThat(global.lines()).noneMatch(line -> line.startsWith("Waiting for"));
+            assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
         }
         assertGlobalFollowedEveryRemote();
     }
 
+    @Test
+    void aRemoteWhoseMigrationDiffersFromTheGlobalsStopsTheGlobalWithAReason() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+        Path tampered = Files.createDirectories(dir.resolve("tampered"));
+        Files.writeString(tampered.resolve("V" + GATED_VERSION + "__add_retirement_to_vms.sql"),
+                "ALTER TABLE vms ADD COLUMN retires_on date;\n");
+        Path regionOne = configs.agent(1, "remote", coordinatorAddress,
+                Distribution.release("jansa")[0], "filesystem:" + tampered);
+        try (CommandRun remote = launcher.migrate("region-1", regionOne)) {
+            assertThat(remote.awaitExit(PATIENCE)).as("%s", remote.output()).isZero();
+        }
+        runToCompletion(2, "kasparov");
+
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isEqualTo(ExitCode.REJECTED.status());
+            assertThat(String.join("\n", global.output().lines()))
+                    .contains("checksum mismatch for migration " + GATED_VERSION + ": region 1 applied it");
+        }
+        assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+    }
+
     private void startCoordinator() throws Exception {
-        HostPort listen = HostPort.parse(coordinatorAddress);
-        coordinator = Coordinator.start(
-                new CoordinatorConfig(listen, Optional.empty(), List.of(1, 2), Optional.empty()), "test");
+        coordinator = launcher.serve(configs.coordinator(coordinatorAddress, 1, 2));
     }
 
     private void migrateAll(String release) throws Exception {
@@ -190,23 +216,19 @@ class CoordinatedMigrationIT {
     }
 
     private void runToCompletion(int region, String release) throws Exception {
-        try (AgentRun run = migrate(region, release)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s:%n%s", region, release,
-                    String.join("\n", run.lines())).isZero();
+        try (CommandRun run = migrate(region, release)) {
+            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s; %s", region, release, run.output())
+                    .isZero();
         }
     }
 
-    private AgentRun migrate(int region, String release) {
+    private CommandRun migrate(int region, String release) {
         String role = region == GLOBAL ? "global" : "remote";
-        return AgentRun.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
+        return launcher.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
     }
 
     private static String waitLine(int region) {
         return "Waiting for remote region " + region + " to run migration " + GATED_VERSION;
-    }
-
-    private static void await(AgentRun run, java.util.function.Predicate<String> line) {
-        org.awaitility.Awaitility.await().atMost(PATIENCE).until(() -> run.lines().stream().anyMatch(line));
     }
 
     private static SchemaHistory history(int region) throws Exception {
