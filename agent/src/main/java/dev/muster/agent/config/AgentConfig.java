@@ -67,8 +67,12 @@ public record AgentConfig(
         List<String> resolved = new ArrayList<>();
         for (int i = 0; i < locations.size(); i++) {
             String location = locations.get(i);
+            String path = location.substring(location.indexOf(':') + 1);
+            if (path.isBlank()) {
+                throw migrations.error("locations[" + i + "]", "names no directory: '" + location + "'");
+            }
             if (location.startsWith("filesystem:")) {
-                resolved.add("filesystem:" + file.resolve(location.substring("filesystem:".length())));
+                resolved.add("filesystem:" + file.resolve(path));
             } else if (location.startsWith("classpath:")) {
                 resolved.add(location);
             } else {

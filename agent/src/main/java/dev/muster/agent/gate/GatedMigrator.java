@@ -117,13 +117,19 @@ public final class GatedMigrator {
         }
     }
 
-    private List<LocalMigration> apply(String targetVersion) {
+    private List<LocalMigration> apply(String targetVersion) throws InterruptedException {
+        List<String> pendingBefore = migrations.state().pendingVersions();
         List<LocalMigration> applied;
         try {
             applied = migrations.migrateTo(targetVersion);
         } catch (MigrationFailure failure) {
-            failure.appliedBefore().forEach(this::report);
+            // Those before the failed one committed: report them, then the failure, and
+            // make sure the coordinator has both before this run ends.
+            migrations.state().applied().stream()
+                    .filter(migration -> pendingBefore.contains(migration.version()))
+                    .forEach(this::report);
             link.send(WireMessages.failed(failure.version(), failure.getMessage()));
+            deliverReports();
             throw failure;
         }
         applied.forEach(this::report);

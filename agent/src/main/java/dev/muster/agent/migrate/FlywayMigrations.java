@@ -17,6 +17,8 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The local database's migrations through Flyway's Java API. Each call is one Flyway
@@ -63,17 +65,21 @@ public final class FlywayMigrations implements Migrations {
 
     @Override
     public List<LocalMigration> migrateTo(String targetVersion) {
-        Set<String> before = versions(state().applied());
+        MigrateResult result;
         try {
-            configure().target(targetVersion).load().migrate();
+            result = configure().target(targetVersion).load().migrate();
+        } catch (FlywayValidateException e) {
+            throw new MusterException(ExitCode.FAILED, "nothing was migrated: the migration history of "
+                    + database.url() + " does not match the migration files: " + e.getMessage(), e);
         } catch (FlywayException e) {
-            MigrationState after = state();
-            List<LocalMigration> appliedBefore = newlyApplied(after, before);
-            String failed = after.pending().isEmpty() ? targetVersion : after.pending().get(0).version();
-            throw new MigrationFailure(failed, appliedBefore, "migration " + failed + " failed and was rolled back: "
+            List<String> pending = state().pendingVersions();
+            String failed = pending.isEmpty() ? targetVersion : pending.get(0);
+            throw new MigrationFailure(failed, "migration " + failed + " failed and was rolled back: "
                     + e.getMessage(), e);
         }
-        return newlyApplied(state(), before);
+        Set<String> ranNow = new HashSet<>();
+        result.migrations.forEach(output -> ranNow.add(output.version));
+        return state().applied().stream().filter(migration -> ranNow.contains(migration.version())).toList();
     }
 
     private FluentConfiguration configure() {
@@ -84,16 +90,6 @@ public final class FlywayMigrations implements Migrations {
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .loggers("slf4j");
-    }
-
-    private static List<LocalMigration> newlyApplied(MigrationState state, Set<String> before) {
-        return state.applied().stream().filter(migration -> !before.contains(migration.version())).toList();
-    }
-
-    private static Set<String> versions(List<LocalMigration> migrations) {
-        Set<String> versions = new HashSet<>();
-        migrations.forEach(migration -> versions.add(migration.version()));
-        return versions;
     }
 
     private static LocalMigration resolved(MigrationInfo migration) {

@@ -12,7 +12,7 @@ public interface Migrations {
      * each in its own transaction, and returns those applied as the history now records them.
      * Holds no connection or lock once it returns.
      *
-     * @throws MigrationFailure if one fails; those before it stay applied, it is rolled back
+     * @throws MigrationFailure if one fails; it is rolled back, those before it stay applied
      */
     List<LocalMigration> migrateTo(String targetVersion);
 }

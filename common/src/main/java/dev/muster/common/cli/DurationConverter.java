@@ -17,12 +17,16 @@ public final class DurationConverter implements ITypeConverter<Duration> {
         if (!matcher.matches()) {
             throw new TypeConversionException("'" + value + "' is not a duration such as 500ms, 30s, 2m or 1h");
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
-        };
+        try {
+            long amount = Long.parseLong(matcher.group(1));
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is too long a duration");
+        }
     }
 }

@@ -1,0 +1,112 @@
+package dev.muster.agent.gate;
+
+import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.agent.migrate.MigrationFailure;
+import dev.muster.agent.migrate.MigrationState;
+import dev.muster.agent.migrate.Migrations;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A region's migrations in memory, in version order. Records the target of every run and
+ * can be told to fail one version, as Flyway would: those before it stay applied.
+ */
+final class FakeMigrations implements Migrations {
+
+    static final Instant INSTALLED_ON = Instant.parse("2024-05-01T12:00:00Z");
+
+    private final List<String> available;
+    private final List<String> applied = new ArrayList<>();
+    private final List<String> targets = new CopyOnWriteArrayList<>();
+    private volatile String failing;
+    private volatile Runnable beforeEachRun = () -> { };
+
+    private FakeMigrations(List<String> applied, List<String> pending) {
+        this.available = new ArrayList<>(applied);
+        this.available.addAll(pending);
+        this.applied.addAll(applied);
+    }
+
+    static FakeMigrations pending(String... versions) {
+        return new FakeMigrations(List.of(), List.of(versions));
+    }
+
+    static FakeMigrations appliedThenPending(List<String> applied, List<String> pending) {
+        return new FakeMigrations(applied, pending);
+    }
+
+    static LocalMigration migration(String version) {
+        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+    }
+
+    /** Makes the run that reaches {@code version} fail there. */
+    void failAt(String version) {
+        failing = version;
+    }
+
+    /** Runs {@code hook} at the start of every run, e.g. to wait until the coordinator has the session. */
+    void beforeEachRun(Runnable hook) {
+        beforeEachRun = hook;
+    }
+
+    /** The target of every {@link #migrateTo} call, in order. */
+    List<String> targets() {
+        return List.copyOf(targets);
+    }
+
+    synchronized List<String> appliedVersions() {
+        return List.copyOf(applied);
+    }
+
+    @Override
+    public synchronized MigrationState state() {
+        List<LocalMigration> done = new ArrayList<>();
+        List<LocalMigration> all = new ArrayList<>();
+        List<LocalMigration> pending = new ArrayList<>();
+        for (String version : available) {
+            all.add(migration(version));
+            if (applied.contains(version)) {
+                done.add(installed(version));
+            } else {
+                pending.add(migration(version));
+            }
+        }
+        return new MigrationState(done, all, pending);
+    }
+
+    @Override
+    public List<LocalMigration> migrateTo(String targetVersion) {
+        // Outside the lock: the link reads state() for its Hello meanwhile.
+        beforeEachRun.run();
+        targets.add(targetVersion);
+        synchronized (this) {
+            int last = available.indexOf(targetVersion);
+            if (last < 0) {
+                throw new IllegalArgumentException("asked to migrate to " + targetVersion + ", which is no migration of "
+                        + available);
+            }
+            List<LocalMigration> now = new ArrayList<>();
+            for (String version : available.subList(0, last + 1)) {
+                if (applied.contains(version)) {
+                    continue;
+                }
+                if (version.equals(failing)) {
+                    throw new MigrationFailure(version, "migration " + version + " failed and was rolled back: "
+                            + "ERROR: column \"region\" already exists", new IllegalStateException("from the database"));
+                }
+                applied.add(version);
+                now.add(installed(version));
+            }
+            return now;
+        }
+    }
+
+    private static LocalMigration installed(String version) {
+        LocalMigration migration = migration(version);
+        return new LocalMigration(version, migration.description(), migration.checksum(), Optional.of(INSTALLED_ON));
+    }
+}

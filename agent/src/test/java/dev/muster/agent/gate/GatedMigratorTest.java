@@ -1,0 +1,312 @@
+package dev.muster.agent.gate;
+
+import static dev.muster.agent.link.FakeCoordinator.eventually;
+import static dev.muster.agent.link.FakeCoordinator.go;
+import static dev.muster.agent.link.FakeCoordinator.reject;
+import static dev.muster.agent.link.FakeCoordinator.waitFor;
+import static dev.muster.agent.link.FakeCoordinator.waitForBecause;
+import static dev.muster.proto.v1.AgentMessage.KindCase.HELLO;
+import static dev.muster.proto.v1.AgentMessage.KindCase.MIGRATION_APPLIED;
+import static dev.muster.proto.v1.AgentMessage.KindCase.MIGRATION_FAILED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.muster.agent.config.RegionRole;
+import dev.muster.agent.link.Backoff;
+import dev.muster.agent.link.CoordinatorLink;
+import dev.muster.agent.link.FakeCoordinator;
+import dev.muster.agent.link.FakeCoordinator.AgentCall;
+import dev.muster.agent.link.LinkEvent;
+import dev.muster.agent.link.WireMessages;
+import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.agent.migrate.MigrationFailure;
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
+import dev.muster.proto.v1.MigrationFailed;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class GatedMigratorTest {
+
+    private static final String V0 = "20191231000000";
+    private static final String V1 = "20200101000001";
+    private static final String V2 = "20200202000002";
+    private static final String V3 = "20200303000003";
+    private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(5);
+    private static final String LINK_DOWN = "Cannot reach the coordinator at test-coordinator (UNAVAILABLE";
+
+    private final String name = InProcessServerBuilder.generateName();
+    private final FakeCoordinator coordinator = new FakeCoordinator(name);
+    private final BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+    private final StringWriter output = new StringWriter();
+    private final ExecutorService runner = Executors.newSingleThreadExecutor();
+    private CoordinatorLink link;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        runner.shutdownNow();
+        if (link != null) {
+            link.close();
+        }
+        coordinator.close();
+    }
+
+    private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout) {
+        int region = role == RegionRole.REMOTE ? 1 : 99;
+        link = new CoordinatorLink(InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator",
+                () -> WireMessages.hello(region, role.wire(), "test-agent", migrations.state()),
+                events::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+        return new GatedMigrator(role, migrations, link, events, new MigrationConsole(new PrintWriter(output, true)),
+                reportTimeout);
+    }
+
+    private Future<List<LocalMigration>> inBackground(GatedMigrator migrator) {
+        return runner.submit(migrator::run);
+    }
+
+    private static List<String> versions(Future<List<LocalMigration>> run) throws Exception {
+        return run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream().map(LocalMigration::version).toList();
+    }
+
+    private static Throwable failureOf(Future<?> run) {
+        ExecutionException failed = catchThrowableOfType(ExecutionException.class,
+                () -> run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        assertThat(failed).as("the run ended with an exception").isNotNull();
+        return failed.getCause();
+    }
+
+    private List<String> lines() {
+        return output.toString().lines().toList();
+    }
+
+    private List<String> linesStartingWith(String prefix) {
+        return lines().stream().filter(line -> line.startsWith(prefix)).toList();
+    }
+
+    private static String waiting(int region, String version) {
+        return "Waiting for remote region " + region + " to run migration " + version;
+    }
+
+    private static AgentCall askedFor(AgentCall call, List<String> versions) {
+        eventually().until(() -> call.releaseRequests().contains(versions));
+        return call;
+    }
+
+    @Test
+    void aRemoteAppliesEveryPendingMigrationInOneRunAndReportsEach() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        migrations.beforeEachRun(() -> coordinator.awaitCall(1).hello());
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
+
+        List<LocalMigration> applied = migrator.run();
+
+        assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2, V3);
+        assertThat(migrations.targets()).as("one Flyway run up to the last").containsExactly(V3);
+        AgentCall call = coordinator.awaitCall(1);
+        assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_APPLIED, MIGRATION_APPLIED);
+        assertThat(call.appliedReports()).containsExactly(V1, V2, V3);
+        assertThat(call.received().get(1).getMigrationApplied().getMigration().getInstalledOn().getSeconds())
+                .isEqualTo(FakeMigrations.INSTALLED_ON.getEpochSecond());
+        assertThat(call.halfClosed()).as("the agent half-closed its session").isTrue();
+        assertThat(coordinator.callCount()).isEqualTo(1);
+        assertThat(lines()).containsExactly(
+                "3 pending migrations: " + V1 + " … " + V3,
+                "Applied migration " + V1 + " (migration " + V1 + ")",
+                "Applied migration " + V2 + " (migration " + V2 + ")",
+                "Applied migration " + V3 + " (migration " + V3 + ")",
+                "Database is up to date at version " + V3);
+    }
+
+    @Test
+    void aRemoteWithoutACoordinatorStillMigratesAndStopsTryingToReportAfterTheTimeout() throws Exception {
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, Duration.ofMillis(300));
+
+        List<LocalMigration> applied = migrator.run();
+
+        assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V2);
+        assertThat(lines()).containsSubsequence(
+                "Applied migration " + V1 + " (migration " + V1 + ")",
+                "Applied migration " + V2 + " (migration " + V2 + ")",
+                "Database is up to date at version " + V2);
+        assertThat(lines()).last().isEqualTo("Could not report to the coordinator at test-coordinator within 0.3s; "
+                + "it will learn what this region applied when this region's agent next connects");
+    }
+
+    @Test
+    void theGlobalPrintsOneLinePerRegionItWaitsOnAndRepeatsOnlyWhenTheRegionsChange() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2, V3));
+
+        call.send(waitFor(V1, 1, 2));
+        eventually().until(() -> linesStartingWith("Waiting").size() == 2);
+        call.send(waitForBecause(V1, "region 1 is disconnected", 1, 2));
+        call.send(waitFor(V1, 2));
+        eventually().until(() -> linesStartingWith("Waiting").size() >= 3);
+
+        assertThat(linesStartingWith("Waiting")).as("the wait whose reasons alone changed is not shown again")
+                .containsExactly(waiting(1, V1), waiting(2, V1), waiting(2, V1));
+        assertThat(migrations.targets()).isEmpty();
+        assertThat(run).isNotDone();
+
+        call.send(go(V3));
+
+        assertThat(versions(run)).containsExactly(V1, V2, V3);
+        assertThat(migrations.targets()).containsExactly(V3);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2, V3));
+    }
+
+    @Test
+    void aGoReleasesARangeAppliedInOneRunThenTheGlobalAsksForTheRest() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2, V3));
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2, V3));
+
+        call.send(go(V2));
+        askedFor(call, List.of(V3));
+
+        assertThat(migrations.targets()).containsExactly(V2);
+        assertThat(call.appliedReports()).containsExactly(V1, V2);
+        assertThat(run).isNotDone();
+
+        call.send(waitFor(V3, 2));
+        eventually().until(() -> lines().contains(waiting(2, V3)));
+        call.send(go(V3));
+
+        assertThat(versions(run)).containsExactly(V1, V2, V3);
+        assertThat(migrations.targets()).containsExactly(V2, V3);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2, V3), List.of(V3));
+        assertThat(call.appliedReports()).containsExactly(V1, V2, V3);
+        assertThat(call.halfClosed()).isTrue();
+        assertThat(lines()).last().isEqualTo("Database is up to date at version " + V3);
+    }
+
+    @Test
+    void aGoForAVersionThatIsNotPendingIsIgnored() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2));
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+
+        call.send(go(V0));
+        call.send(go("20991231235959"));
+        call.send(waitFor(V1, 1));
+        eventually().until(() -> lines().contains(waiting(1, V1)));
+
+        assertThat(migrations.targets()).as("neither an applied nor an unknown version releases anything").isEmpty();
+
+        call.send(go(V2));
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V2);
+    }
+
+    @Test
+    void aRejectEndsTheRunWithTheCoordinatorsReasonAndAppliesNothing() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+
+        call.send(reject("checksum mismatch for migration " + V1 + ": region 1 applied it with checksum 12345"));
+
+        Throwable failure = failureOf(run);
+        assertThat(failure).isExactlyInstanceOf(MusterException.class)
+                .hasMessageContaining("the coordinator at test-coordinator refused to release migration " + V1)
+                .hasMessageContaining("region 1 applied it with checksum 12345");
+        assertThat(((MusterException) failure).exitCode()).isEqualTo(ExitCode.REJECTED);
+        assertThat(migrations.targets()).isEmpty();
+        assertThat(migrations.appliedVersions()).isEmpty();
+    }
+
+    @Test
+    void aFailedMigrationIsReportedAfterThoseAppliedBeforeItAndEndsTheRun() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        migrations.failAt(V3);
+        migrations.beforeEachRun(() -> coordinator.awaitCall(1).hello());
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
+
+        MigrationFailure failure = catchThrowableOfType(MigrationFailure.class, migrator::run);
+
+        assertThat(failure).as("the migration's own failure, rethrown").isNotNull();
+        assertThat(failure.version()).isEqualTo(V3);
+        assertThat(failure.exitCode()).isEqualTo(ExitCode.FAILED);
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> call.received().size() == 4);
+        assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_APPLIED, MIGRATION_FAILED);
+        assertThat(call.appliedReports()).containsExactly(V1, V2);
+        MigrationFailed failed = call.received().get(3).getMigrationFailed();
+        assertThat(failed.getVersion()).isEqualTo(V3);
+        assertThat(failed.getError()).isEqualTo(failure.getMessage()).contains("already exists");
+        assertThat(lines()).contains("Applied migration " + V2 + " (migration " + V2 + ")")
+                .noneMatch(line -> line.startsWith("Database is up to date"));
+    }
+
+    @Test
+    void theGlobalNeverMigratesWhileTheCoordinatorIsDownAndAsksOnceItIsUp() throws Exception {
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+
+        eventually().until(() -> linesStartingWith(LINK_DOWN).size() >= 3);
+
+        assertThat(linesStartingWith(LINK_DOWN)).allMatch(line -> line.matches(
+                "Cannot reach the coordinator at test-coordinator \\(UNAVAILABLE: .+\\); retrying in 0\\.[01]s"));
+        assertThat(migrations.targets()).isEmpty();
+        assertThat(run).isNotDone();
+
+        coordinator.start();
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        assertThat(call.kinds().get(0)).isEqualTo(HELLO);
+        assertThat(migrations.targets()).isEmpty();
+        call.send(go(V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V2);
+    }
+
+    @Test
+    void afterAReconnectTheGlobalAsksAgainOnTheNewSession() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall first = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        first.send(waitFor(V1, 1));
+        eventually().until(() -> lines().contains(waiting(1, V1)));
+
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        AgentCall second = askedFor(coordinator.awaitCall(2), List.of(V1, V2));
+
+        assertThat(second.kinds()).as("a fresh Hello, then the request again").startsWith(HELLO);
+        assertThat(second.hello().getRegion()).isEqualTo(99);
+        eventually().until(() -> lines().stream().anyMatch(line -> line.startsWith(
+                "Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting); retrying in")));
+        assertThat(migrations.targets()).isEmpty();
+
+        second.send(go(V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(second.appliedReports()).containsExactly(V1, V2);
+        assertThat(first.releaseRequests()).containsExactly(List.of(V1, V2));
+    }
+}
