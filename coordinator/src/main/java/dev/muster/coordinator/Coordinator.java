@@ -16,17 +16,31 @@ public final class Coordinator implements AutoCloseable {
 
     private final FleetHub hub;
     private final CoordinatorServer server;
+    private final CoordinatorConfig config;
+    private final String version;
 
-    private Coordinator(FleetHub hub, CoordinatorServer server) {
+    private Coordinator(FleetHub hub, CoordinatorServer server, CoordinatorConfig config, String version) {
         this.hub = hub;
         this.server = server;
+        this.config = config;
+        this.version = version;
+    }
+
+    /** A coordinator that is not listening yet: {@link #start()} it. */
+    public static Coordinator create(CoordinatorConfig config, String version) {
+        FleetHub hub = new FleetHub(Fleet.withMembers(config.regions()), Clock.systemUTC());
+        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version), config, version);
     }
 
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
-        FleetHub hub = new FleetHub(Fleet.withMembers(config.regions()), Clock.systemUTC());
-        CoordinatorServer server = new CoordinatorServer(config.listen(), hub, version).start();
+        Coordinator coordinator = create(config, version);
+        coordinator.start();
+        return coordinator;
+    }
+
+    public void start() throws IOException {
+        server.start();
         log.info("muster {} coordinating member regions {}", version, config.regions());
-        return new Coordinator(hub, server);
     }
 
     public FleetHub hub() {

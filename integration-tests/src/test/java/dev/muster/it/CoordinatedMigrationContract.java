@@ -235,7 +235,10 @@ abstract class CoordinatedMigrationContract {
         return SchemaHistory.of(databases.database(region));
     }
 
-    /** The safety invariant, from the databases themselves. */
+    /**
+     * The safety invariant, from the databases themselves: for every version, the global's
+     * migration began after each remote's migration of it had committed.
+     */
     private static void assertGlobalFollowedEveryRemote() throws Exception {
         SchemaHistory global = history(GLOBAL);
         SchemaHistory one = history(1);
@@ -247,8 +250,10 @@ abstract class CoordinatedMigrationContract {
         }
         for (String version : global.installedOn().keySet()) {
             Instant installed = global.installedOn().get(version);
-            assertThat(installed).as("global's %s after region 1's", version).isAfter(one.installedOn().get(version));
-            assertThat(installed).as("global's %s after region 2's", version).isAfter(two.installedOn().get(version));
+            assertThat(installed).as("global's %s began after region 1's committed", version)
+                    .isAfter(one.committedAt().get(version));
+            assertThat(installed).as("global's %s began after region 2's committed", version)
+                    .isAfter(two.committedAt().get(version));
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.UUID;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,8 +46,9 @@ final class MigrateCommand implements Callable<Integer> {
         AgentConfig agent = AgentConfig.load(config);
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
+        String instanceId = UUID.randomUUID().toString();
         Supplier<Hello> hello = () -> WireMessages.hello(agent.region(), agent.role().wire(), BuildInfo.version(),
-                migrations.state());
+                instanceId, migrations.state());
         try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
             new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();

@@ -10,8 +10,6 @@ import dev.muster.agent.migrate.MigrationState;
 import dev.muster.agent.migrate.Migrations;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
-import dev.muster.proto.v1.Blocker;
-import dev.muster.proto.v1.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +31,8 @@ public final class GatedMigrator {
 
     private static final Logger log = LoggerFactory.getLogger(GatedMigrator.class);
     private static final Duration POLL = Duration.ofMillis(200);
+    /** Longer than the coordinator takes to notice a vanished session (HTTP/2 keepalive: 30 s). */
+    static final Duration REFUSAL_PATIENCE = Duration.ofSeconds(60);
 
     private final RegionRole role;
     private final Migrations migrations;
@@ -40,6 +40,8 @@ public final class GatedMigrator {
     private final BlockingQueue<LinkEvent> events;
     private final MigrationConsole console;
     private final Duration reportTimeout;
+    private long requestId;
+    private Long firstRefusal;
 
     /** @param events where {@code link} delivers its events; this migrator is their only reader */
     public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
@@ -55,6 +57,9 @@ public final class GatedMigrator {
     /** Returns the migrations applied by this run. */
     public List<LocalMigration> run() throws InterruptedException {
         MigrationState initial = migrations.state();
+        if (initial.blocker().isPresent()) {
+            throw new MusterException(ExitCode.FAILED, initial.blocker().get());
+        }
         link.start();
         List<LocalMigration> applied = new ArrayList<>();
         if (!initial.pending().isEmpty()) {
@@ -62,7 +67,8 @@ public final class GatedMigrator {
         }
         if (role == RegionRole.REMOTE) {
             if (!initial.pending().isEmpty()) {
-                applied.addAll(apply(initial.pendingVersions().get(initial.pending().size() - 1)));
+                List<String> pending = initial.pendingVersions();
+                applied.addAll(apply(pending.get(pending.size() - 1), pending));
             }
         } else {
             applied.addAll(applyAsReleased());
@@ -74,71 +80,112 @@ public final class GatedMigrator {
 
     private List<LocalMigration> applyAsReleased() throws InterruptedException {
         List<LocalMigration> applied = new ArrayList<>();
-        List<String> pending = migrations.state().pendingVersions();
+        List<LocalMigration> pending = migrations.state().pending();
         while (!pending.isEmpty()) {
-            String releasedUpTo = awaitRelease(pending);
-            applied.addAll(apply(releasedUpTo));
-            pending = migrations.state().pendingVersions();
+            String upTo = awaitRelease(pending);
+            List<LocalMigration> released = pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
+            // Flyway reads the migration files again when it runs: apply only if what is
+            // pending up to the released version is still exactly what was released,
+            // checksums included; otherwise ask again for what the files say now.
+            List<LocalMigration> now = migrations.state().pending();
+            if (now.size() >= released.size() && now.subList(0, released.size()).equals(released)) {
+                applied.addAll(apply(upTo, versionsOf(now)));
+            } else {
+                log.warn("The migration files changed while waiting for release; asking again");
+            }
+            pending = migrations.state().pending();
         }
         return applied;
     }
 
     /** Asks for release of {@code pending} on every new session until a Go for some of them arrives. */
-    private String awaitRelease(List<String> pending) throws InterruptedException {
-        long askedOn = link.send(WireMessages.releaseRequest(pending));
-        List<Integer> shownRegions = List.of();
-        String shownVersion = null;
+    private String awaitRelease(List<LocalMigration> pending) throws InterruptedException {
+        List<String> versions = versionsOf(pending);
+        long askedOn = ask(pending);
+        WaitDisplay display = new WaitDisplay(console);
         while (true) {
             LinkEvent event = events.take();
-            if (event instanceof LinkEvent.Connected connected && connected.session() != askedOn) {
-                askedOn = link.send(WireMessages.releaseRequest(pending));
-            } else if (event instanceof LinkEvent.Waiting waiting) {
-                // A wait is re-sent when only its reasons change; the person watching is
-                // told again only when the version or the regions it waits on change.
-                Wait wait = waiting.signal();
-                List<Integer> regions = wait.getWaitingOnList().stream().map(Blocker::getRegion).toList();
-                if (!wait.getVersion().equals(shownVersion) || !regions.equals(shownRegions)) {
-                    shownVersion = wait.getVersion();
-                    shownRegions = regions;
-                    for (Blocker blocker : wait.getWaitingOnList()) {
-                        log.info("Waiting for region {}: {}", blocker.getRegion(), blocker.getReason());
-                        console.waiting(blocker.getRegion(), wait.getVersion());
-                    }
+            if (event instanceof LinkEvent.Connected connected) {
+                firstRefusal = null;
+                if (connected.session() != askedOn) {
+                    askedOn = ask(pending);
                 }
-            } else if (event instanceof LinkEvent.Released released
-                    && pending.contains(released.go().getUpToVersion())) {
+            } else if (event instanceof LinkEvent.Waiting waiting && waiting.signal().getRequestId() == requestId) {
+                display.show(waiting.signal());
+            } else if (event instanceof LinkEvent.Released released && released.go().getRequestId() == requestId
+                    && versions.contains(released.go().getUpToVersion())) {
                 return released.go().getUpToVersion();
-            } else if (event instanceof LinkEvent.Rejected rejected) {
+            } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
+                refused(rejected.reason());
+            } else if (event instanceof LinkEvent.Rejected rejected && rejected.requestId() == requestId) {
                 throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
-                        + " refused to release migration " + pending.get(0) + ": " + rejected.reason());
+                        + " refused to release migration " + versions.get(0) + ": " + rejected.reason());
             } else if (event instanceof LinkEvent.Disconnected disconnected) {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
             }
         }
     }
 
-    private List<LocalMigration> apply(String targetVersion) throws InterruptedException {
-        List<String> pendingBefore = migrations.state().pendingVersions();
+    private long ask(List<LocalMigration> pending) {
+        requestId++;
+        return link.send(WireMessages.releaseRequest(requestId, pending));
+    }
+
+    /**
+     * The coordinator refused this agent's session. That is expected for a moment after a
+     * reconnect from another process of this agent, until the coordinator sees the old
+     * session end; beyond {@link #REFUSAL_PATIENCE} it is a conflict an operator must fix.
+     */
+    private void refused(String reason) {
+        long now = System.nanoTime();
+        if (firstRefusal == null) {
+            firstRefusal = now;
+            console.refused(reason);
+        } else if (now - firstRefusal > REFUSAL_PATIENCE.toNanos()) {
+            throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
+                    + " refused this agent: " + reason);
+        }
+    }
+
+    /** Applies up to {@code targetVersion}; {@code pendingBefore} is what was pending just before. */
+    private List<LocalMigration> apply(String targetVersion, List<String> pendingBefore) throws InterruptedException {
         List<LocalMigration> applied;
         try {
             applied = migrations.migrateTo(targetVersion);
         } catch (MigrationFailure failure) {
             // Those before the failed one committed: report them, then the failure, and
             // make sure the coordinator has both before this run ends.
-            migrations.state().applied().stream()
-                    .filter(migration -> pendingBefore.contains(migration.version()))
-                    .forEach(this::report);
-            link.send(WireMessages.failed(failure.version(), failure.getMessage()));
-            deliverReports();
+            committedSince(pendingBefore, failure).forEach(this::report);
+            link.report(WireMessages.failed(failure.version(), failure.getMessage()));
+            try {
+                deliverReports();
+            } catch (MusterException undelivered) {
+                failure.addSuppressed(undelivered);
+            }
             throw failure;
         }
         applied.forEach(this::report);
         return applied;
     }
 
+    private List<LocalMigration> committedSince(List<String> pendingBefore, MigrationFailure failure) {
+        try {
+            return migrations.state().applied().stream()
+                    .filter(migration -> pendingBefore.contains(migration.version()))
+                    .toList();
+        } catch (MusterException unreadable) {
+            failure.addSuppressed(unreadable);
+            return List.of();
+        }
+    }
+
+    private static List<String> versionsOf(List<LocalMigration> migrations) {
+        return migrations.stream().map(LocalMigration::version).toList();
+    }
+
     private void report(LocalMigration migration) {
         console.applied(migration);
-        link.send(WireMessages.applied(migration));
+        link.report(WireMessages.applied(migration));
     }
 
     /** Waits until the coordinator has recorded this run's reports, or the report timeout passes. */
@@ -154,9 +201,10 @@ public final class GatedMigrator {
             LinkEvent event = events.poll(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
             if (event instanceof LinkEvent.Disconnected disconnected) {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
-            } else if (event instanceof LinkEvent.Rejected rejected) {
-                throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
-                        + " refused this agent's report: " + rejected.reason());
+            } else if (event instanceof LinkEvent.Connected) {
+                firstRefusal = null;
+            } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
+                refused(rejected.reason());
             }
         }
     }

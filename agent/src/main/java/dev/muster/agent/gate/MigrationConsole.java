@@ -38,6 +38,10 @@ public final class MigrationConsole {
         out.println(reason + "; retrying in " + seconds(retryIn));
     }
 
+    public void refused(String reason) {
+        out.println("The coordinator refused this agent (" + reason + "); retrying");
+    }
+
     public void reportFailed(String target, Duration waited) {
         out.println("Could not report to the coordinator at " + target + " within " + seconds(waited)
                 + "; it will learn what this region applied when this region's agent next connects");

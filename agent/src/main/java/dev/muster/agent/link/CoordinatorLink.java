@@ -11,6 +11,8 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +45,9 @@ public final class CoordinatorLink implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
-    // The current session; guarded by this.
+    // Guarded by this: the current session, and every report of this run, which each new
+    // session repeats after its Hello in case the Hello was read before a report was made.
+    private final List<AgentMessage> reports = new ArrayList<>();
     private long session;
     private ClientCallStreamObserver<AgentMessage> requests;
     private boolean welcomed;
@@ -87,7 +91,7 @@ public final class CoordinatorLink implements AutoCloseable {
 
     /**
      * Sends on the current session. Returns the session it went out on, or -1 if no
-     * session is up; a report lost that way reaches the coordinator in the next Hello.
+     * session is up.
      */
     public synchronized long send(AgentMessage message) {
         if (requests == null) {
@@ -95,6 +99,15 @@ public final class CoordinatorLink implements AutoCloseable {
         }
         requests.onNext(message);
         return session;
+    }
+
+    /**
+     * Sends a report (a migration applied or failed) now if a session is up, and again on
+     * every later session, so that none is lost to a reconnect. Reports are idempotent.
+     */
+    public synchronized void report(AgentMessage message) {
+        reports.add(message);
+        send(message);
     }
 
     /**
@@ -143,6 +156,8 @@ public final class CoordinatorLink implements AutoCloseable {
             retry("Cannot read this region's migration state for the coordinator (" + e.getMessage() + ")");
             return;
         }
+        // gRPC's own reconnect backoff would add to ours, up to two minutes after a long outage.
+        channel.resetConnectBackoff();
         long id;
         synchronized (this) {
             id = ++session;
@@ -150,6 +165,7 @@ public final class CoordinatorLink implements AutoCloseable {
             requests = (ClientCallStreamObserver<AgentMessage>)
                     AgentServiceGrpc.newStub(channel).session(new Responses(id));
             requests.onNext(AgentMessage.newBuilder().setHello(current).build());
+            reports.forEach(requests::onNext);
         }
         scheduler.schedule(() -> abandonIfNotWelcomed(id), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -214,7 +230,8 @@ public final class CoordinatorLink implements AutoCloseable {
                 case WELCOME -> listener.accept(new LinkEvent.Connected(id, message.getWelcome()));
                 case WAIT -> listener.accept(new LinkEvent.Waiting(id, message.getWait()));
                 case GO -> listener.accept(new LinkEvent.Released(id, message.getGo()));
-                case REJECT -> listener.accept(new LinkEvent.Rejected(id, message.getReject().getReason()));
+                case REJECT -> listener.accept(new LinkEvent.Rejected(id,
+                        message.getReject().getRequestId(), message.getReject().getReason()));
                 case KIND_NOT_SET -> log.warn("Ignoring an empty message from the coordinator at {}; "
                         + "it may be newer than this agent", target);
             }

@@ -18,8 +18,15 @@ public sealed interface LinkEvent {
     record Released(long session, Go go) implements LinkEvent {
     }
 
-    /** The coordinator refuses to go on with this agent; the reason says what to fix. */
-    record Rejected(long session, String reason) implements LinkEvent {
+    /**
+     * The coordinator refuses: a release request ({@code requestId}), or with request id 0
+     * the whole session, before Welcome; the reason says what to fix.
+     */
+    record Rejected(long session, long requestId, String reason) implements LinkEvent {
+
+        public boolean refusesSession() {
+            return requestId == 0;
+        }
     }
 
     /** The session is down, for the reason given as a sentence; the link tries again after {@code retryIn}. */

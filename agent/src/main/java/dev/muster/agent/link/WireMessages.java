@@ -18,17 +18,21 @@ public final class WireMessages {
     private WireMessages() {
     }
 
-    public static Hello hello(int region, Role role, String agentVersion, MigrationState state) {
-        Hello.Builder hello = Hello.newBuilder().setRegion(region).setRole(role).setAgentVersion(agentVersion);
+    public static Hello hello(int region, Role role, String agentVersion, String instanceId, MigrationState state) {
+        Hello.Builder hello = Hello.newBuilder()
+                .setRegion(region)
+                .setRole(role)
+                .setAgentVersion(agentVersion)
+                .setInstanceId(instanceId);
         state.applied().forEach(migration -> hello.addApplied(migration(migration)));
         state.available().forEach(migration -> hello.addAvailable(migration(migration)));
         return hello.build();
     }
 
-    public static AgentMessage releaseRequest(List<String> versions) {
-        return AgentMessage.newBuilder()
-                .setReleaseRequest(ReleaseRequest.newBuilder().addAllVersions(versions))
-                .build();
+    public static AgentMessage releaseRequest(long requestId, List<LocalMigration> pending) {
+        ReleaseRequest.Builder request = ReleaseRequest.newBuilder().setRequestId(requestId);
+        pending.forEach(migration -> request.addPending(migration(migration)));
+        return AgentMessage.newBuilder().setReleaseRequest(request).build();
     }
 
     public static AgentMessage applied(LocalMigration migration) {

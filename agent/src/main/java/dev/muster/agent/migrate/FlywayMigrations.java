@@ -60,7 +60,11 @@ public final class FlywayMigrations implements Migrations {
                 .filter(MigrationInfo::isVersioned)
                 .map(FlywayMigrations::resolved)
                 .toList();
-        return new MigrationState(applied, available, pending);
+        Optional<MigrationInfo> failed = Arrays.stream(info.all())
+                .filter(migration -> migration.isVersioned() && migration.getState().isFailed())
+                .findFirst();
+        return new MigrationState(applied, available, pending, blocker(info, failed),
+                failed.map(migration -> migration.getVersion().getVersion()));
     }
 
     @Override
@@ -72,14 +76,56 @@ public final class FlywayMigrations implements Migrations {
             throw new MusterException(ExitCode.FAILED, "nothing was migrated: the migration history of "
                     + database.url() + " does not match the migration files: " + e.getMessage(), e);
         } catch (FlywayException e) {
-            List<String> pending = state().pendingVersions();
-            String failed = pending.isEmpty() ? targetVersion : pending.get(0);
-            throw new MigrationFailure(failed, "migration " + failed + " failed and was rolled back: "
-                    + e.getMessage(), e);
+            throw failure(targetVersion, e);
         }
         Set<String> ranNow = new HashSet<>();
         result.migrations.forEach(output -> ranNow.add(output.version));
         return state().applied().stream().filter(migration -> ranNow.contains(migration.version())).toList();
+    }
+
+    /**
+     * Which migration failed, and whether PostgreSQL rolled it back: a migration that ran
+     * outside a transaction leaves a failed row in the history instead.
+     */
+    private MigrationFailure failure(String targetVersion, FlywayException cause) {
+        MigrationState after;
+        try {
+            after = state();
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e);
+            return new MigrationFailure(targetVersion, "migrating to " + targetVersion + " failed, and "
+                    + database.url() + " cannot be read now to tell which migration failed: " + cause.getMessage(), cause);
+        }
+        if (after.failed().isPresent()) {
+            String version = after.failed().get();
+            return new MigrationFailure(version, "migration " + version + " failed outside a transaction, so part of it "
+                    + "may be applied; it left a failed row in the migration history: " + cause.getMessage(), cause);
+        }
+        String version = after.pendingVersions().stream().findFirst().orElse(targetVersion);
+        return new MigrationFailure(version, "migration " + version + " failed and was rolled back: "
+                + cause.getMessage(), cause);
+    }
+
+    /**
+     * Why Flyway would not apply what muster expects it to, so that muster would report a
+     * region up to date or the global could wait for it forever; empty if nothing blocks.
+     */
+    private Optional<String> blocker(MigrationInfoService info, Optional<MigrationInfo> failed) {
+        if (failed.isPresent()) {
+            return Optional.of("migration " + failed.get().getVersion().getVersion() + " failed in an earlier run "
+                    + "and left a failed row in the migration history of " + database.url() + "; finish or undo its "
+                    + "changes by hand and remove that row (flyway repair) before migrating again");
+        }
+        for (MigrationInfo migration : info.all()) {
+            org.flywaydb.core.api.MigrationState state = migration.getState();
+            if (migration.isVersioned() && (state == org.flywaydb.core.api.MigrationState.IGNORED
+                    || state == org.flywaydb.core.api.MigrationState.BELOW_BASELINE)) {
+                return Optional.of("migration " + migration.getVersion().getVersion() + " of the migration files is "
+                        + "older than what " + database.url() + " has applied (" + state.getDisplayName()
+                        + ") and would never run there, so the global could wait for it forever; fix the migration files");
+            }
+        }
+        return Optional.empty();
     }
 
     private FluentConfiguration configure() {

@@ -9,13 +9,21 @@ import java.util.Optional;
  * @param applied   committed, per Flyway's history table
  * @param available every versioned migration the migration files contain
  * @param pending   available but not applied yet, in the order they will be applied
+ * @param blocker   why no migration can be applied until someone repairs the database or
+ *                  the migration files, if that is so
+ * @param failed    the version whose failed run left a row in the history, if any
  */
-public record MigrationState(List<LocalMigration> applied, List<LocalMigration> available, List<LocalMigration> pending) {
+public record MigrationState(List<LocalMigration> applied, List<LocalMigration> available, List<LocalMigration> pending,
+                             Optional<String> blocker, Optional<String> failed) {
 
     public MigrationState {
         applied = List.copyOf(applied);
         available = List.copyOf(available);
         pending = List.copyOf(pending);
+    }
+
+    public MigrationState(List<LocalMigration> applied, List<LocalMigration> available, List<LocalMigration> pending) {
+        this(applied, available, pending, Optional.empty(), Optional.empty());
     }
 
     public List<String> pendingVersions() {

@@ -12,8 +12,9 @@ import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A region's migrations in memory, in version order. Records the target of every run and
- * can be told to fail one version, as Flyway would: those before it stay applied.
+ * A region's migrations in memory, in version order. Records the target of every run,
+ * can be told to fail one version, as Flyway would (those before it stay applied), and
+ * can be given a new migration file while a run waits.
  */
 final class FakeMigrations implements Migrations {
 
@@ -23,7 +24,6 @@ final class FakeMigrations implements Migrations {
     private final List<String> applied = new ArrayList<>();
     private final List<String> targets = new CopyOnWriteArrayList<>();
     private volatile String failing;
-    private volatile Runnable beforeEachRun = () -> { };
 
     private FakeMigrations(List<String> applied, List<String> pending) {
         this.available = new ArrayList<>(applied);
@@ -48,9 +48,16 @@ final class FakeMigrations implements Migrations {
         failing = version;
     }
 
-    /** Runs {@code hook} at the start of every run, e.g. to wait until the coordinator has the session. */
-    void beforeEachRun(Runnable hook) {
-        beforeEachRun = hook;
+    /**
+     * A migration file appears, e.g. a deploy ships more migrations while the global waits.
+     * It takes its place in version order (the versions here all have the same length).
+     */
+    synchronized void add(String version) {
+        int at = 0;
+        while (at < available.size() && available.get(at).compareTo(version) < 0) {
+            at++;
+        }
+        available.add(at, version);
     }
 
     /** The target of every {@link #migrateTo} call, in order. */
@@ -80,8 +87,6 @@ final class FakeMigrations implements Migrations {
 
     @Override
     public List<LocalMigration> migrateTo(String targetVersion) {
-        // Outside the lock: the link reads state() for its Hello meanwhile.
-        beforeEachRun.run();
         targets.add(targetVersion);
         synchronized (this) {
             int last = available.indexOf(targetVersion);

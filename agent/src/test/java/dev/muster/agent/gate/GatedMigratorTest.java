@@ -2,6 +2,7 @@ package dev.muster.agent.gate;
 
 import static dev.muster.agent.link.FakeCoordinator.eventually;
 import static dev.muster.agent.link.FakeCoordinator.go;
+import static dev.muster.agent.link.FakeCoordinator.refusal;
 import static dev.muster.agent.link.FakeCoordinator.reject;
 import static dev.muster.agent.link.FakeCoordinator.waitFor;
 import static dev.muster.agent.link.FakeCoordinator.waitForBecause;
@@ -50,6 +51,10 @@ class GatedMigratorTest {
     private static final String V3 = "20200303000003";
     private static final Duration REPORT_TIMEOUT = Duration.ofSeconds(5);
     private static final String LINK_DOWN = "Cannot reach the coordinator at test-coordinator (UNAVAILABLE";
+    private static final String CLAIMED = "region 99 is already served by a connected agent (from 10.0.0.7:51234 "
+            + "since 2024-05-01T12:00:00Z): two agents claim region 99; check the region number in each agent's "
+            + "configuration";
+    private static final String REFUSED = "The coordinator refused this agent (" + CLAIMED + "); retrying";
 
     private final String name = InProcessServerBuilder.generateName();
     private final FakeCoordinator coordinator = new FakeCoordinator(name);
@@ -70,7 +75,7 @@ class GatedMigratorTest {
     private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout) {
         int region = role == RegionRole.REMOTE ? 1 : 99;
         link = new CoordinatorLink(InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator",
-                () -> WireMessages.hello(region, role.wire(), "test-agent", migrations.state()),
+                () -> WireMessages.hello(region, role.wire(), "test-agent", "test-instance", migrations.state()),
                 events::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
         return new GatedMigrator(role, migrations, link, events, new MigrationConsole(new PrintWriter(output, true)),
                 reportTimeout);
@@ -112,7 +117,6 @@ class GatedMigratorTest {
     void aRemoteAppliesEveryPendingMigrationInOneRunAndReportsEach() throws Exception {
         coordinator.start();
         FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
-        migrations.beforeEachRun(() -> coordinator.awaitCall(1).hello());
         GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
 
         List<LocalMigration> applied = migrator.run();
@@ -157,11 +161,12 @@ class GatedMigratorTest {
         FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2, V3));
+        long request = call.lastRequestId();
 
-        call.send(waitFor(V1, 1, 2));
+        call.send(waitFor(request, V1, 1, 2));
         eventually().until(() -> linesStartingWith("Waiting").size() == 2);
-        call.send(waitForBecause(V1, "region 1 is disconnected", 1, 2));
-        call.send(waitFor(V1, 2));
+        call.send(waitForBecause(request, V1, "region 1 is disconnected", 1, 2));
+        call.send(waitFor(request, V1, 2));
         eventually().until(() -> linesStartingWith("Waiting").size() >= 3);
 
         assertThat(linesStartingWith("Waiting")).as("the wait whose reasons alone changed is not shown again")
@@ -169,7 +174,7 @@ class GatedMigratorTest {
         assertThat(migrations.targets()).isEmpty();
         assertThat(run).isNotDone();
 
-        call.send(go(V3));
+        call.send(go(request, V3));
 
         assertThat(versions(run)).containsExactly(V1, V2, V3);
         assertThat(migrations.targets()).containsExactly(V3);
@@ -183,16 +188,16 @@ class GatedMigratorTest {
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2, V3));
 
-        call.send(go(V2));
+        call.send(go(call.lastRequestId(), V2));
         askedFor(call, List.of(V3));
 
         assertThat(migrations.targets()).containsExactly(V2);
         assertThat(call.appliedReports()).containsExactly(V1, V2);
         assertThat(run).isNotDone();
 
-        call.send(waitFor(V3, 2));
+        call.send(waitFor(call.lastRequestId(), V3, 2));
         eventually().until(() -> lines().contains(waiting(2, V3)));
-        call.send(go(V3));
+        call.send(go(call.lastRequestId(), V3));
 
         assertThat(versions(run)).containsExactly(V1, V2, V3);
         assertThat(migrations.targets()).containsExactly(V2, V3);
@@ -208,15 +213,16 @@ class GatedMigratorTest {
         FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2));
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        long request = call.lastRequestId();
 
-        call.send(go(V0));
-        call.send(go("20991231235959"));
-        call.send(waitFor(V1, 1));
+        call.send(go(request, V0));
+        call.send(go(request, "20991231235959"));
+        call.send(waitFor(request, V1, 1));
         eventually().until(() -> lines().contains(waiting(1, V1)));
 
         assertThat(migrations.targets()).as("neither an applied nor an unknown version releases anything").isEmpty();
 
-        call.send(go(V2));
+        call.send(go(request, V2));
         assertThat(versions(run)).containsExactly(V1, V2);
         assertThat(migrations.targets()).containsExactly(V2);
     }
@@ -228,7 +234,8 @@ class GatedMigratorTest {
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
 
-        call.send(reject("checksum mismatch for migration " + V1 + ": region 1 applied it with checksum 12345"));
+        call.send(reject(call.lastRequestId(),
+                "checksum mismatch for migration " + V1 + ": region 1 applied it with checksum 12345"));
 
         Throwable failure = failureOf(run);
         assertThat(failure).isExactlyInstanceOf(MusterException.class)
@@ -244,7 +251,6 @@ class GatedMigratorTest {
         coordinator.start();
         FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
         migrations.failAt(V3);
-        migrations.beforeEachRun(() -> coordinator.awaitCall(1).hello());
         GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
 
         MigrationFailure failure = catchThrowableOfType(MigrationFailure.class, migrator::run);
@@ -279,7 +285,7 @@ class GatedMigratorTest {
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
         assertThat(call.kinds().get(0)).isEqualTo(HELLO);
         assertThat(migrations.targets()).isEmpty();
-        call.send(go(V2));
+        call.send(go(call.lastRequestId(), V2));
 
         assertThat(versions(run)).containsExactly(V1, V2);
         assertThat(migrations.targets()).containsExactly(V2);
@@ -291,7 +297,7 @@ class GatedMigratorTest {
         FakeMigrations migrations = FakeMigrations.pending(V1, V2);
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall first = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
-        first.send(waitFor(V1, 1));
+        first.send(waitFor(first.lastRequestId(), V1, 1));
         eventually().until(() -> lines().contains(waiting(1, V1)));
 
         first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
@@ -303,10 +309,199 @@ class GatedMigratorTest {
                 "Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting); retrying in")));
         assertThat(migrations.targets()).isEmpty();
 
-        second.send(go(V2));
+        second.send(go(second.lastRequestId(), V2));
 
         assertThat(versions(run)).containsExactly(V1, V2);
         assertThat(second.appliedReports()).containsExactly(V1, V2);
         assertThat(first.releaseRequests()).containsExactly(List.of(V1, V2));
+    }
+
+    @Test
+    void aWaitGoOrRejectForAnEarlierRequestIsIgnored() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2, V3));
+        long first = call.lastRequestId();
+        call.send(go(first, V1));
+        askedFor(call, List.of(V2, V3));
+        long second = call.lastRequestId();
+        assertThat(second).isGreaterThan(first);
+
+        // What a coordinator sent for the first request before it read the second.
+        call.send(waitFor(first, V2, 2));
+        call.send(go(first, V3));
+        call.send(reject(first, "checksum mismatch for migration " + V3));
+        call.send(waitFor(second, V2, 1));
+        eventually().until(() -> lines().contains(waiting(1, V2)));
+
+        assertThat(linesStartingWith("Waiting")).as("only the wait for the latest request is shown")
+                .containsExactly(waiting(1, V2));
+        assertThat(migrations.targets()).as("nothing beyond the first Go").containsExactly(V1);
+        assertThat(run).isNotDone();
+
+        call.send(go(second, V3));
+
+        assertThat(versions(run)).containsExactly(V1, V2, V3);
+        assertThat(migrations.targets()).containsExactly(V1, V3);
+        assertThat(call.requestIds()).containsExactly(first, second);
+    }
+
+    @Test
+    void aNewSessionGetsANewRequestWithAHigherIdAndAnswersToTheOldOneAreIgnored() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall first = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        long asked = first.lastRequestId();
+
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        AgentCall second = askedFor(coordinator.awaitCall(2), List.of(V1, V2));
+        long askedAgain = second.lastRequestId();
+
+        assertThat(first.requestIds()).containsExactly(asked);
+        assertThat(second.requestIds()).as("one request per session, each with a higher id")
+                .containsExactly(askedAgain);
+        assertThat(askedAgain).isGreaterThan(asked);
+
+        second.send(go(asked, V2));
+        second.send(waitFor(asked, V1, 1));
+        second.send(waitFor(askedAgain, V1, 2));
+        eventually().until(() -> lines().contains(waiting(2, V1)));
+
+        assertThat(linesStartingWith("Waiting")).containsExactly(waiting(2, V1));
+        assertThat(migrations.targets()).as("a Go for the request of the old session releases nothing").isEmpty();
+        assertThat(run).isNotDone();
+
+        second.send(go(askedAgain, V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V2);
+    }
+
+    @Test
+    void aRefusedSessionIsRetriedAndTheRunGoesOnOnceALaterSessionIsWelcomed() throws Exception {
+        coordinator.refuseSessions(3, CLAIMED);
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+
+        AgentCall welcomed = askedFor(coordinator.awaitCall(4), List.of(V1, V2));
+
+        assertThat(coordinator.callCount()).isEqualTo(4);
+        for (int n = 1; n <= 3; n++) {
+            assertThat(coordinator.awaitCall(n).kinds()).as("refused session %d", n).startsWith(HELLO);
+        }
+        assertThat(migrations.targets()).isEmpty();
+        assertThat(run).isNotDone();
+
+        welcomed.send(go(welcomed.lastRequestId(), V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(welcomed.appliedReports()).containsExactly(V1, V2);
+        assertThat(linesStartingWith("The coordinator refused")).as("told once, however often it is refused")
+                .containsExactly(REFUSED);
+        assertThat(linesStartingWith("The coordinator at test-coordinator ended the session; retrying in"))
+                .hasSize(3);
+        assertThat(lines()).last().isEqualTo("Database is up to date at version " + V2);
+    }
+
+    @Test
+    void aRejectWithRequestIdZeroRefusesTheSessionAndDoesNotEndTheRun() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall first = askedFor(coordinator.awaitCall(1), List.of(V1));
+
+        // Request id 0 answers no request: it refuses the session, whatever the agent asked.
+        first.send(refusal(CLAIMED));
+        first.fail(Status.UNAVAILABLE.withDescription("superseded"));
+        AgentCall second = askedFor(coordinator.awaitCall(2), List.of(V1));
+        second.send(go(second.lastRequestId(), V1));
+
+        assertThat(versions(run)).containsExactly(V1);
+        assertThat(linesStartingWith("The coordinator refused")).containsExactly(REFUSED);
+    }
+
+    @Test
+    void aRemoteWhoseSessionsAreRefusedReportsOnTheFirstSessionWelcomedAfterItsHello() throws Exception {
+        coordinator.refuseSessions(2, CLAIMED);
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
+
+        List<LocalMigration> applied = migrator.run();
+
+        assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2);
+        assertThat(coordinator.callCount()).isEqualTo(3);
+        AgentCall welcomed = coordinator.awaitCall(3);
+        assertThat(welcomed.kinds()).as("every report of the run, once, after the Hello")
+                .containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_APPLIED);
+        assertThat(welcomed.appliedReports()).containsExactly(V1, V2);
+        assertThat(welcomed.halfClosed()).isTrue();
+        assertThat(lines()).doesNotContain("Could not report to the coordinator at test-coordinator within 5.0s; "
+                + "it will learn what this region applied when this region's agent next connects");
+    }
+
+    @Test
+    void aFailureReportedWhileTheLinkIsDownReachesTheCoordinatorOnTheNextSession() throws Exception {
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        migrations.failAt(V2);
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
+        Future<List<LocalMigration>> run = inBackground(migrator);
+        eventually().until(() -> linesStartingWith(LINK_DOWN).size() >= 2);
+        assertThat(migrations.targets()).as("a remote does not wait for the coordinator").containsExactly(V3);
+
+        coordinator.start();
+
+        assertThat(failureOf(run)).isInstanceOf(MigrationFailure.class);
+        AgentCall call = coordinator.awaitCall(1);
+        assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_FAILED);
+        assertThat(call.appliedReports()).containsExactly(V1);
+        assertThat(call.received().get(2).getMigrationFailed().getVersion()).isEqualTo(V2);
+    }
+
+    @Test
+    void theGlobalAppliesNothingWhenItsPendingMigrationsChangedBeforeTheReleasedOnesRun() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V3);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V3));
+        long asked = call.lastRequestId();
+
+        migrations.add(V2); // a deploy ships a migration that sorts before the released V3
+        call.send(go(asked, V3));
+        askedFor(call, List.of(V1, V2, V3));
+
+        assertThat(migrations.targets()).as("V3 was released without V2 before it").isEmpty();
+        assertThat(call.appliedReports()).isEmpty();
+        assertThat(call.lastRequestId()).isGreaterThan(asked);
+        assertThat(run).isNotDone();
+
+        call.send(go(call.lastRequestId(), V3));
+
+        assertThat(versions(run)).containsExactly(V1, V2, V3);
+        assertThat(migrations.targets()).containsExactly(V3);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V3), List.of(V1, V2, V3));
+    }
+
+    @Test
+    void aMigrationAddedAfterTheReleasedOnesDoesNotHoldThemBackAndIsAskedForNext() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+
+        migrations.add(V3);
+        call.send(go(call.lastRequestId(), V2));
+        askedFor(call, List.of(V3));
+
+        assertThat(migrations.targets()).containsExactly(V2);
+        assertThat(call.appliedReports()).containsExactly(V1, V2);
+
+        call.send(go(call.lastRequestId(), V3));
+
+        assertThat(versions(run)).containsExactly(V1, V2, V3);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2), List.of(V3));
     }
 }

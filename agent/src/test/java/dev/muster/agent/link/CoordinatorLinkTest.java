@@ -2,11 +2,14 @@ package dev.muster.agent.link;
 
 import static dev.muster.agent.link.FakeCoordinator.eventually;
 import static dev.muster.proto.v1.AgentMessage.KindCase.HELLO;
+import static dev.muster.proto.v1.AgentMessage.KindCase.MIGRATION_APPLIED;
+import static dev.muster.proto.v1.AgentMessage.KindCase.MIGRATION_FAILED;
 import static dev.muster.proto.v1.AgentMessage.KindCase.RELEASE_REQUEST;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
+import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.Migration;
@@ -16,7 +19,10 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -31,7 +37,11 @@ import org.junit.jupiter.api.Timeout;
 class CoordinatorLinkTest {
 
     private static final String V1 = "20200101000001";
-    private static final AgentMessage REQUEST = WireMessages.releaseRequest(List.of(V1));
+    private static final String V2 = "20200202000002";
+    private static final AgentMessage REQUEST = WireMessages.releaseRequest(1, List.of(pending(V1)));
+    private static final AgentMessage APPLIED_V1 = applied(V1);
+    private static final AgentMessage FAILED_V2 =
+            WireMessages.failed(V2, "migration " + V2 + " failed and was rolled back");
 
     private final String name = InProcessServerBuilder.generateName();
     private final FakeCoordinator coordinator = new FakeCoordinator(name);
@@ -39,6 +49,7 @@ class CoordinatorLinkTest {
     private final AtomicInteger helloReads = new AtomicInteger();
     private volatile List<String> applied = List.of();
     private volatile RuntimeException helloFailure;
+    private volatile Runnable whileReadingHello = () -> { };
     private ManagedChannel channel;
     private CoordinatorLink link;
 
@@ -58,14 +69,21 @@ class CoordinatorLinkTest {
     /** The region's state as the link reads it for each Hello: which read it was, and what is applied now. */
     private Hello hello() {
         int read = helloReads.incrementAndGet();
+        List<String> appliedNow = applied;
+        whileReadingHello.run();
         RuntimeException failure = helloFailure;
         if (failure != null) {
             helloFailure = null;
             throw failure;
         }
         Hello.Builder hello = Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).setAgentVersion("read-" + read);
-        applied.forEach(version -> hello.addApplied(Migration.newBuilder().setVersion(version)));
+        appliedNow.forEach(version -> hello.addApplied(Migration.newBuilder().setVersion(version)));
         return hello.build();
+    }
+
+    private static AgentMessage applied(String version) {
+        return WireMessages.applied(new LocalMigration(version, "migration " + version, OptionalInt.of(1),
+                Optional.of(Instant.parse("2024-05-01T12:00:00Z"))));
     }
 
     private <T extends LinkEvent> T next(Class<T> type) throws InterruptedException {
@@ -225,5 +243,131 @@ class CoordinatorLinkTest {
 
         assertThatIllegalStateException().isThrownBy(link::start)
                 .withMessage("the link to test-coordinator was already started");
+    }
+
+    @Test
+    void aReportMadeBeforeAnySessionIsUpFollowsTheHelloOfTheFirstOne() throws Exception {
+        link.report(APPLIED_V1);
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> call.received().size() == 2);
+        assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED);
+        assertThat(call.received().get(1)).isEqualTo(APPLIED_V1);
+    }
+
+    @Test
+    void aReportMadeAfterTheHelloWasReadButBeforeTheSessionIsUpIsNotLost() throws Exception {
+        // The race of a remote that migrates at once: the Hello predates the migration, and
+        // the report is made before the session that carries the Hello is up.
+        whileReadingHello = () -> {
+            whileReadingHello = () -> { };
+            applied = List.of(V1);
+            link.report(APPLIED_V1);
+        };
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> call.received().size() == 2);
+        assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED);
+        assertThat(call.hello().getAppliedList()).as("read before the migration").isEmpty();
+    }
+
+    @Test
+    void everyReportIsRepeatedAfterTheHelloOfEachLaterSessionButOtherMessagesAreNot() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+        AgentCall first = coordinator.awaitCall(1);
+
+        link.report(APPLIED_V1);
+        link.send(REQUEST);
+        link.report(FAILED_V2);
+        eventually().until(() -> first.received().size() == 4);
+        assertThat(first.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, RELEASE_REQUEST, MIGRATION_FAILED);
+
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        next(LinkEvent.Disconnected.class);
+        next(LinkEvent.Connected.class);
+
+        AgentCall second = coordinator.awaitCall(2);
+        eventually().until(() -> second.received().size() == 3);
+        assertThat(second.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_FAILED);
+        assertThat(second.received().subList(1, 3)).as("in the order reported").containsExactly(APPLIED_V1, FAILED_V2);
+    }
+
+    @Test
+    void aReportMadeWhileTheLinkIsDownReachesTheNextSessionOnce() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+        coordinator.awaitCall(1).fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        next(LinkEvent.Disconnected.class);
+        // Between sessions or already on the next one: either way it is sent exactly once there.
+        link.report(APPLIED_V1);
+        next(LinkEvent.Connected.class);
+
+        AgentCall second = coordinator.awaitCall(2);
+        eventually().until(() -> second.received().size() >= 2);
+        assertThat(second.kinds()).containsExactly(HELLO, MIGRATION_APPLIED);
+        assertThat(coordinator.awaitCall(1).kinds()).containsExactly(HELLO);
+    }
+
+    @Test
+    void aRejectCarriesTheRequestItAnswersAndRequestIdZeroRefusesTheSession() throws Exception {
+        coordinator.refuseSessions(1, "two agents claim region 1");
+        coordinator.start();
+        link.start();
+
+        LinkEvent.Rejected refused = next(LinkEvent.Rejected.class);
+        assertThat(refused.session()).isEqualTo(1);
+        assertThat(refused.requestId()).isZero();
+        assertThat(refused.refusesSession()).isTrue();
+        assertThat(refused.reason()).isEqualTo("two agents claim region 1");
+        assertThat(next(LinkEvent.Disconnected.class).reason())
+                .isEqualTo("The coordinator at test-coordinator ended the session");
+        assertThat(next(LinkEvent.Connected.class).session()).isEqualTo(2);
+
+        coordinator.awaitCall(2).send(FakeCoordinator.reject(7, "checksum mismatch for migration " + V1));
+
+        LinkEvent.Rejected rejected = next(LinkEvent.Rejected.class);
+        assertThat(rejected.session()).isEqualTo(2);
+        assertThat(rejected.requestId()).isEqualTo(7);
+        assertThat(rejected.refusesSession()).isFalse();
+    }
+
+    @Test
+    void waitAndGoCarryTheRequestTheyAnswer() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(FakeCoordinator.waitFor(3, V1, 2));
+        call.send(FakeCoordinator.go(4, V1));
+
+        assertThat(next(LinkEvent.Waiting.class).signal().getRequestId()).isEqualTo(3);
+        assertThat(next(LinkEvent.Released.class).go().getRequestId()).isEqualTo(4);
+    }
+
+    @Test
+    void aReleaseRequestCarriesItsId() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+
+        link.send(WireMessages.releaseRequest(42, List.of(pending(V1), pending(V2))));
+
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> call.requestIds().contains(42L));
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2));
+    }
+
+    private static LocalMigration pending(String version) {
+        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
     }
 }

@@ -23,13 +23,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionFactory;
 
 /**
- * The coordinator's side of agent sessions, as a test scripts it: it welcomes every Hello,
- * records what each session receives, sends what the test pushes and, unless told not to,
- * completes a call once the agent half-closes it. Everything it sends goes out on one
- * thread of its own, in order, so that a test never blocks on the agent's locks.
+ * The coordinator's side of agent sessions, as a test scripts it: it welcomes every Hello
+ * (or refuses the first few, if told to), records what each session receives, sends what
+ * the test pushes and, unless told not to, completes a call once the agent half-closes it.
+ * Everything it sends goes out on one thread of its own, in order, so that a test never
+ * blocks on the agent's locks.
  */
 public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase implements AutoCloseable {
 
@@ -42,6 +44,8 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         thread.setDaemon(true);
         return thread;
     });
+    private final AtomicInteger refusalsLeft = new AtomicInteger();
+    private volatile String refusalReason;
     private volatile boolean completeOnHalfClose = true;
     private Server server;
 
@@ -58,6 +62,15 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     /** Whether a half-closed call is completed at once (the default) or left to {@link AgentCall#complete()}. */
     public void completeOnHalfClose(boolean complete) {
         completeOnHalfClose = complete;
+    }
+
+    /**
+     * Refuses the Hello of the next {@code sessions} sessions as a coordinator refuses an
+     * agent it cannot admit: a Reject with request id 0 instead of a Welcome, then the end of the call.
+     */
+    public void refuseSessions(int sessions, String reason) {
+        refusalReason = reason;
+        refusalsLeft.set(sessions);
     }
 
     /** Awaitility's {@code await()} with this fixture's timeout, polling often: sessions move in milliseconds. */
@@ -91,8 +104,9 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         outbox.shutdownNow();
     }
 
-    public static CoordinatorMessage waitFor(String version, int... regions) {
-        Wait.Builder wait = Wait.newBuilder().setVersion(version);
+    /** A wait that answers release request {@code requestId}. */
+    public static CoordinatorMessage waitFor(long requestId, String version, int... regions) {
+        Wait.Builder wait = Wait.newBuilder().setVersion(version).setRequestId(requestId);
         for (int region : regions) {
             wait.addWaitingOn(Blocker.newBuilder().setRegion(region)
                     .setReason("region " + region + " has not run migration " + version + " yet"));
@@ -101,20 +115,31 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     }
 
     /** The same wait as {@link #waitFor} with other reasons: what a coordinator re-sends when only those change. */
-    public static CoordinatorMessage waitForBecause(String version, String reason, int... regions) {
-        Wait.Builder wait = Wait.newBuilder().setVersion(version);
+    public static CoordinatorMessage waitForBecause(long requestId, String version, String reason, int... regions) {
+        Wait.Builder wait = Wait.newBuilder().setVersion(version).setRequestId(requestId);
         for (int region : regions) {
             wait.addWaitingOn(Blocker.newBuilder().setRegion(region).setReason(reason));
         }
         return CoordinatorMessage.newBuilder().setWait(wait).build();
     }
 
-    public static CoordinatorMessage go(String upToVersion) {
-        return CoordinatorMessage.newBuilder().setGo(Go.newBuilder().setUpToVersion(upToVersion)).build();
+    /** A Go that answers release request {@code requestId}. */
+    public static CoordinatorMessage go(long requestId, String upToVersion) {
+        return CoordinatorMessage.newBuilder()
+                .setGo(Go.newBuilder().setUpToVersion(upToVersion).setRequestId(requestId))
+                .build();
     }
 
-    public static CoordinatorMessage reject(String reason) {
-        return CoordinatorMessage.newBuilder().setReject(Reject.newBuilder().setReason(reason)).build();
+    /** The refusal of release request {@code requestId}. */
+    public static CoordinatorMessage reject(long requestId, String reason) {
+        return CoordinatorMessage.newBuilder()
+                .setReject(Reject.newBuilder().setReason(reason).setRequestId(requestId))
+                .build();
+    }
+
+    /** The refusal of a whole session, before Welcome: a Reject with request id 0. */
+    public static CoordinatorMessage refusal(String reason) {
+        return reject(0, reason);
     }
 
     /** One agent session as the coordinator sees it. */
@@ -124,6 +149,7 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         private final List<AgentMessage> received = new CopyOnWriteArrayList<>();
         private volatile boolean halfClosed;
         private volatile boolean cancelled;
+        private boolean ended; // only touched on the outbox thread
 
         AgentCall(ServerCallStreamObserver<CoordinatorMessage> responses) {
             this.responses = responses;
@@ -134,7 +160,10 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         @Override
         public void onNext(AgentMessage message) {
             received.add(message);
-            if (message.hasHello()) {
+            if (message.hasHello() && refusalsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+                send(refusal(refusalReason));
+                complete();
+            } else if (message.hasHello()) {
                 send(CoordinatorMessage.newBuilder()
                         .setWelcome(Welcome.newBuilder().setCoordinatorVersion("fake").addAllMemberRegions(List.of(1, 2)))
                         .build());
@@ -156,19 +185,30 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
 
         public void send(CoordinatorMessage message) {
             outbox.execute(() -> {
-                if (!cancelled) {
+                if (!cancelled && !ended) {
                     responses.onNext(message);
                 }
             });
         }
 
+        /** Completes the call, unless it has ended already (e.g. refused, then half-closed by the agent). */
         public void complete() {
-            outbox.execute(responses::onCompleted);
+            outbox.execute(() -> {
+                if (!ended) {
+                    ended = true;
+                    responses.onCompleted();
+                }
+            });
         }
 
         /** Ends the call with an error, as a coordinator that goes away does. */
         public void fail(Status status) {
-            outbox.execute(() -> responses.onError(status.asRuntimeException()));
+            outbox.execute(() -> {
+                if (!ended) {
+                    ended = true;
+                    responses.onError(status.asRuntimeException());
+                }
+            });
         }
 
         public List<AgentMessage> received() {
@@ -187,8 +227,25 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         /** Versions of every ReleaseRequest received, one list per request. */
         public List<List<String>> releaseRequests() {
             return received.stream().filter(AgentMessage::hasReleaseRequest)
-                    .map(message -> List.copyOf(message.getReleaseRequest().getVersionsList()))
+                    .map(message -> message.getReleaseRequest().getPendingList().stream()
+                            .map(dev.muster.proto.v1.Migration::getVersion).toList())
                     .toList();
+        }
+
+        /** The id of every ReleaseRequest received, in order. */
+        public List<Long> requestIds() {
+            return received.stream().filter(AgentMessage::hasReleaseRequest)
+                    .map(message -> message.getReleaseRequest().getRequestId())
+                    .toList();
+        }
+
+        /** The id of the latest ReleaseRequest received: the one a coordinator answers. */
+        public long lastRequestId() {
+            List<Long> ids = requestIds();
+            if (ids.isEmpty()) {
+                throw new IllegalStateException("no release request received on this session yet");
+            }
+            return ids.get(ids.size() - 1);
         }
 
         /** Versions of every MigrationApplied received, in order. */

@@ -1,8 +1,11 @@
 package dev.muster.common.config;
 
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,7 +18,11 @@ public record DatabaseConfig(String url, String user, Optional<Path> passwordFil
         section.allowOnly("url", "user", "password_file");
         String url = section.string("url");
         if (!url.startsWith("jdbc:postgresql:")) {
-            throw section.error("url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/dbname), not '" + url + "'");
+            throw section.error("url", "must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/dbname)");
+        }
+        if (url.toLowerCase(Locale.ROOT).matches(".*[?&]password=.*")) {
+            // The URL is printed in messages; the password would go with it.
+            throw section.error("url", "must not contain the password: put it in a file named by password_file");
         }
         String user = section.string("user");
         Optional<Path> passwordFile = section.optionalString("password_file").map(section.file()::resolve);
@@ -33,7 +40,8 @@ public record DatabaseConfig(String url, String user, Optional<Path> passwordFil
             try {
                 return Secret.fromFile(file);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read the database password file " + file + ": " + e.getMessage(), e);
+                throw new MusterException(ExitCode.CONFIG, "cannot read the database password file " + file + ": "
+                        + e.getMessage(), e);
             }
         });
     }

@@ -3,6 +3,8 @@ package dev.muster.coordinator.cli;
 import dev.muster.common.BuildInfo;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.common.config.ConfigException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,8 +20,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Coordinator coordinator = Coordinator.start(CoordinatorConfig.load(config), BuildInfo.version());
+        CoordinatorConfig settings = CoordinatorConfig.load(config);
+        Coordinator coordinator = Coordinator.create(settings, BuildInfo.version());
+        // Before it listens, so that a SIGTERM at any moment stops it cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(coordinator::close, "muster-shutdown"));
+        try {
+            coordinator.start();
+        } catch (IOException e) {
+            throw new ConfigException(config, "listen", "cannot listen on " + settings.listen() + ": "
+                    + e.getMessage(), e);
+        }
         coordinator.awaitTermination();
         return 0;
     }

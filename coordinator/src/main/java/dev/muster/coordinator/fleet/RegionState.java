@@ -41,6 +41,13 @@ public record RegionState(
         return new RegionState(region, role, nowApplied, nowAvailable, connection);
     }
 
+    /** The region's code now has {@code migration} as given (replacing what its hello said of that version). */
+    public RegionState withAvailable(Migration migration) {
+        Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
+        nowAvailable.put(migration.version(), migration);
+        return new RegionState(region, role, applied, nowAvailable, connection);
+    }
+
     public RegionState disconnected() {
         return new RegionState(region, role, applied, available, Optional.empty());
     }

@@ -39,6 +39,10 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
         return new StreamObserver<>() {
             @Override
             public void onNext(AgentMessage message) {
+                if (outbox.isClosed()) {
+                    // Refused, superseded or broken: what the agent sent meanwhile is moot.
+                    return;
+                }
                 try {
                     dispatch(message);
                 } catch (ProtocolViolation e) {
@@ -52,7 +56,8 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                 switch (message.getKindCase()) {
                     // A refused hello has been answered and the call ended by the outbox.
                     case HELLO -> hub.hello(sessionId, peer, ProtoMapping.hello(message.getHello()), outbox);
-                    case RELEASE_REQUEST -> hub.requestRelease(sessionId, message.getReleaseRequest().getVersionsList());
+                    case RELEASE_REQUEST -> hub.requestRelease(sessionId, message.getReleaseRequest().getRequestId(),
+                            message.getReleaseRequest().getPendingList().stream().map(ProtoMapping::migration).toList());
                     case MIGRATION_APPLIED -> hub.applied(sessionId,
                             ProtoMapping.migration(message.getMigrationApplied().getMigration()));
                     case MIGRATION_FAILED -> hub.failed(sessionId, message.getMigrationFailed().getVersion(),

@@ -36,7 +36,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
     public CoordinatorServer start() throws IOException {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
-            throw new IllegalStateException("the coordinator server was already started");
+            throw new IllegalStateException("the coordinator server was already started or closed");
         }
         server.start();
         log.info("Coordinator listening on port {}", port());

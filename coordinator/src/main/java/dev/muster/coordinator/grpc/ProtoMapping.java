@@ -31,7 +31,7 @@ final class ProtoMapping {
         if (!RegionNumber.isValid(region)) {
             throw new ProtocolViolation("region " + region + " is not a region number (0 to " + RegionNumber.MAX + ")");
         }
-        return new AgentHello((int) region, role, hello.getAgentVersion(),
+        return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
                 hello.getAvailableList().stream().map(ProtoMapping::migration).toList());
     }
@@ -44,12 +44,12 @@ final class ProtoMapping {
         return new Migration(migration.getVersion(), migration.getDescription(), checksum);
     }
 
-    static CoordinatorMessage release(Release release) {
+    static CoordinatorMessage release(long requestId, Release release) {
         CoordinatorMessage.Builder message = CoordinatorMessage.newBuilder();
         if (release instanceof Release.Go go) {
-            message.setGo(Go.newBuilder().setUpToVersion(go.upToVersion()));
+            message.setGo(Go.newBuilder().setUpToVersion(go.upToVersion()).setRequestId(requestId));
         } else if (release instanceof Release.Wait wait) {
-            Wait.Builder builder = Wait.newBuilder().setVersion(wait.version());
+            Wait.Builder builder = Wait.newBuilder().setVersion(wait.version()).setRequestId(requestId);
             for (Blocker blocker : wait.blockers()) {
                 builder.addWaitingOn(dev.muster.proto.v1.Blocker.newBuilder()
                         .setRegion(blocker.region())
@@ -57,7 +57,7 @@ final class ProtoMapping {
             }
             message.setWait(builder);
         } else if (release instanceof Release.Reject reject) {
-            message.setReject(reject(reject.reason()));
+            message.setReject(reject(reject.reason()).toBuilder().setRequestId(requestId));
         }
         return message.build();
     }

@@ -34,14 +34,19 @@ final class WireOutbox implements Outbox {
     }
 
     @Override
-    public void release(Release release) {
-        send(ProtoMapping.release(release));
+    public void release(long requestId, Release release) {
+        send(ProtoMapping.release(requestId, release));
     }
 
     @Override
     public void refuse(String reason) {
         send(CoordinatorMessage.newBuilder().setReject(ProtoMapping.reject(reason)).build());
         complete();
+    }
+
+    @Override
+    public void supersede() {
+        fail(Status.UNAVAILABLE.withDescription("superseded by a newer session of the same agent"));
     }
 
     synchronized void complete() {
@@ -60,6 +65,11 @@ final class WireOutbox implements Outbox {
 
     synchronized void cancelled() {
         closed = true;
+    }
+
+    /** Whether the call is over: refused, superseded, failed or cancelled. */
+    synchronized boolean isClosed() {
+        return closed;
     }
 
     private synchronized void send(CoordinatorMessage message) {

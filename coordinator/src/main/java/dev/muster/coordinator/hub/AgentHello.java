@@ -5,7 +5,8 @@ import dev.muster.coordinator.fleet.Role;
 import java.util.List;
 
 /** The whole state an agent reports when its session starts. */
-public record AgentHello(int region, Role role, String agentVersion, List<Migration> applied, List<Migration> available) {
+public record AgentHello(int region, Role role, String agentVersion, String instanceId,
+                         List<Migration> applied, List<Migration> available) {
 
     public AgentHello {
         applied = List.copyOf(applied);

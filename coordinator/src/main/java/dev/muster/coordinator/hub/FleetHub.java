@@ -47,13 +47,14 @@ public final class FleetHub {
         if (sessions.containsKey(sessionId)) {
             throw new ProtocolViolation("hello may be sent only once, as the first message of a session");
         }
-        Optional<String> refusal = Admission.refusal(fleet, hello.region(), hello.role());
+        Optional<String> refusal = Admission.refusal(fleet, hello.region(), hello.role(), hello.instanceId());
         if (refusal.isPresent()) {
             log.warn("Refused agent from {} claiming region {} as {}: {}", peer, hello.region(), hello.role(), refusal.get());
             outbox.refuse(refusal.get());
             return false;
         }
-        Connection connection = new Connection(sessionId, peer, clock.instant());
+        supersedeEarlierSession(hello.region());
+        Connection connection = new Connection(sessionId, hello.instanceId(), peer, clock.instant());
         fleet = fleet.with(RegionState.reported(hello.region(), hello.role(), hello.applied(), hello.available(), connection));
         sessions.put(sessionId, new Session(hello.region(), outbox));
         log.info("Region {} ({}, agent {}) connected from {}: {} migrations applied, {} available{}",
@@ -64,13 +65,23 @@ public final class FleetHub {
         return true;
     }
 
-    /** The agent asks to apply {@code versions}, in order; replaces any earlier request of the session. */
-    public synchronized void requestRelease(long sessionId, List<String> versions) {
+    /**
+     * The agent asks to apply {@code pending}, in order; replaces any earlier request of the
+     * session. The migrations are as the agent's files have them now, which may be newer
+     * than its hello said: the rule judges what the agent is about to apply.
+     */
+    public synchronized void requestRelease(long sessionId, long requestId, List<Migration> pending) {
         Session session = session(sessionId, "a release request");
-        if (versions.isEmpty()) {
-            throw new ProtocolViolation("a release request must name at least one version");
+        if (pending.isEmpty()) {
+            throw new ProtocolViolation("a release request must name at least one migration");
         }
-        session.pending = versions;
+        RegionState state = fleet.region(session.region).orElseThrow();
+        for (Migration migration : pending) {
+            state = state.withAvailable(migration);
+        }
+        fleet = fleet.with(state);
+        session.requestId = requestId;
+        session.pending = pending.stream().map(Migration::version).toList();
         session.lastSent = null;
         answer(session);
     }
@@ -100,6 +111,17 @@ public final class FleetHub {
         reconsiderWaiting();
     }
 
+    /** Ends the session of an agent that reconnected before its old session was seen to end. */
+    private void supersedeEarlierSession(int region) {
+        fleet.region(region).flatMap(RegionState::connection).ifPresent(old -> {
+            Session earlier = sessions.remove(old.sessionId());
+            if (earlier != null) {
+                log.info("Region {} reconnected; its earlier session from {} is superseded", region, old.peer());
+                earlier.outbox.supersede();
+            }
+        });
+    }
+
     private void reconsiderWaiting() {
         for (Session session : sessions.values()) {
             if (session.pending != null) {
@@ -121,7 +143,7 @@ public final class FleetHub {
             session.lastSent = null;
         }
         log.info("Region {}: {}", session.region, release);
-        session.outbox.release(release);
+        session.outbox.release(session.requestId, release);
     }
 
     private Session session(long sessionId, String what) {
@@ -135,6 +157,7 @@ public final class FleetHub {
     private static final class Session {
         final int region;
         final Outbox outbox;
+        long requestId;
         List<String> pending;
         Release lastSent;
 

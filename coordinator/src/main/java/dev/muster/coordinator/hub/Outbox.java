@@ -9,9 +9,12 @@ public interface Outbox {
     /** The agent's hello was accepted. */
     void welcome(SortedSet<Integer> memberRegions);
 
-    /** The answer to the agent's release request, or a changed wait. */
-    void release(Release release);
+    /** The answer to the agent's release request {@code requestId}, or a changed wait. */
+    void release(long requestId, Release release);
 
     /** The agent may not join the fleet; the session ends after this. */
     void refuse(String reason);
+
+    /** A newer session of the same agent took over; this one ends. */
+    void supersede();
 }

@@ -31,6 +31,11 @@ final class Regions {
         return fleet;
     }
 
+    /** The agent process that each builder's region is connected from, unless told otherwise. */
+    static String instanceOf(int region) {
+        return "instance-of-region-" + region;
+    }
+
     static Builder remote(int region) {
         return new Builder(region, Role.REMOTE);
     }
@@ -45,10 +50,12 @@ final class Regions {
         private final Map<String, Migration> applied = new LinkedHashMap<>();
         private final Map<String, Migration> available = new LinkedHashMap<>();
         private boolean connected = true;
+        private String instanceId;
 
         private Builder(int region, Role role) {
             this.region = region;
             this.role = role;
+            this.instanceId = instanceOf(region);
         }
 
         /** Committed in the region's database (and so in its migration files too). */
@@ -83,9 +90,15 @@ final class Regions {
             return this;
         }
 
+        /** Connected from agent process {@code instanceId} ("" for an agent too old to say). */
+        Builder instance(String instanceId) {
+            this.instanceId = instanceId;
+            return this;
+        }
+
         RegionState build() {
             Optional<Connection> connection = connected
-                    ? Optional.of(new Connection(region * 10L, "10.0.0." + region + ":50000", SINCE))
+                    ? Optional.of(new Connection(region * 10L, instanceId, "10.0.0." + region + ":50000", SINCE))
                     : Optional.empty();
             return new RegionState(region, role, applied, available, connection);
         }

@@ -3,6 +3,7 @@ package dev.muster.coordinator.grpc;
 import static dev.muster.coordinator.grpc.AgentMessages.applied;
 import static dev.muster.coordinator.grpc.AgentMessages.hello;
 import static dev.muster.coordinator.grpc.AgentMessages.migration;
+import static dev.muster.coordinator.grpc.AgentMessages.newInstance;
 import static dev.muster.coordinator.grpc.AgentMessages.releaseRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -99,9 +100,10 @@ class AgentSessionServiceTest {
         AgentStream region1 = remote(1, List.of(OLDER));
         AgentStream region2 = remote(2, List.of(OLDER));
 
-        global.send(releaseRequest(V));
+        global.send(releaseRequest(1, V));
         CoordinatorMessage first = global.next();
         assertThat(first.hasWait()).isTrue();
+        assertThat(first.getWait().getRequestId()).isEqualTo(1);
         assertThat(first.getWait().getVersion()).isEqualTo(V);
         assertThat(first.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(1, 2);
         assertThat(first.getWait().getWaitingOn(0).getReason()).isEqualTo("region 1 has not run migration " + V + " yet");
@@ -109,11 +111,13 @@ class AgentSessionServiceTest {
         region1.send(applied(migration(V)));
         CoordinatorMessage second = global.next();
         assertThat(second.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(2);
+        assertThat(second.getWait().getRequestId()).as("a changed wait answers the same request").isEqualTo(1);
 
         region2.send(applied(migration(V)));
         CoordinatorMessage third = global.next();
         assertThat(third.hasGo()).isTrue();
         assertThat(third.getGo().getUpToVersion()).isEqualTo(V);
+        assertThat(third.getGo().getRequestId()).isEqualTo(1);
         assertThat(global.pending()).isZero();
         assertThat(region1.pending()).isZero();
     }
@@ -124,13 +128,47 @@ class AgentSessionServiceTest {
         connect(hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE)
                 .addApplied(migration(V, 12345)).build()));
 
-        global.send(releaseRequest(V));
+        global.send(releaseRequest(4, V));
 
         CoordinatorMessage message = global.next();
         assertThat(message.hasReject()).isTrue();
+        assertThat(message.getReject().getRequestId()).isEqualTo(4);
         assertThat(message.getReject().getReason())
                 .contains("checksum mismatch for migration " + V)
                 .contains("region 1 applied it with checksum 12345");
+    }
+
+    @Test
+    void aNewerRequestIsAnsweredWithItsOwnIdAndSoIsEveryLaterChange() throws Exception {
+        AgentStream global = global();
+        AgentStream region1 = remote(1, List.of(OLDER));
+        AgentStream region2 = remote(2, List.of(OLDER));
+        global.send(releaseRequest(1, V));
+        assertThat(global.next().getWait().getRequestId()).isEqualTo(1);
+
+        global.send(releaseRequest(2, V));
+        CoordinatorMessage sameWait = global.next();
+        region1.send(applied(migration(V)));
+        CoordinatorMessage changedWait = global.next();
+        region2.send(applied(migration(V)));
+        CoordinatorMessage go = global.next();
+
+        assertThat(sameWait.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(1, 2);
+        assertThat(sameWait.getWait().getRequestId()).isEqualTo(2);
+        assertThat(changedWait.getWait().getRequestId()).isEqualTo(2);
+        assertThat(go.getGo().getRequestId()).isEqualTo(2);
+        assertThat(global.pending()).isZero();
+    }
+
+    @Test
+    void aRemoteIsAnsweredGoWithTheIdOfItsRequest() throws Exception {
+        AgentStream region1 = remote(1, List.of());
+
+        region1.send(releaseRequest(77, OLDER, V));
+
+        CoordinatorMessage message = region1.next();
+        assertThat(message.getGo().getUpToVersion()).isEqualTo(V);
+        assertThat(message.getGo().getRequestId()).isEqualTo(77);
     }
 
     @Test
@@ -148,8 +186,59 @@ class AgentSessionServiceTest {
     }
 
     @Test
+    void messagesSentAfterARefusedHelloAreIgnored() throws Exception {
+        AgentStream first = remote(1, List.of());
+
+        AgentStream refused = AgentStream.open(stub)
+                .send(hello(1, Role.REMOTE, List.of(), List.of()))
+                .send(releaseRequest(1, V))
+                .send(hello(2, Role.REMOTE, List.of(), List.of()));
+
+        assertThat(refused.next().hasReject()).isTrue();
+        assertThat(refused.awaitClosed().getCode()).as("not a protocol violation").isEqualTo(Status.Code.OK);
+        assertThat(refused.pending()).isZero();
+        assertThat(hub.fleet().region(2)).as("region 2 not claimed").isEmpty();
+        assertThat(first.isClosed()).isFalse();
+        assertThat(connected(1)).isTrue();
+    }
+
+    @Test
+    void theSameAgentReconnectingEndsItsOldCallWithUnavailableAndKeepsItsRegion() throws Exception {
+        String instance = newInstance();
+        AgentStream old = connect(hello(instance, 1, Role.REMOTE, List.of(), List.of(OLDER, V)));
+
+        AgentStream renewed = connect(hello(instance, 1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
+
+        Status status = old.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getDescription()).contains("superseded by a newer session");
+        assertThat(old.pending()).isZero();
+        assertThat(renewed.isClosed()).isFalse();
+        assertThat(connected(1)).isTrue();
+        assertThat(hub.fleet().region(1).orElseThrow().applied()).containsOnlyKeys(OLDER);
+        renewed.send(releaseRequest(1, V));
+        assertThat(renewed.next().getGo().getRequestId()).isEqualTo(1);
+    }
+
+    @Test
+    void theGlobalReconnectingWhileItsOldCallLooksLiveIsWelcomedAndAnswered() throws Exception {
+        String instance = newInstance();
+        AgentStream old = connect(hello(instance, GLOBAL, Role.GLOBAL, List.of(OLDER), List.of(OLDER, V)));
+        remote(1, List.of(OLDER, V));
+        remote(2, List.of(OLDER, V));
+
+        AgentStream renewed = connect(hello(instance, GLOBAL, Role.GLOBAL, List.of(OLDER), List.of(OLDER, V)));
+        renewed.send(releaseRequest(5, V));
+
+        assertThat(old.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        CoordinatorMessage go = renewed.next();
+        assertThat(go.getGo().getUpToVersion()).isEqualTo(V);
+        assertThat(go.getGo().getRequestId()).isEqualTo(5);
+    }
+
+    @Test
     void aReleaseRequestBeforeHelloEndsTheCallWithFailedPrecondition() throws Exception {
-        AgentStream agent = AgentStream.open(stub).send(releaseRequest(V));
+        AgentStream agent = AgentStream.open(stub).send(releaseRequest(1, V));
 
         Status status = agent.awaitClosed();
 

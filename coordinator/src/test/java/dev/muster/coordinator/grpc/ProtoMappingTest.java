@@ -20,6 +20,7 @@ class ProtoMappingTest {
     @Test
     void aHelloKeepsRoleAndMigrationsInOrder() {
         AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(99).setRole(Role.GLOBAL).setAgentVersion("1.0")
+                .setInstanceId("4f1c")
                 .addApplied(AgentMessages.migration("1", 10))
                 .addAvailable(AgentMessages.migration("1", 10))
                 .addAvailable(Migration.newBuilder().setVersion("2").setDescription("java"))
@@ -28,9 +29,17 @@ class ProtoMappingTest {
         assertThat(hello.region()).isEqualTo(99);
         assertThat(hello.role()).isEqualTo(dev.muster.coordinator.fleet.Role.GLOBAL);
         assertThat(hello.agentVersion()).isEqualTo("1.0");
+        assertThat(hello.instanceId()).isEqualTo("4f1c");
         assertThat(hello.applied()).containsExactly(dev.muster.coordinator.fleet.Migration.of("1", "migration 1", 10));
         assertThat(hello.available()).extracting(m -> m.version()).containsExactly("1", "2");
         assertThat(hello.available().get(1).checksum()).isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void aHelloFromAnAgentThatDoesNotSayItsInstanceHasAnEmptyInstanceId() {
+        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).build());
+
+        assertThat(hello.instanceId()).isEmpty();
     }
 
     @Test
@@ -48,17 +57,33 @@ class ProtoMappingTest {
     }
 
     @Test
-    void releasesBecomeTheirWireMessages() {
-        CoordinatorMessage go = ProtoMapping.release(new Release.Go("7"));
-        CoordinatorMessage wait = ProtoMapping.release(new Release.Wait("7", List.of(new Blocker(1, "one"), new Blocker(2, "two"))));
-        CoordinatorMessage reject = ProtoMapping.release(new Release.Reject("no"));
+    void releasesBecomeTheirWireMessagesWithTheRequestIdTheyAnswer() {
+        CoordinatorMessage go = ProtoMapping.release(11, new Release.Go("7"));
+        CoordinatorMessage wait = ProtoMapping.release(12,
+                new Release.Wait("7", List.of(new Blocker(1, "one"), new Blocker(2, "two"))));
+        CoordinatorMessage reject = ProtoMapping.release(13, new Release.Reject("no"));
 
         assertThat(go.getGo().getUpToVersion()).isEqualTo("7");
+        assertThat(go.getGo().getRequestId()).isEqualTo(11);
         assertThat(wait.getWait().getVersion()).isEqualTo("7");
         assertThat(wait.getWait().getWaitingOnList())
                 .extracting(b -> b.getRegion() + ":" + b.getReason())
                 .containsExactly("1:one", "2:two");
+        assertThat(wait.getWait().getRequestId()).isEqualTo(12);
         assertThat(reject.getReject().getReason()).isEqualTo("no");
+        assertThat(reject.getReject().getRequestId()).isEqualTo(13);
+    }
+
+    @Test
+    void aRequestIdBeyondTheSignedRangeIsEchoedBitForBit() {
+        long largest = -1L; // uint64 2^64 - 1 as Java holds it
+
+        assertThat(ProtoMapping.release(largest, new Release.Go("7")).getGo().getRequestId()).isEqualTo(largest);
+    }
+
+    @Test
+    void aRefusalAnswersNoRequest() {
+        assertThat(ProtoMapping.reject("no").getRequestId()).isZero();
     }
 
     @Test

@@ -26,8 +26,11 @@ class FleetHubTest {
     private static final String OLDER = "20200101000000";
     private static final String V = "20200424183342";
 
+    private static final RecordingOutbox.Welcomed WELCOMED = new RecordingOutbox.Welcomed(new TreeSet<>(List.of(1, 2)));
+
     private FleetHub hub;
     private long nextSessionId;
+    private long nextInstance;
 
     @BeforeEach
     void newHub() {
@@ -42,17 +45,23 @@ class FleetHubTest {
         return Stream.of(versions).map(FleetHubTest::migration).toList();
     }
 
-    private static AgentHello hello(int region, Role role, List<String> applied, List<String> available) {
-        return new AgentHello(region, role, "test",
+    /** The hello of a new agent process. */
+    private AgentHello hello(int region, Role role, List<String> applied, List<String> available) {
+        return hello("agent-" + ++nextInstance, region, role, applied, available);
+    }
+
+    /** The hello of agent process {@code instanceId}: a reconnect if that process is connected already. */
+    private static AgentHello hello(String instanceId, int region, Role role, List<String> applied, List<String> available) {
+        return new AgentHello(region, role, "test", instanceId,
                 migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
     }
 
-    /** An agent session: its id and everything the hub told it. */
-    private record Agent(long sessionId, RecordingOutbox outbox) {
+    /** An agent session: its id, the agent process it belongs to, and everything the hub told it. */
+    private record Agent(long sessionId, String instanceId, RecordingOutbox outbox) {
     }
 
     private Agent connect(AgentHello hello) {
-        Agent agent = new Agent(++nextSessionId, new RecordingOutbox());
+        Agent agent = new Agent(++nextSessionId, hello.instanceId(), new RecordingOutbox());
         assertThat(hub.hello(agent.sessionId(), "peer-" + agent.sessionId(), hello, agent.outbox()))
                 .as("hello of region %d admitted", hello.region()).isTrue();
         return agent;
@@ -68,21 +77,31 @@ class FleetHubTest {
 
     /** The wait for V on connected members that have V in their files but have not run it. */
     private static Release.Wait waitingOn(Integer... regions) {
-        return new Release.Wait(V, Stream.of(regions)
-                .map(region -> new Blocker(region, "region " + region + " has not run migration " + V + " yet"))
+        return waitingFor(V, regions);
+    }
+
+    /** The wait for {@code version} on connected members that have it in their files but have not run it. */
+    private static Release.Wait waitingFor(String version, Integer... regions) {
+        return new Release.Wait(version, Stream.of(regions)
+                .map(region -> new Blocker(region, "region " + region + " has not run migration " + version + " yet"))
                 .toList());
+    }
+
+    private static RecordingOutbox.Answered answer(long requestId, Release release) {
+        return new RecordingOutbox.Answered(requestId, release);
     }
 
     @Test
     void aHelloIsWelcomedWithTheMemberRegionsAndRecordsTheConnection() {
         Agent remote = connect(hello(1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
 
-        assertThat(remote.outbox().said()).containsExactly(new RecordingOutbox.Welcomed(new TreeSet<>(List.of(1, 2))));
+        assertThat(remote.outbox().said()).containsExactly(WELCOMED);
         RegionState state = hub.fleet().region(1).orElseThrow();
         assertThat(state.role()).isEqualTo(Role.REMOTE);
         assertThat(state.applied()).containsOnlyKeys(OLDER);
         assertThat(state.available()).containsOnlyKeys(OLDER, V);
-        assertThat(state.connection()).contains(new Connection(remote.sessionId(), "peer-" + remote.sessionId(), NOW));
+        assertThat(state.connection())
+                .contains(new Connection(remote.sessionId(), remote.instanceId(), "peer-" + remote.sessionId(), NOW));
     }
 
     @Test
@@ -91,7 +110,7 @@ class FleetHubTest {
         Agent region1 = remoteNotYetMigrated(1);
         Agent region2 = remoteNotYetMigrated(2);
 
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
         assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2));
 
         hub.applied(region1.sessionId(), migration(V));
@@ -102,11 +121,39 @@ class FleetHubTest {
     }
 
     @Test
+    void aRequestIsJudgedByTheChecksumsItCarriesNotThoseOfTheHello() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+        hub.applied(region1.sessionId(), migration(V));
+        hub.applied(region2.sessionId(), migration(V));
+
+        hub.requestRelease(global.sessionId(), 1, List.of(Migration.of(V, "edited since the hello", 42)));
+
+        assertThat(global.outbox().releases()).singleElement().isInstanceOfSatisfying(Release.Reject.class,
+                reject -> assertThat(reject.reason()).contains("checksum mismatch for migration " + V));
+    }
+
+    @Test
+    void aVersionTheHelloDidNotMentionIsJudgedLikeAnyOther() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+        String added = "20200501000000";
+        hub.applied(region1.sessionId(), migration(added));
+        hub.applied(region2.sessionId(), migration(added));
+
+        hub.requestRelease(global.sessionId(), 1, migrations(added));
+
+        assertThat(global.outbox().releases()).containsExactly(new Release.Go(added));
+    }
+
+    @Test
     void aRemoteIsAnsweredGoAtOnce() {
         globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
 
-        hub.requestRelease(region1.sessionId(), List.of(OLDER, V));
+        hub.requestRelease(region1.sessionId(), 1, migrations(OLDER, V));
 
         assertThat(region1.outbox().releases()).containsExactly(new Release.Go(V));
     }
@@ -116,7 +163,7 @@ class FleetHubTest {
         Agent global = globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
         remoteNotYetMigrated(2);
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         hub.applied(region1.sessionId(), migration(OLDER));
         connect(hello(7, Role.REMOTE, List.of(V), List.of(V)));
@@ -129,7 +176,7 @@ class FleetHubTest {
     void aWaitWhoseReasonChangesIsSentAgainWithTheNewReason() {
         Agent global = globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         hub.ended(region1.sessionId());
 
@@ -145,7 +192,7 @@ class FleetHubTest {
         Agent region1 = connect(hello(1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
         connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
 
-        hub.requestRelease(global.sessionId(), List.of(OLDER, V));
+        hub.requestRelease(global.sessionId(), 1, migrations(OLDER, V));
         hub.applied(region1.sessionId(), migration("20210101000000"));
         hub.ended(region1.sessionId());
 
@@ -155,13 +202,82 @@ class FleetHubTest {
     @Test
     void aChecksumMismatchIsRejected() {
         Agent global = globalWithFiles();
-        connect(new AgentHello(1, Role.REMOTE, "test", List.of(Migration.of(V, "other", 1)), List.of()));
+        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums",
+                List.of(Migration.of(V, "other", 1)), List.of()));
         remoteNotYetMigrated(2);
 
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         assertThat(global.outbox().releases()).singleElement().isInstanceOfSatisfying(Release.Reject.class,
                 reject -> assertThat(reject.reason()).contains("checksum mismatch").contains("region 1"));
+    }
+
+    @Test
+    void everyAnswerCarriesTheIdOfTheRequestItAnswers() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+
+        hub.requestRelease(region1.sessionId(), 5, migrations(V));
+        hub.requestRelease(global.sessionId(), 7, migrations(V));
+        hub.applied(region1.sessionId(), migration(V));
+        hub.applied(region2.sessionId(), migration(V));
+
+        assertThat(region1.outbox().answers()).containsExactly(answer(5, new Release.Go(V)));
+        assertThat(global.outbox().answers()).containsExactly(
+                answer(7, waitingOn(1, 2)), answer(7, waitingOn(2)), answer(7, new Release.Go(V)));
+    }
+
+    @Test
+    void aRejectCarriesTheIdOfTheRequestItAnswers() {
+        Agent global = globalWithFiles();
+        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", List.of(Migration.of(V, "other", 1)),
+                List.of()));
+
+        hub.requestRelease(global.sessionId(), 3, migrations(V));
+
+        assertThat(global.outbox().answers()).singleElement().satisfies(answered -> {
+            assertThat(answered.requestId()).isEqualTo(3);
+            assertThat(answered.release()).isInstanceOf(Release.Reject.class);
+        });
+    }
+
+    @Test
+    void aNewerRequestIsAnsweredEvenWithTheSameWaitAndLaterChangesAnswerIt() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
+
+        hub.requestRelease(global.sessionId(), 2, migrations(V));
+        hub.applied(region1.sessionId(), migration(V));
+        hub.applied(region2.sessionId(), migration(V));
+
+        assertThat(global.outbox().answers()).containsExactly(
+                answer(1, waitingOn(1, 2)),
+                answer(2, waitingOn(1, 2)),
+                answer(2, waitingOn(2)),
+                answer(2, new Release.Go(V)));
+    }
+
+    @Test
+    void aNewerRequestReplacesTheOlderSoTheOlderIsNeverAnsweredAgain() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        Agent region2 = remoteNotYetMigrated(2);
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
+
+        hub.requestRelease(global.sessionId(), 2, migrations(OLDER));
+        hub.applied(region1.sessionId(), migration(OLDER));
+        hub.applied(region2.sessionId(), migration(OLDER));
+        hub.applied(region1.sessionId(), migration(V));
+        hub.applied(region2.sessionId(), migration(V));
+
+        assertThat(global.outbox().answers()).containsExactly(
+                answer(1, waitingOn(1, 2)),
+                answer(2, waitingFor(OLDER, 1, 2)),
+                answer(2, waitingFor(OLDER, 2)),
+                answer(2, new Release.Go(OLDER)));
     }
 
     @Test
@@ -184,7 +300,7 @@ class FleetHubTest {
         Agent global = globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
         connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         // The agent applied V while its session was broken, and says so in its next hello.
         hub.ended(region1.sessionId());
@@ -204,7 +320,7 @@ class FleetHubTest {
         hub.ended(region2.sessionId());
         Agent global = globalWithFiles();
 
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         assertThat(global.outbox().releases()).containsExactly(new Release.Go(V));
     }
@@ -223,12 +339,92 @@ class FleetHubTest {
         hub.ended(refusedSession);
         assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
                 .map(Connection::sessionId).contains(first.sessionId());
-        assertThatThrownBy(() -> hub.requestRelease(refusedSession, List.of(V))).isInstanceOf(ProtocolViolation.class);
+        assertThat(first.outbox().said()).as("the first agent's session goes on").containsExactly(WELCOMED);
+        assertThatThrownBy(() -> hub.requestRelease(refusedSession, 1, migrations(V))).isInstanceOf(ProtocolViolation.class);
+    }
+
+    @Test
+    void anAgentThatDoesNotSayItsInstanceIsRefusedWhileItsRegionLooksLive() {
+        Agent first = connect(hello("", 1, Role.REMOTE, List.of(), List.of(OLDER, V)));
+        RecordingOutbox refusedOutbox = new RecordingOutbox();
+
+        boolean admitted = hub.hello(++nextSessionId, "again", hello("", 1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
+
+        assertThat(admitted).isFalse();
+        assertThat(refusedOutbox.said()).singleElement().isInstanceOf(RecordingOutbox.Refused.class);
+        assertThat(first.outbox().said()).containsExactly(WELCOMED);
+        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
+                .map(Connection::sessionId).contains(first.sessionId());
+    }
+
+    @Test
+    void theSameAgentReconnectingSupersedesItsSessionThatStillLooksLive() {
+        Agent old = connect(hello(1, Role.REMOTE, List.of(), List.of(OLDER, V)));
+
+        Agent renewed = connect(hello(old.instanceId(), 1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
+
+        assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
+        assertThat(renewed.outbox().said()).containsExactly(WELCOMED);
+        RegionState state = hub.fleet().region(1).orElseThrow();
+        assertThat(state.connection()).contains(
+                new Connection(renewed.sessionId(), old.instanceId(), "peer-" + renewed.sessionId(), NOW));
+        assertThat(state.applied()).as("what the new hello reports").containsOnlyKeys(OLDER);
+        assertThatThrownBy(() -> hub.applied(old.sessionId(), migration(V)))
+                .as("the superseded session is gone").isInstanceOf(ProtocolViolation.class);
+    }
+
+    @Test
+    void theSupersededSessionsLateEndChangesNothing() {
+        Agent old = remoteNotYetMigrated(1);
+        Agent renewed = connect(hello(old.instanceId(), 1, Role.REMOTE, List.of(), List.of(OLDER, V)));
+        Fleet before = hub.fleet();
+
+        hub.ended(old.sessionId());
+
+        assertThat(hub.fleet()).isEqualTo(before);
+        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
+                .map(Connection::sessionId).contains(renewed.sessionId());
+        hub.requestRelease(renewed.sessionId(), 1, migrations(V));
+        assertThat(renewed.outbox().answers()).containsExactly(answer(1, new Release.Go(V)));
+        assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
+    }
+
+    @Test
+    void aMemberThatReconnectsHavingAppliedTheVersionReleasesTheWaitingGlobalAtOnce() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        hub.requestRelease(global.sessionId(), 4, migrations(V));
+
+        // Its session broke while it applied V; the coordinator had not noticed yet.
+        connect(hello(region1.instanceId(), 1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        hub.ended(region1.sessionId());
+
+        assertThat(global.outbox().answers()).as("no wait on a disconnected region 1 in between")
+                .containsExactly(answer(4, waitingOn(1)), answer(4, new Release.Go(V)));
+        assertThat(region1.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
+    }
+
+    @Test
+    void aGlobalThatReconnectsWhileWaitingIsAnsweredOnItsNewSessionOnly() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
+
+        Agent renewed = connect(hello(global.instanceId(), GLOBAL, Role.GLOBAL, List.of(), List.of(OLDER, V)));
+        hub.requestRelease(renewed.sessionId(), 2, migrations(V));
+        hub.applied(region1.sessionId(), migration(V));
+
+        assertThat(global.outbox().said())
+                .containsExactly(WELCOMED, answer(1, waitingOn(1)), new RecordingOutbox.Superseded());
+        assertThat(renewed.outbox().answers()).containsExactly(answer(2, waitingOn(1)), answer(2, new Release.Go(V)));
+        assertThat(hub.fleet().connectedGlobal()).map(RegionState::region).contains(GLOBAL);
     }
 
     @Test
     void messagesBeforeHelloAreProtocolViolations() {
-        assertThatThrownBy(() -> hub.requestRelease(42, List.of(V)))
+        assertThatThrownBy(() -> hub.requestRelease(42, 1, migrations(V)))
                 .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
         assertThatThrownBy(() -> hub.applied(42, migration(V)))
                 .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
@@ -248,8 +444,8 @@ class FleetHubTest {
     void aReleaseRequestWithoutVersionsIsAProtocolViolation() {
         Agent global = globalWithFiles();
 
-        assertThatThrownBy(() -> hub.requestRelease(global.sessionId(), List.of()))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("at least one version");
+        assertThatThrownBy(() -> hub.requestRelease(global.sessionId(), 1, migrations()))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("at least one migration");
     }
 
     @Test
@@ -273,7 +469,7 @@ class FleetHubTest {
         Agent global = globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
         connect(hello(2, Role.REMOTE, List.of(V), List.of(V)));
-        hub.requestRelease(global.sessionId(), List.of(V));
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
 
         hub.ended(global.sessionId());
         hub.applied(region1.sessionId(), migration(V));

@@ -11,7 +11,14 @@ final class RecordingOutbox implements Outbox {
     record Welcomed(SortedSet<Integer> memberRegions) {
     }
 
+    /** A release answer and the request it answers. */
+    record Answered(long requestId, Release release) {
+    }
+
     record Refused(String reason) {
+    }
+
+    record Superseded() {
     }
 
     private final List<Object> said = new ArrayList<>();
@@ -22,8 +29,8 @@ final class RecordingOutbox implements Outbox {
     }
 
     @Override
-    public synchronized void release(Release release) {
-        said.add(release);
+    public synchronized void release(long requestId, Release release) {
+        said.add(new Answered(requestId, release));
     }
 
     @Override
@@ -31,12 +38,22 @@ final class RecordingOutbox implements Outbox {
         said.add(new Refused(reason));
     }
 
+    @Override
+    public synchronized void supersede() {
+        said.add(new Superseded());
+    }
+
     synchronized List<Object> said() {
         return List.copyOf(said);
     }
 
-    /** The release answers only, without the welcome. */
+    /** The release answers with the request ids they answer, without the welcome. */
+    synchronized List<Answered> answers() {
+        return said.stream().filter(Answered.class::isInstance).map(Answered.class::cast).toList();
+    }
+
+    /** The release answers only, without the welcome or request ids. */
     synchronized List<Release> releases() {
-        return said.stream().filter(Release.class::isInstance).map(Release.class::cast).toList();
+        return answers().stream().map(Answered::release).toList();
     }
 }
