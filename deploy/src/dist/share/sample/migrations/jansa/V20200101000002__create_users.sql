@@ -4,4 +4,5 @@ CREATE TABLE users (
     name       text,
     created_on timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX index_users_on_userid ON users (userid);
+-- Unique per region: the global holds every region's users, each region its own admin.
+CREATE UNIQUE INDEX index_users_on_region_and_userid ON users ((id / 1000000000000), userid);

@@ -2,7 +2,9 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muster.agent.region.RegionIds;
 import dev.muster.common.ExitCode;
+import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.Distribution;
@@ -18,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +70,11 @@ abstract class CoordinatedMigrationContract {
     @BeforeEach
     void freshFleet() throws Exception {
         databases.reset();
+        for (int region : List.of(GLOBAL, 1, 2)) {
+            // as muster-agent init does; RegionInitIT tests the command itself
+            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
+                    .initialize(region);
+        }
         configs = new ConfigFiles(dir, databases);
         coordinatorAddress = "127.0.0.1:" + freePort();
     }

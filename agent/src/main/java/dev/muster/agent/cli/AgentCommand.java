@@ -9,8 +9,8 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "muster-agent",
         mixinStandardHelpOptions = true,
         versionProvider = AgentCommand.Version.class,
-        description = "Manages this region's database: migrations gated by the muster coordinator.",
-        subcommands = {MigrateCommand.class})
+        description = "Manages this region's database: region ids, and migrations gated by the muster coordinator.",
+        subcommands = {InitCommand.class, MigrateCommand.class})
 public final class AgentCommand {
 
     public static void main(String[] args) {

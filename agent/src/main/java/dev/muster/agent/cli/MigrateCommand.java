@@ -7,6 +7,7 @@ import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.agent.region.RegionIds;
 import dev.muster.common.BuildInfo;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.proto.v1.Hello;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -52,6 +54,11 @@ final class MigrateCommand implements Callable<Integer> {
         try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
             new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();
+        }
+        // Normally the event trigger has moved them already, as the migrations created them.
+        List<String> moved = new RegionIds(agent.database()).alignSequences();
+        if (!moved.isEmpty()) {
+            spec.commandLine().getOut().println("Moved into the region's id range: " + moved);
         }
         return 0;
     }

@@ -15,4 +15,14 @@ public final class RegionNumber {
     public static boolean isValid(long region) {
         return region >= 0 && region <= MAX;
     }
+
+    /** The first id of {@code region}'s range. */
+    public static long firstId(int region) {
+        return region * IDS_PER_REGION;
+    }
+
+    /** The last id of {@code region}'s range. */
+    public static long lastId(int region) {
+        return firstId(region) + IDS_PER_REGION - 1;
+    }
 }
