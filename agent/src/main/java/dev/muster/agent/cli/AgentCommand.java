@@ -9,8 +9,9 @@ import picocli.CommandLine.IVersionProvider;
 @Command(name = "muster-agent",
         mixinStandardHelpOptions = true,
         versionProvider = AgentCommand.Version.class,
-        description = "Manages this region's database: region ids, and migrations gated by the muster coordinator.",
-        subcommands = {InitCommand.class, MigrateCommand.class})
+        description = "Manages this region's database: region ids, migrations gated by the muster coordinator, "
+                + "and logical replication.",
+        subcommands = {InitCommand.class, MigrateCommand.class, ReplicationCommand.class})
 public final class AgentCommand {
 
     public static void main(String[] args) {

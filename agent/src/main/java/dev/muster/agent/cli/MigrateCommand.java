@@ -1,6 +1,7 @@
 package dev.muster.agent.cli;
 
 import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.gate.GatedMigrator;
 import dev.muster.agent.gate.MigrationConsole;
 import dev.muster.agent.link.CoordinatorLink;
@@ -8,9 +9,11 @@ import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.region.RegionIds;
+import dev.muster.agent.replication.RemotePublication;
 import dev.muster.common.BuildInfo;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.proto.v1.Hello;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -55,10 +58,18 @@ final class MigrateCommand implements Callable<Integer> {
             MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
             new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();
         }
+        PrintWriter out = spec.commandLine().getOut();
         // Normally the event trigger has moved them already, as the migrations created them.
         List<String> moved = new RegionIds(agent.database()).alignSequences();
         if (!moved.isEmpty()) {
-            spec.commandLine().getOut().println("Moved into the region's id range: " + moved);
+            out.println("Moved into the region's id range: " + moved);
+        }
+        if (agent.role() == RegionRole.REMOTE) {
+            // Tables the migrations added join the publication, if this region publishes.
+            RemotePublication publication = new RemotePublication(agent.database(), agent.replication());
+            if (publication.plan().exists()) {
+                out.println(publication.ensure().describe());
+            }
         }
         return 0;
     }

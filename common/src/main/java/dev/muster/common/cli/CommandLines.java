@@ -12,7 +12,11 @@ public final class CommandLines {
     }
 
     public static CommandLine create(Object command) {
-        CommandLine commandLine = new CommandLine(command);
+        return configure(new CommandLine(command));
+    }
+
+    /** Applies muster's failure handling to {@code commandLine} and every subcommand it has now. */
+    public static CommandLine configure(CommandLine commandLine) {
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             if (exception instanceof MusterException failure) {
                 cmd.getErr().println(cmd.getCommandName() + ": " + failure.getMessage());
@@ -27,7 +31,11 @@ public final class CommandLines {
 
     /** The whole {@code main} of a launcher. */
     public static void main(Object command, String[] args) {
+        main(create(command), args);
+    }
+
+    public static void main(CommandLine commandLine, String[] args) {
         Logging.install();
-        System.exit(create(command).execute(args));
+        System.exit(configure(commandLine).execute(args));
     }
 }

@@ -1,0 +1,37 @@
+package dev.muster.agent.cli;
+
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.config.RegionRole;
+import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionStatus;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code muster-agent replication status}: this region's side of replication, as its server reports it. */
+@Command(name = "status",
+        description = {
+            "On the global: each subscription, its apply worker, the LSNs received and the apply errors.",
+            "On a remote region: the publication's tables and the WAL each replication slot retains."})
+final class ReplicationStatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
+    Path config;
+
+    @Override
+    public Integer call() {
+        AgentConfig agent = AgentConfig.load(config);
+        ReplicationStatus status = new ReplicationStatus(agent.database(), agent.replication());
+        spec.commandLine().getOut().println(agent.role() == RegionRole.REMOTE
+                ? status.remote().describe()
+                : SubscriptionStatus.table(status.subscriptions()));
+        return 0;
+    }
+}

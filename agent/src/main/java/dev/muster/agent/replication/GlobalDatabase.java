@@ -1,0 +1,128 @@
+package dev.muster.agent.replication;
+
+import dev.muster.common.config.DatabaseConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The global region's own database: its subscriptions and its copies of the remotes' tables. */
+final class GlobalDatabase implements AutoCloseable {
+
+    /** A subscription as {@code pg_subscription} records it; {@code slot} is empty after {@code SET (slot_name = NONE)}. */
+    record Subscription(long oid, String name, boolean enabled, Optional<String> slot) {
+    }
+
+    /** The global's tables, and whether each has the {@code id} column that tells regions' rows apart. */
+    record Tables(Map<TableName, Boolean> hasId) {
+
+        boolean contains(TableName table) {
+            return hasId.containsKey(table);
+        }
+
+        boolean hasId(TableName table) {
+            return hasId.getOrDefault(table, false);
+        }
+    }
+
+    private final DatabaseConfig database;
+    private final Connection connection;
+
+    private GlobalDatabase(DatabaseConfig database, Connection connection) {
+        this.database = database;
+        this.connection = connection;
+    }
+
+    static GlobalDatabase connect(DatabaseConfig database) {
+        return new GlobalDatabase(database, Jdbc.local(database));
+    }
+
+    String describe() {
+        return "the global's database " + database.url();
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    int serverVersion() throws SQLException {
+        return Jdbc.serverVersion(connection);
+    }
+
+    Optional<Subscription> subscription(String name) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT oid, subenabled, subslotname FROM pg_subscription WHERE subname = ? "
+                        + "AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Subscription(result.getLong(1), name, result.getBoolean(2),
+                        Optional.ofNullable(result.getString(3))));
+            }
+        }
+    }
+
+    Tables tables() throws SQLException {
+        Map<TableName, Boolean> tables = new HashMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("""
+                     SELECT n.nspname, c.relname,
+                            EXISTS (SELECT 1 FROM pg_attribute a
+                                    WHERE a.attrelid = c.oid AND a.attname = 'id' AND a.attnum > 0 AND NOT a.attisdropped)
+                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                     WHERE c.relkind IN ('r', 'p')
+                     """)) {
+            while (result.next()) {
+                tables.put(new TableName(result.getString(1), result.getString(2)), result.getBoolean(3));
+            }
+        }
+        return new Tables(tables);
+    }
+
+    /** Deletes a region's rows from the given tables, all or none; returns how many rows went. */
+    long deleteRange(Collection<TableName> tables, IdRange ids) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            long deleted = 0;
+            for (TableName table : tables) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "DELETE FROM " + table.quoted() + " WHERE id BETWEEN ? AND ?")) {
+                    statement.setLong(1, ids.first());
+                    statement.setLong(2, ids.last());
+                    deleted += statement.executeLargeUpdate();
+                }
+            }
+            connection.commit();
+            return deleted;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    void executeAlone(String sql) throws SQLException {
+        Jdbc.executeAlone(connection, sql);
+    }
+
+    RowDigest digest(TableName table, IdRange ids) throws SQLException {
+        return RowDigest.read(connection, table, ids);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // every change was committed or rolled back before; nothing is left open
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.muster.agent.replication;
+
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A session on a remote region's database, opened by the global's agent with the
+ * subscription's credentials: is it the region the configuration says, what does it
+ * publish, which slot does it hold. It only reads.
+ */
+final class RemoteRegion implements AutoCloseable {
+
+    /** A replication slot on the remote; {@code active} while a walsender streams from it. */
+    record Slot(String name, boolean active) {
+    }
+
+    private final RemoteEndpoint endpoint;
+    private final Connection connection;
+
+    private RemoteRegion(RemoteEndpoint endpoint, Connection connection) {
+        this.endpoint = endpoint;
+        this.connection = connection;
+    }
+
+    static RemoteRegion connect(RemoteEndpoint endpoint) {
+        return new RemoteRegion(endpoint, Jdbc.remote(endpoint));
+    }
+
+    RemoteEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** Refuses a database that {@code init} has not claimed for the configured region. */
+    void requireRegion() {
+        List<Integer> regions = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet result = statement.executeQuery("SELECT to_regclass('muster.region') IS NOT NULL")) {
+                result.next();
+                if (result.getBoolean(1)) {
+                    try (ResultSet rows = statement.executeQuery("SELECT DISTINCT region FROM muster.region")) {
+                        while (rows.next()) {
+                            regions.add(rows.getInt(1));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("cannot read the region number (muster.region) of " + endpoint.describe(), e);
+        }
+        if (regions.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, endpoint.describe() + " records no region number "
+                    + "(muster.region): run 'muster-agent init --region " + endpoint.region() + "' there first");
+        }
+        if (regions.size() > 1 || regions.get(0) != endpoint.region()) {
+            throw new MusterException(ExitCode.CONFIG, "replication.subscriptions names " + endpoint.describe()
+                    + ", but that database belongs to region " + (regions.size() == 1 ? regions.get(0) : regions)
+                    + "; fix the subscription's region, or its host, port and dbname");
+        }
+    }
+
+    /** The tables a subscription to {@code publication} would receive; refuses a missing publication. */
+    List<TableName> publicationTables(String publication) {
+        try {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)")) {
+                statement.setString(1, publication);
+                try (ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (!result.getBoolean(1)) {
+                        throw new MusterException(ExitCode.FAILED, endpoint.describe() + " has no publication "
+                                + publication + ": run 'muster-agent replication setup' with region "
+                                + endpoint.region() + "'s own configuration first; it creates the publication");
+                    }
+                }
+            }
+            List<TableName> tables = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2")) {
+                statement.setString(1, publication);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        tables.add(new TableName(result.getString(1), result.getString(2)));
+                    }
+                }
+            }
+            return tables;
+        } catch (SQLException e) {
+            throw Jdbc.failure("cannot read publication " + publication + " of " + endpoint.describe(), e);
+        }
+    }
+
+    Optional<Slot> slot(String name) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? Optional.of(new Slot(name, result.getBoolean(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("cannot read the replication slots of " + endpoint.describe(), e);
+        }
+    }
+
+    /** Rows of this region's id range in {@code table}. */
+    RowDigest digest(TableName table) throws SQLException {
+        return RowDigest.read(connection, table, endpoint.ids());
+    }
+
+    void prepareDigests() throws SQLException {
+        RowDigest.prepareSession(connection);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // the session only read; nothing to undo
+        }
+    }
+}

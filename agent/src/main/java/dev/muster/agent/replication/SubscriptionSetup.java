@@ -1,0 +1,144 @@
+package dev.muster.agent.replication;
+
+import dev.muster.agent.config.ReplicationConfig;
+import dev.muster.agent.config.SubscriptionConfig;
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
+import dev.muster.common.config.DatabaseConfig;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The global's side of {@code replication setup}: one subscription per remote region,
+ * {@code region_<N>_subscription}. Every remote is checked before anything changes (reachable
+ * with the configured credentials, initialised as the configured region, publishing), so a
+ * refusal leaves every subscription and every row as it was.
+ */
+public final class SubscriptionSetup {
+
+    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing, List<TableName> tables) {
+    }
+
+    private final DatabaseConfig database;
+    private final ReplicationConfig replication;
+
+    public SubscriptionSetup(DatabaseConfig database, ReplicationConfig replication) {
+        this.database = database;
+        this.replication = replication;
+    }
+
+    public List<SetupOutcome> run() {
+        try (GlobalDatabase global = GlobalDatabase.connect(database)) {
+            GlobalDatabase.Tables tables = Jdbc.attempt("cannot read the tables of " + global.describe(), global::tables);
+            List<Step> steps = new ArrayList<>();
+            for (SubscriptionConfig subscription : replication.subscriptions()) {
+                steps.add(check(global, tables, new RemoteEndpoint(subscription)));
+            }
+            boolean disableOnError = Jdbc.attempt("cannot read the version of " + global.describe(),
+                    global::serverVersion) >= 150000;
+            List<SetupOutcome> done = new ArrayList<>();
+            for (Step step : steps) {
+                try {
+                    done.add(apply(global, step, disableOnError));
+                } catch (MusterException e) {
+                    throw Outcomes.afterPartialWork(e, done.stream().map(SetupOutcome::describe).toList());
+                }
+            }
+            return done;
+        }
+    }
+
+    private Step check(GlobalDatabase global, GlobalDatabase.Tables globalTables, RemoteEndpoint remote) {
+        String name = remote.subscription();
+        Optional<GlobalDatabase.Subscription> existing = Jdbc.attempt(
+                "cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
+        if (existing.isPresent() && existing.get().slot().isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, name + " exists on the global without a replication slot "
+                    + "(slot_name = NONE) and cannot be enabled; drop it (DROP SUBSCRIPTION " + Sql.identifier(name)
+                    + ") and run setup again, which copies region " + remote.region() + " afresh. Nothing was changed");
+        }
+        List<TableName> published;
+        try (RemoteRegion region = RemoteRegion.connect(remote)) {
+            region.requireRegion();
+            published = region.publicationTables(replication.publication());
+            if (existing.isEmpty()) {
+                region.slot(name).ifPresent(slot -> {
+                    throw leftoverSlot(remote, slot);
+                });
+            }
+        }
+        List<TableName> missing = published.stream().filter(table -> !globalTables.contains(table)).toList();
+        if (!missing.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, "cannot subscribe to " + remote.describe() + ": it publishes "
+                    + names(missing) + ", which the global lacks; migrate the global first. Nothing was changed");
+        }
+        List<TableName> withoutId = published.stream().filter(table -> !globalTables.hasId(table)).toList();
+        if (existing.isEmpty() && !withoutId.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, "cannot subscribe to " + remote.describe() + ": the global's "
+                    + names(withoutId) + " has no id column, so region " + remote.region() + "'s rows cannot be "
+                    + "told apart before the copy; exclude such tables on region " + remote.region()
+                    + " (replication.exclude_tables). Nothing was changed");
+        }
+        return new Step(remote, existing, published);
+    }
+
+    private SetupOutcome apply(GlobalDatabase global, Step step, boolean disableOnError) {
+        RemoteEndpoint remote = step.remote();
+        String name = Sql.identifier(remote.subscription());
+        if (step.existing().isPresent()) {
+            boolean wasEnabled = step.existing().get().enabled();
+            if (!wasEnabled) {
+                Jdbc.attempt("cannot enable " + remote.subscription() + "; nothing was changed", () -> {
+                    global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
+                    return null;
+                });
+            }
+            // refused while disabled, hence after ENABLE; copies only tables new to the publication
+            Jdbc.attempt((wasEnabled ? "" : "enabled " + remote.subscription() + ", but ") + "cannot refresh "
+                    + remote.subscription() + " for the tables region " + remote.region() + " publishes now; "
+                    + "run setup again once the cause is mended", () -> {
+                        global.executeAlone("ALTER SUBSCRIPTION " + name + " REFRESH PUBLICATION WITH (copy_data = true)");
+                        return null;
+                    });
+            return new SetupOutcome(remote.region(), remote.subscription(),
+                    wasEnabled ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
+        }
+        long removed = Jdbc.attempt("cannot remove region " + remote.region() + "'s rows from the global's copies "
+                + "before subscribing; nothing was changed", () -> global.deleteRange(step.tables(), remote.ids()));
+        String create = "CREATE SUBSCRIPTION " + name
+                + " CONNECTION " + Sql.literal(remote.connectionString().reveal())
+                + " PUBLICATION " + Sql.identifier(replication.publication())
+                + " WITH (copy_data = true" + (disableOnError ? ", disable_on_error = true" : "") + ")";
+        try {
+            global.executeAlone(create);
+        } catch (SQLException e) {
+            throw Jdbc.failure("removed " + removed + " rows of region " + remote.region() + " from the global's "
+                    + "copies, but cannot create " + remote.subscription() + " to " + remote.describe()
+                    + "; run setup again once the cause is mended (it removes and copies region " + remote.region()
+                    + "'s rows afresh)", e);
+        }
+        return new SetupOutcome(remote.region(), remote.subscription(), SetupOutcome.Action.CREATED,
+                step.tables().size(), removed);
+    }
+
+    private static MusterException leftoverSlot(RemoteEndpoint remote, RemoteRegion.Slot slot) {
+        String name = remote.subscription();
+        String problem = remote.describe() + " already has a replication slot " + name + " although the global has "
+                + "no such subscription";
+        if (slot.active()) {
+            return new MusterException(ExitCode.FAILED, problem + ", and a server is streaming from it right now "
+                    + "(another global?). Nothing was changed");
+        }
+        return new MusterException(ExitCode.FAILED, problem + ": it is left from an earlier subscription whose "
+                + "drop did not reach region " + remote.region() + ", and it retains WAL there. If no other server "
+                + "uses it, drop it on region " + remote.region() + " (SELECT pg_drop_replication_slot("
+                + Sql.literal(name) + ")) and run setup again. Nothing was changed");
+    }
+
+    private static String names(List<TableName> tables) {
+        return tables.stream().map(TableName::toString).collect(Collectors.joining(", "));
+    }
+}

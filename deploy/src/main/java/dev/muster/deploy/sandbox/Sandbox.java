@@ -1,0 +1,216 @@
+package dev.muster.deploy.sandbox;
+
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
+import dev.muster.common.net.HostPort;
+import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.config.CoordinatorConfig;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The manual upgrade procedure of a three-region fleet, replayed on one machine: regions
+ * at the first release with replication, replication torn down, the upgrade with the
+ * global waiting for region 1 and then region 2, replication again, and verification
+ * that nothing written meanwhile was lost.
+ */
+final class Sandbox implements AutoCloseable {
+
+    static final int GLOBAL = 99;
+    static final List<Integer> REMOTES = List.of(1, 2);
+    private static final String FIRST = "jansa";
+    private static final String SECOND = "kasparov";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int WRITES_PER_REMOTE = 3;
+
+    private final Narrator narrator;
+    private final SandboxFleet fleet;
+    private final String teardownMode;
+    private Coordinator coordinator;
+
+    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode) {
+        this.narrator = narrator;
+        this.fleet = new SandboxFleet(workDir, migrations, GLOBAL, REMOTES);
+        this.teardownMode = teardownMode;
+    }
+
+    void run() throws Exception {
+        narrator.say("muster sandbox: the upgrade of regions 99 (global), 1 and 2 from " + FIRST + " to " + SECOND
+                + ", replication torn down with --mode " + teardownMode);
+        narrator.step("Start PostgreSQL for regions 1, 2 and 99 (wal_level=logical)", this::startServers);
+        narrator.step("Start the coordinator (member regions 1 and 2)", this::startCoordinator);
+        narrator.step("Record each region and its id range (muster-agent init)", () -> {
+            for (int region : fleet.regions()) {
+                fleet.agent(region, FIRST, shown(region), "init", "--region", String.valueOf(region));
+            }
+        });
+        narrator.step("Migrate and seed the first release, " + FIRST + " (remotes, then the global)",
+                () -> migrateAll(FIRST));
+        narrator.step("Set up replication: publications on the remotes, subscriptions on the global",
+                () -> setUpReplication(FIRST));
+        narrator.step("Verify: the global has every region's rows", () -> {
+            awaitVerified(FIRST);
+            narrator.say("    users on the global: " + userIds());
+        });
+        narrator.step("Tear replication down before the upgrade (--mode " + teardownMode + ")",
+                () -> fleet.agent(GLOBAL, FIRST, shown(GLOBAL), "replication", "teardown", "--mode", teardownMode));
+        narrator.step("Write on the remotes while replication is down", this::writeDuringTheUpgrade);
+        narrator.step("Upgrade to " + SECOND + ": the global waits for region 1, then region 2", this::upgrade);
+        narrator.step("Set up replication again on the new release", () -> setUpReplication(SECOND));
+        narrator.step("Verify: every row is on the global, also those written during the upgrade", () -> {
+            awaitVerified(SECOND);
+            long arrived = count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written during the upgrade'");
+            if (arrived != (long) WRITES_PER_REMOTE * REMOTES.size()) {
+                throw new MusterException(ExitCode.FAILED, "only " + arrived + " of the "
+                        + WRITES_PER_REMOTE * REMOTES.size() + " rows written during the upgrade reached the global");
+            }
+            narrator.say("    all " + arrived + " rows written on the remotes during the upgrade are on the global");
+            narrator.say("    users on the global: " + userIds());
+        });
+        narrator.summary();
+    }
+
+    private void startServers() throws Exception {
+        for (int region : fleet.regions()) {
+            fleet.start(region);
+            narrator.say("    region " + region + ": PostgreSQL on port " + fleet.port(region));
+        }
+    }
+
+    private void startCoordinator() throws Exception {
+        CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.empty(), REMOTES,
+                Optional.empty());
+        coordinator = Coordinator.start(config, "sandbox");
+        fleet.coordinatorAt("127.0.0.1:" + coordinator.port());
+        narrator.say("    listening on 127.0.0.1:" + coordinator.port());
+    }
+
+    private void migrateAll(String release) {
+        for (int region : fleet.regions()) {
+            fleet.agent(region, release, shown(region), "migrate");
+        }
+    }
+
+    private void setUpReplication(String release) {
+        for (int region : fleet.regions()) {
+            fleet.agent(region, release, shown(region), "replication", "setup");
+        }
+    }
+
+    /** Verification is retried until the initial copy and the changes since have arrived. */
+    private void awaitVerified(String release) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            RegionConsole console = kept(GLOBAL);
+            if (fleet.tryAgent(GLOBAL, release, console, "replication", "verify") == 0) {
+                console.show();
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                console.show();
+                throw new MusterException(ExitCode.FAILED, "replication did not verify within " + PATIENCE.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    private void writeDuringTheUpgrade() throws Exception {
+        for (int region : REMOTES) {
+            try (Connection connection = fleet.database(region).getConnection();
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO vms (name, vendor) VALUES (?, 'written during the upgrade')")) {
+                for (int i = 1; i <= WRITES_PER_REMOTE; i++) {
+                    insert.setString(1, "vm-" + region + "-" + i);
+                    insert.executeUpdate();
+                }
+            }
+            narrator.say("    region " + region + ": " + WRITES_PER_REMOTE + " vms written");
+        }
+    }
+
+    /** The heart of it: the global's migrate started first, released only after each remote has migrated. */
+    private void upgrade() throws Exception {
+        RegionConsole globalConsole = shown(GLOBAL);
+        long started = System.nanoTime();
+        CompletableFuture<Void> global = CompletableFuture.runAsync(
+                () -> fleet.agent(GLOBAL, SECOND, globalConsole, "migrate"));
+        for (int region : REMOTES) {
+            awaitLine(globalConsole, global, line -> line.startsWith("Waiting for remote region " + region + " "));
+            fleet.agent(region, SECOND, shown(region), "migrate");
+        }
+        try {
+            global.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        long waits = globalConsole.lines().stream().filter(line -> line.startsWith("Waiting for")).count();
+        narrator.note("the global's migrate printed " + waits + " wait lines and finished "
+                + Narrator.seconds(Duration.ofNanos(System.nanoTime() - started)) + " after it started, "
+                + "released once region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
+    }
+
+    /** Waits until the still running global's migrate has printed a line matching {@code wanted}. */
+    private static void awaitLine(RegionConsole console, CompletableFuture<Void> running, Predicate<String> wanted)
+            throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (console.lines().stream().anyMatch(wanted)) {
+                return;
+            }
+            if (running.isDone()) {
+                running.get();
+                throw new MusterException(ExitCode.FAILED, "the global's migrate ended before it waited as expected");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new MusterException(ExitCode.FAILED, "the global did not print the expected wait within "
+                + PATIENCE.toSeconds() + " s");
+    }
+
+    private List<Long> userIds() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = fleet.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT id FROM users ORDER BY id")) {
+            while (result.next()) {
+                ids.add(result.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    private long count(int region, String sql) throws Exception {
+        try (Connection connection = fleet.database(region).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private RegionConsole shown(int region) {
+        return new RegionConsole(narrator, region, true);
+    }
+
+    private RegionConsole kept(int region) {
+        return new RegionConsole(narrator, region, false);
+    }
+
+    @Override
+    public void close() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        fleet.close();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.it.fixture.LauncherProcess;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code bin/muster sandbox}, the main job, as a person runs it from the distribution. */
+class SandboxIT {
+
+    @ParameterizedTest(name = "--teardown {0}")
+    @ValueSource(strings = {"drop", "disable"})
+    void theWholeProcedureRunsToTheEndInBothTeardownModes(String mode) throws Exception {
+        try (LauncherProcess sandbox = new LauncherProcess("sandbox-" + mode, "muster", "sandbox", "--teardown", mode)) {
+            assertThat(sandbox.awaitExit(Duration.ofMinutes(2))).as("%s", sandbox.output()).isZero();
+            List<String> lines = sandbox.output().lines();
+            assertThat(lines).contains(
+                    "    region 99 | Waiting for remote region 1 to run migration 20200424183342",
+                    "    region 99 | Waiting for remote region 2 to run migration 20200424183342",
+                    "    all 6 rows written on the remotes during the upgrade are on the global",
+                    "    users on the global: [1000000000000, 2000000000000, 99000000000000]",
+                    "The sandbox ran the procedure to the end; everything it started is stopped and removed.");
+            int regionTwoWait = lines.lastIndexOf("    region 99 | Waiting for remote region 2 to run migration 20200424183342");
+            int regionOneMigrated = lines.indexOf("    region  1 | Applied migration 20200424183342 (add retirement to vms)");
+            int globalMigrated = lines.indexOf("    region 99 | Applied migration 20200424183342 (add retirement to vms)");
+            int regionTwoMigrated = lines.indexOf("    region  2 | Applied migration 20200424183342 (add retirement to vms)");
+            assertThat(regionOneMigrated).as("region 1 migrates while the global waits").isPositive()
+                    .isLessThan(regionTwoWait);
+            assertThat(globalMigrated).as("the global migrates after region 2").isGreaterThan(regionTwoMigrated);
+        }
+    }
+}
