@@ -23,6 +23,11 @@ class SandboxIT {
                     "    all 6 rows written on the remotes during the upgrade are on the global",
                     "    users on the global: [1000000000000, 2000000000000, 99000000000000]",
                     "The sandbox ran the procedure to the end; everything it started is stopped and removed.");
+            for (int region : new int[] {1, 2}) {
+                assertThat(lines).as("after the upgrade, region %d's subscription is enabled, its worker running, "
+                        + "no apply errors, every table copied", region).anyMatch(line -> line.matches(
+                        "    region 99 \\| region_" + region + "_subscription +enabled +pid \\d+ .* 0 +0"));
+            }
             int regionTwoWait = lines.lastIndexOf("    region 99 | Waiting for remote region 2 to run migration 20200424183342");
             int regionOneMigrated = lines.indexOf("    region  1 | Applied migration 20200424183342 (add retirement to vms)");
             int globalMigrated = lines.indexOf("    region 99 | Applied migration 20200424183342 (add retirement to vms)");

@@ -1,5 +1,8 @@
 package dev.muster.deploy.sandbox;
 
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.net.HostPort;
@@ -77,6 +80,8 @@ final class Sandbox implements AutoCloseable {
             narrator.say("    all " + arrived + " rows written on the remotes during the upgrade are on the global");
             narrator.say("    users on the global: " + userIds());
         });
+        narrator.step("Replication status: every subscription enabled, its worker running",
+                () -> fleet.agent(GLOBAL, SECOND, shown(GLOBAL), "replication", "status"));
         narrator.summary();
     }
 
@@ -107,9 +112,21 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Verification is retried until the initial copy and the changes since have arrived. */
+    /**
+     * Waits until every subscription runs with every table copied, then until verification
+     * passes: the changes made since the copy may still be on their way.
+     */
     private void awaitVerified(String release) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
+        AgentConfig global = AgentConfig.load(fleet.config(GLOBAL, release));
+        ReplicationStatus status = new ReplicationStatus(global.database(), global.replication());
+        while (!status.subscriptions().stream().allMatch(Sandbox::running)) {
+            if (System.nanoTime() > deadline) {
+                throw new MusterException(ExitCode.FAILED, "the subscriptions did not all run with every table copied "
+                        + "within " + PATIENCE.toSeconds() + " s:\n" + SubscriptionStatus.table(status.subscriptions()));
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
         while (true) {
             RegionConsole console = kept(GLOBAL);
             if (fleet.tryAgent(GLOBAL, release, console, "replication", "verify") == 0) {
@@ -122,6 +139,10 @@ final class Sandbox implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
+    }
+
+    private static boolean running(SubscriptionStatus subscription) {
+        return subscription.enabled() && subscription.workerPid().isPresent() && subscription.tablesNotReady() == 0;
     }
 
     private void writeDuringTheUpgrade() throws Exception {
