@@ -6,9 +6,9 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.region.RegionNumber;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,9 +24,8 @@ final class InitCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--region", required = true, paramLabel = "N",
             description = "The region number; must be the one in the configuration")
@@ -34,10 +33,10 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         if (region != agent.region()) {
             throw new MusterException(ExitCode.USAGE, "--region " + region + " differs from region " + agent.region()
-                    + " in " + config + "; nothing was changed");
+                    + " in " + config.file + "; nothing was changed");
         }
         RegionIds.Outcome outcome = new RegionIds(agent.database()).initialize(region);
         PrintWriter out = spec.commandLine().getOut();

@@ -14,7 +14,6 @@ import dev.muster.common.BuildInfo;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.proto.v1.Hello;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,9 +37,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--report-timeout", paramLabel = "DURATION", defaultValue = "2m",
             converter = DurationConverter.class,
@@ -48,7 +47,7 @@ final class MigrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
         String instanceId = UUID.randomUUID().toString();

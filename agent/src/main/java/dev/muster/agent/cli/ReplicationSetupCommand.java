@@ -6,12 +6,11 @@ import dev.muster.agent.replication.RemotePublication;
 import dev.muster.agent.replication.SetupOutcome;
 import dev.muster.agent.replication.SubscriptionSetup;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster-agent replication setup}: the publication on a remote, the subscriptions on the global. */
@@ -26,13 +25,12 @@ final class ReplicationSetupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         PrintWriter out = spec.commandLine().getOut();
         if (agent.role() == RegionRole.REMOTE) {
             out.println(new RemotePublication(agent.database(), agent.replication()).ensure().describe());

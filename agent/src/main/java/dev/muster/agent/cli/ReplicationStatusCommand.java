@@ -4,11 +4,10 @@ import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.SubscriptionStatus;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster-agent replication status}: this region's side of replication, as its server reports it. */
@@ -21,13 +20,12 @@ final class ReplicationStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         ReplicationStatus status = new ReplicationStatus(agent.database(), agent.replication());
         spec.commandLine().getOut().println(agent.role() == RegionRole.REMOTE
                 ? status.remote().describe()

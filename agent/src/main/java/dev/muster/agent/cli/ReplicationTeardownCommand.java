@@ -6,10 +6,10 @@ import dev.muster.agent.replication.SubscriptionTeardown;
 import dev.muster.agent.replication.TeardownMode;
 import dev.muster.agent.replication.TeardownOutcome;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,9 +26,8 @@ final class ReplicationTeardownCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Option(names = "--mode", paramLabel = "drop|disable", defaultValue = "drop", converter = ModeConverter.class,
             description = {
@@ -40,7 +39,7 @@ final class ReplicationTeardownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         PrintWriter out = spec.commandLine().getOut();
         if (agent.role() == RegionRole.REMOTE) {
             out.println("region " + agent.region() + " is a remote region: teardown leaves its publication as it "

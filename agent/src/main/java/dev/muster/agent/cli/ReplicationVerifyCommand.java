@@ -6,11 +6,10 @@ import dev.muster.agent.replication.ReplicationVerifier;
 import dev.muster.agent.replication.VerifyReport;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster-agent replication verify}: are the global's copies the same as the remotes' rows? */
@@ -24,16 +23,15 @@ final class ReplicationVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "The global agent's configuration, e.g. /etc/muster/agent.yaml")
-    Path config;
+    @Mixin
+    ConfigOption config;
 
     @Override
     public Integer call() {
-        AgentConfig agent = AgentConfig.load(config);
+        AgentConfig agent = config.load();
         if (agent.role() == RegionRole.REMOTE) {
             throw new MusterException(ExitCode.USAGE, "verify compares the global with its remotes: run it with the "
-                    + "global region's configuration (" + config + " is region " + agent.region() + ", a remote)");
+                    + "global region's configuration (" + config.file + " is region " + agent.region() + ", a remote)");
         }
         VerifyReport report = new ReplicationVerifier(agent.database(), agent.replication()).run();
         spec.commandLine().getOut().println(report.table());

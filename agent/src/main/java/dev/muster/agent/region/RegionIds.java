@@ -1,5 +1,6 @@
 package dev.muster.agent.region;
 
+import dev.muster.agent.db.Connections;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
@@ -80,7 +81,7 @@ public final class RegionIds {
      *                         too small to hold region ids; nothing is changed then
      */
     public Outcome initialize(int region) {
-        try (Connection connection = Jdbc.connect(database)) {
+        try (Connection connection = Connections.local(database)) {
             connection.setAutoCommit(false);
             try {
                 Outcome outcome = initialize(connection, region);
@@ -98,7 +99,7 @@ public final class RegionIds {
 
     /** The region recorded in the database, if {@code init} has run. */
     public OptionalInt recordedRegion() {
-        try (Connection connection = Jdbc.connect(database)) {
+        try (Connection connection = Connections.local(database)) {
             return recordedRegion(connection);
         } catch (SQLException e) {
             throw new MusterException(ExitCode.FAILED, "cannot read the region of " + database.url() + ": "
@@ -111,7 +112,7 @@ public final class RegionIds {
      * event trigger could not be installed, for want of a superuser). Returns those moved.
      */
     public List<String> alignSequences() {
-        try (Connection connection = Jdbc.connect(database)) {
+        try (Connection connection = Connections.local(database)) {
             OptionalInt region = recordedRegion(connection);
             if (region.isEmpty()) {
                 return List.of();

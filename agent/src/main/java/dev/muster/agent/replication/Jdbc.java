@@ -1,15 +1,14 @@
 package dev.muster.agent.replication;
 
+import dev.muster.agent.db.Connections;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
-import dev.muster.common.config.Secret;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /** Connections for replication work; messages name the server and the user, never the password. */
 final class Jdbc {
@@ -21,21 +20,12 @@ final class Jdbc {
     }
 
     static Connection local(DatabaseConfig database) {
-        Properties properties = properties(database.user());
-        database.password().map(Secret::reveal).ifPresent(password -> properties.setProperty("password", password));
-        try {
-            return DriverManager.getConnection(database.url(), properties);
-        } catch (SQLException e) {
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot connect to this region's database "
-                    + database.url() + " as " + database.user() + ": " + e.getMessage(), e);
-        }
+        return Connections.local(database);
     }
 
     static Connection remote(RemoteEndpoint remote) {
-        Properties properties = properties(remote.config().user());
-        remote.password().map(Secret::reveal).ifPresent(password -> properties.setProperty("password", password));
         try {
-            return DriverManager.getConnection(remote.jdbcUrl(), properties);
+            return DriverManager.getConnection(remote.jdbcUrl(), Connections.login(remote.config().user(), remote.password()));
         } catch (SQLException e) {
             String hint = INVALID_PASSWORD.equals(e.getSQLState()) || INVALID_AUTHORIZATION.equals(e.getSQLState())
                     ? " (check user and password_file of region " + remote.region()
@@ -79,14 +69,5 @@ final class Jdbc {
         try (Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
-    }
-
-    private static Properties properties(String user) {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        properties.setProperty("ApplicationName", "muster-agent");
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("loginTimeout", "20");
-        return properties;
     }
 }
