@@ -10,7 +10,11 @@ import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.region.RegionIds;
 import dev.muster.agent.replication.RemotePublication;
+import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.common.BuildInfo;
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.proto.v1.Hello;
 import java.io.PrintWriter;
@@ -48,6 +52,9 @@ final class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
+        if (agent.role() == RegionRole.REMOTE) {
+            refuseIfSubscriber(agent);
+        }
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
         String instanceId = UUID.randomUUID().toString();
@@ -71,5 +78,21 @@ final class MigrateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * A remote migrates without asking; a global that is configured as a remote by mistake
+     * would too, before its remotes. A database that subscribes is a global's: refuse.
+     */
+    private static void refuseIfSubscriber(AgentConfig agent) {
+        List<String> subscriptions = new ReplicationStatus(agent.database(), agent.replication()).subscriptions().stream()
+                .filter(SubscriptionStatus::exists)
+                .map(SubscriptionStatus::name)
+                .toList();
+        if (!subscriptions.isEmpty()) {
+            throw new MusterException(ExitCode.CONFIG, "this database subscribes to other regions " + subscriptions
+                    + ", so it is the global, but " + agent.file() + " says role: remote, and a remote migrates "
+                    + "without waiting for the others. Nothing was migrated; set role: global");
+        }
     }
 }
