@@ -36,7 +36,7 @@ public final class RegionIds {
 
     private static final String EVENT_TRIGGER = """
             CREATE OR REPLACE FUNCTION muster.align_new_sequences() RETURNS event_trigger
-            LANGUAGE plpgsql AS $fn$
+            LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
             DECLARE
               created record;
               first_id bigint;
@@ -49,15 +49,23 @@ public final class RegionIds {
                 SELECT c.object_identity, s.data_type::text AS data_type
                 FROM pg_event_trigger_ddl_commands() c
                 JOIN pg_sequences s ON format('%I.%I', s.schemaname, s.sequencename) = c.object_identity
-                WHERE c.object_type = 'sequence' AND c.schema_name <> 'muster'
+                -- only sequences created by this command: an ALTER TABLE that alters an identity
+                -- column's sequence must not restart a sequence that is in use
+                WHERE c.object_type = 'sequence' AND c.command_tag = 'CREATE SEQUENCE'
+                  AND c.schema_name <> 'muster' AND s.last_value IS NULL
               LOOP
                 IF created.data_type <> 'bigint' THEN
                   RAISE WARNING 'muster: sequence % is %, too small for region ids; it keeps its range',
                     created.object_identity, created.data_type;
                   CONTINUE;
                 END IF;
-                EXECUTE format('ALTER SEQUENCE %s MINVALUE %s MAXVALUE %s START WITH %s RESTART WITH %s',
-                  created.object_identity, first_id, first_id + 999999999999, first_id, first_id);
+                BEGIN
+                  EXECUTE format('ALTER SEQUENCE %s MINVALUE %s MAXVALUE %s START WITH %s RESTART WITH %s',
+                    created.object_identity, first_id, first_id + 999999999999, first_id, first_id);
+                EXCEPTION WHEN OTHERS THEN
+                  RAISE WARNING 'muster: could not move sequence % into the region''s id range: %',
+                    created.object_identity, SQLERRM;
+                END;
               END LOOP;
             END
             $fn$

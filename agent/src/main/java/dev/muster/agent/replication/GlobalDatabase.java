@@ -5,9 +5,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -91,6 +94,15 @@ final class GlobalDatabase implements AutoCloseable {
         connection.setAutoCommit(false);
         try {
             long deleted = 0;
+            // As the apply worker does: foreign keys and triggers of the global's copies do not
+            // fire, so the order of the tables does not matter and no cascade reaches the global's
+            // own rows. Only a superuser may; others delete with them on.
+            Savepoint beforeRole = connection.setSavepoint();
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL session_replication_role = replica");
+            } catch (SQLException notPermitted) {
+                connection.rollback(beforeRole);
+            }
             for (TableName table : tables) {
                 try (PreparedStatement statement = connection.prepareStatement(
                         "DELETE FROM " + table.quoted() + " WHERE id BETWEEN ? AND ?")) {
@@ -111,6 +123,35 @@ final class GlobalDatabase implements AutoCloseable {
 
     void executeAlone(String sql) throws SQLException {
         Jdbc.executeAlone(connection, sql);
+    }
+
+    /**
+     * Runs a statement that holds a secret (a connection string with a password) so that
+     * the server keeps its text out of its log, pg_stat_activity and pg_stat_statements,
+     * as far as this role may ask it to.
+     */
+    void executeUnlogged(String sql) throws SQLException {
+        connection.setAutoCommit(true);
+        List<String> quiet = List.of("log_statement = 'none'", "log_min_error_statement = 'panic'",
+                "log_min_duration_statement = -1", "track_activities = off", "pg_stat_statements.track_utility = off");
+        List<String> changed = new ArrayList<>();
+        try (Statement statement = connection.createStatement()) {
+            for (String setting : quiet) {
+                try {
+                    statement.execute("SET " + setting);
+                    changed.add(setting.substring(0, setting.indexOf(' ')));
+                } catch (SQLException notPermitted) {
+                    // a non-superuser may not change it; the statement runs all the same
+                }
+            }
+            try {
+                statement.execute(sql);
+            } finally {
+                for (String setting : changed) {
+                    statement.execute("RESET " + setting);
+                }
+            }
+        }
     }
 
     RowDigest digest(TableName table, IdRange ids) throws SQLException {

@@ -106,22 +106,42 @@ public final class SubscriptionSetup {
             return new SetupOutcome(remote.region(), remote.subscription(),
                     wasEnabled ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
         }
-        long removed = Jdbc.attempt("cannot remove region " + remote.region() + "'s rows from the global's copies "
-                + "before subscribing; nothing was changed", () -> global.deleteRange(step.tables(), remote.ids()));
+        // Created disabled first: that reaches the remote and makes its slot, so whatever
+        // can go wrong there (rights, wal_level, free slots) goes wrong before the global's
+        // copies of the region's rows are removed. Enabling starts the copy.
         String create = "CREATE SUBSCRIPTION " + name
                 + " CONNECTION " + Sql.literal(remote.connectionString().reveal())
                 + " PUBLICATION " + Sql.identifier(replication.publication())
-                + " WITH (copy_data = true" + (disableOnError ? ", disable_on_error = true" : "") + ")";
+                + " WITH (enabled = false, copy_data = true" + (disableOnError ? ", disable_on_error = true" : "") + ")";
+        Jdbc.attempt("cannot create " + remote.subscription() + " to " + remote.describe() + "; nothing was changed",
+                () -> {
+                    global.executeUnlogged(create);
+                    return null;
+                });
+        long removed;
         try {
-            global.executeAlone(create);
+            removed = global.deleteRange(step.tables(), remote.ids());
         } catch (SQLException e) {
-            throw Jdbc.failure("removed " + removed + " rows of region " + remote.region() + " from the global's "
-                    + "copies, but cannot create " + remote.subscription() + " to " + remote.describe()
-                    + "; run setup again once the cause is mended (it removes and copies region " + remote.region()
-                    + "'s rows afresh)", e);
+            dropQuietly(global, name, e);
+            throw Jdbc.failure("cannot remove region " + remote.region() + "'s rows from the global's copies before "
+                    + "subscribing; " + remote.subscription() + " was dropped again and nothing was changed", e);
         }
+        Jdbc.attempt("created " + remote.subscription() + " and removed " + removed + " rows of region "
+                + remote.region() + " from the global's copies, but cannot enable it; run setup again once the cause "
+                + "is mended (it enables the subscription, which copies region " + remote.region() + "'s rows)", () -> {
+                    global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
+                    return null;
+                });
         return new SetupOutcome(remote.region(), remote.subscription(), SetupOutcome.Action.CREATED,
                 step.tables().size(), removed);
+    }
+
+    private static void dropQuietly(GlobalDatabase global, String name, SQLException cause) {
+        try {
+            global.executeAlone("DROP SUBSCRIPTION " + name);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     private static MusterException leftoverSlot(RemoteEndpoint remote, RemoteRegion.Slot slot) {

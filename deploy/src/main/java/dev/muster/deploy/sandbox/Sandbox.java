@@ -229,9 +229,12 @@ final class Sandbox implements AutoCloseable {
 
     @Override
     public void close() {
-        if (coordinator != null) {
-            coordinator.close();
+        try {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+        } finally {
+            fleet.close();
         }
-        fleet.close();
     }
 }

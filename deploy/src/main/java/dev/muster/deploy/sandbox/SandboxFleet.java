@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -134,7 +135,15 @@ final class SandboxFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        for (EmbeddedPostgres server : servers.values()) {
+        // The global first: its apply workers stream from the remotes until it stops.
+        List<EmbeddedPostgres> stopOrder = new ArrayList<>();
+        Optional.ofNullable(servers.get(global)).ifPresent(stopOrder::add);
+        servers.forEach((region, server) -> {
+            if (region != global) {
+                stopOrder.add(server);
+            }
+        });
+        for (EmbeddedPostgres server : stopOrder) {
             try {
                 server.close();
             } catch (IOException e) {
