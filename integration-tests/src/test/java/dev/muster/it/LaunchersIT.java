@@ -60,7 +60,7 @@ class LaunchersIT {
         try (LauncherProcess migrate = new LauncherProcess("migrate", "muster-agent", "migrate", "--config",
                 config.toString())) {
             assertThat(migrate.awaitExit(PATIENCE)).isEqualTo(ExitCode.UNAVAILABLE.status());
-            assertThat(migrate.output().lines()).anyMatch(line -> line.contains("cannot read the migrations of " + url));
+            assertThat(migrate.output().lines()).anyMatch(line -> line.contains("cannot connect to this region's database " + url));
             assertThat(migrate.output().lines()).noneMatch(line -> line.contains(password));
         }
     }

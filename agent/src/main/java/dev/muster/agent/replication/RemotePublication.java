@@ -47,6 +47,7 @@ public final class RemotePublication {
                     lock.execute();
                 }
                 PublicationPlan plan = plan(connection);
+                refuseTablesWithoutReplicaIdentity(connection, plan.added());
                 try (Statement statement = connection.createStatement()) {
                     for (String sql : statements(plan)) {
                         statement.execute(sql);
@@ -139,6 +140,32 @@ public final class RemotePublication {
 
     private static String list(Collection<TableName> tables) {
         return tables.stream().map(TableName::quoted).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Once a table without a replica identity (no primary key, REPLICA IDENTITY DEFAULT or
+     * NOTHING) is published, PostgreSQL refuses UPDATE and DELETE on it: publishing it would
+     * break the application. Refuse instead, naming the tables and the ways out.
+     */
+    private void refuseTablesWithoutReplicaIdentity(Connection connection, Collection<TableName> adding)
+            throws SQLException {
+        List<TableName> without = new ArrayList<>();
+        for (TableName table : tables(connection, """
+                SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relkind IN ('r', 'p')
+                  AND (c.relreplident = 'n' OR (c.relreplident = 'd' AND NOT EXISTS (
+                       SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))
+                """, null)) {
+            if (adding.contains(table)) {
+                without.add(table);
+            }
+        }
+        if (!without.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, "publication " + publication + " of " + database.url()
+                    + " would take " + without + ", which have no replica identity: once published, updates and "
+                    + "deletes on them would fail. Give them a primary key (or REPLICA IDENTITY FULL), or list them "
+                    + "in replication.exclude_tables. Nothing was changed");
+        }
     }
 
     private static List<TableName> tables(Connection connection, String sql, Long parameter) throws SQLException {
