@@ -134,6 +134,22 @@ class RegionInitIT {
         assertThat(longs("SELECT count(*) FROM pg_namespace WHERE nspname = 'muster'")).containsExactly(0L);
     }
 
+    @Test
+    void aLaterMigrationsSequenceTooSmallForRegionIdsIsLeftAloneAndMigrateGoesOn() throws Exception {
+        Path extra = java.nio.file.Files.createDirectories(dir.resolve("extra"));
+        java.nio.file.Files.writeString(extra.resolve("V20300101000000__create_legacy.sql"),
+                "CREATE TABLE legacy (id serial PRIMARY KEY, name text);\n");
+        String config = configs.agent(1, "remote", coordinatorAddress,
+                dev.muster.it.fixture.Distribution.release("jansa")[0], "filesystem:" + extra).toString();
+        assertThat(run("init", "--region", "1", "--config", config)).isZero();
+
+        assertThat(run("migrate", "--config", config)).isZero();
+
+        execute("INSERT INTO legacy (name) VALUES ('still works')");
+        assertThat(longs("SELECT id FROM legacy")).containsExactly(1L);
+        assertThat(longs("SELECT id FROM users WHERE userid = 'admin'")).containsExactly(FIRST_ID_OF_1);
+    }
+
     private String config(int region, String release) {
         return configs.agent(region, "remote", coordinatorAddress, release).toString();
     }

@@ -118,6 +118,8 @@ public final class RegionIds {
     /**
      * Moves sequences that are not in the recorded region's range yet (created while the
      * event trigger could not be installed, for want of a superuser). Returns those moved.
+     * A sequence too small for region ids, which a migration has already created and used,
+     * is left as it is (the event trigger warned about it); only {@code init} refuses one.
      */
     public List<String> alignSequences() {
         try (Connection connection = Connections.local(database)) {
@@ -127,7 +129,7 @@ public final class RegionIds {
             }
             connection.setAutoCommit(false);
             List<String> moved = new ArrayList<>();
-            alignSequences(connection, region.getAsInt(), moved);
+            alignSequences(connection, region.getAsInt(), moved, false);
             connection.commit();
             return moved;
         } catch (SQLException e) {
@@ -159,7 +161,7 @@ public final class RegionIds {
             }
         }
         List<String> moved = new ArrayList<>();
-        int inRange = alignSequences(connection, region, moved);
+        int inRange = alignSequences(connection, region, moved, true);
         boolean trigger = installEventTrigger(connection);
         return new Outcome(region, recorded.isPresent(), moved, inRange, trigger);
     }
@@ -178,8 +180,12 @@ public final class RegionIds {
         }
     }
 
-    /** Moves every sequence outside the range into it; returns how many were in it already. */
-    private static int alignSequences(Connection connection, int region, List<String> moved) throws SQLException {
+    /**
+     * Moves every sequence outside the range into it; returns how many were in it already.
+     * {@code strict}: refuse, changing nothing, if a sequence is too small for region ids.
+     */
+    private static int alignSequences(Connection connection, int region, List<String> moved, boolean strict)
+            throws SQLException {
         long first = RegionNumber.firstId(region);
         long last = RegionNumber.lastId(region);
         List<String> statements = new ArrayList<>();
@@ -189,6 +195,9 @@ public final class RegionIds {
             while (sequences.next()) {
                 String name = sequences.getString(1);
                 if (!"bigint".equals(sequences.getString(2))) {
+                    if (!strict) {
+                        continue;
+                    }
                     throw new MusterException(ExitCode.FAILED, "sequence " + name + " is " + sequences.getString(2)
                             + ", too small for region ids (" + first + " …); make it and its column bigint first. "
                             + "Nothing was changed");
