@@ -10,6 +10,10 @@ BEGIN
     RETURN;
   END IF;
   SELECT region INTO this_region FROM muster.region;
+  IF this_region IS NULL THEN
+    RAISE NOTICE 'no region recorded yet (muster-agent init): no seed data';
+    RETURN;
+  END IF;
   first_id := this_region::bigint * 1000000000000;
   INSERT INTO miq_regions (region, description) VALUES (this_region, 'Region ' || this_region)
     ON CONFLICT (region) DO NOTHING;

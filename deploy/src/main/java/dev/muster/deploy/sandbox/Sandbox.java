@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -163,16 +165,24 @@ final class Sandbox implements AutoCloseable {
     private void upgrade() throws Exception {
         RegionConsole globalConsole = shown(GLOBAL);
         long started = System.nanoTime();
-        CompletableFuture<Void> global = CompletableFuture.runAsync(
-                () -> fleet.agent(GLOBAL, SECOND, globalConsole, "migrate"));
-        for (int region : REMOTES) {
-            awaitLine(globalConsole, global, line -> line.startsWith("Waiting for remote region " + region + " "));
-            fleet.agent(region, SECOND, shown(region), "migrate");
-        }
+        ExecutorService background = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "sandbox-global"));
         try {
+            CompletableFuture<Void> global = CompletableFuture.runAsync(
+                    () -> fleet.agent(GLOBAL, SECOND, globalConsole, "migrate"), background);
+            for (int region : REMOTES) {
+                awaitLine(globalConsole, global, line -> line.startsWith("Waiting for remote region " + region + " "));
+                fleet.agent(region, SECOND, shown(region), "migrate");
+            }
             global.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new MusterException(ExitCode.FAILED, "the global's migrate did not finish within "
+                    + PATIENCE.toSeconds() + " s after region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
+        } finally {
+            // interrupts a global still waiting, which ends its migrate and closes its link
+            background.shutdownNow();
+            background.awaitTermination(10, TimeUnit.SECONDS);
         }
         long waits = globalConsole.lines().stream().filter(line -> line.startsWith("Waiting for")).count();
         narrator.note("the global's migrate printed " + waits + " wait lines and finished "
