@@ -10,8 +10,8 @@ import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.Distribution;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.SchemaHistory;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -76,7 +76,7 @@ abstract class CoordinatedMigrationContract {
                     .initialize(region);
         }
         configs = new ConfigFiles(dir, databases);
-        coordinatorAddress = "127.0.0.1:" + freePort();
+        coordinatorAddress = "127.0.0.1:" + Ports.free();
     }
 
     @AfterEach
@@ -121,10 +121,7 @@ abstract class CoordinatedMigrationContract {
         runToCompletion(1, "kasparov");
         runToCompletion(2, "kasparov");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
-            assertThat(global.awaitExit(PATIENCE)).isZero();
-            assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
-        }
+        globalMigratesWithoutWaiting();
         assertGlobalFollowedEveryRemote();
     }
 
@@ -184,10 +181,7 @@ abstract class CoordinatedMigrationContract {
             assertThat(remote.awaitExit(PATIENCE)).isZero();
         }
         runToCompletion(2, "kasparov");
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
-            assertThat(global.awaitExit(PATIENCE)).isZero();
-            assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
-        }
+        globalMigratesWithoutWaiting();
         assertGlobalFollowedEveryRemote();
     }
 
@@ -211,6 +205,13 @@ abstract class CoordinatedMigrationContract {
                     .contains("checksum mismatch for migration " + GATED_VERSION + ": region 1 applied it");
         }
         assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
+    }
+
+    private void globalMigratesWithoutWaiting() throws Exception {
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
+            assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
+        }
     }
 
     private void startCoordinator() throws Exception {
@@ -277,9 +278,4 @@ abstract class CoordinatedMigrationContract {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

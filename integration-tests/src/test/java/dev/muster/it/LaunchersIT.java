@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.common.ExitCode;
 import dev.muster.it.fixture.LauncherProcess;
-import java.net.ServerSocket;
+import dev.muster.it.fixture.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,13 +49,13 @@ class LaunchersIT {
     void anUnreachableDatabaseIsNamedAndItsPasswordIsNot() throws Exception {
         String password = "s3cret-never-printed";
         Path passwordFile = Files.writeString(dir.resolve("db.password"), password + "\n");
-        String url = "jdbc:postgresql://127.0.0.1:" + freePort() + "/vmdb_production";
+        String url = "jdbc:postgresql://127.0.0.1:" + Ports.free() + "/vmdb_production";
         Path config = Files.writeString(dir.resolve("agent.yaml"), String.join("\n",
                 "region: 1",
                 "role: remote",
                 "database: { url: \"" + url + "\", user: root, password_file: " + passwordFile + " }",
                 "migrations: { locations: [\"filesystem:/nowhere\"] }",
-                "coordinator: { address: \"127.0.0.1:" + freePort() + "\" }",
+                "coordinator: { address: \"127.0.0.1:" + Ports.free() + "\" }",
                 ""));
         try (LauncherProcess migrate = new LauncherProcess("migrate", "muster-agent", "migrate", "--config",
                 config.toString())) {
@@ -68,7 +68,7 @@ class LaunchersIT {
     @Test
     void theCoordinatorStopsPromptlyOnSigterm() throws Exception {
         Path config = Files.writeString(dir.resolve("coordinator.yaml"),
-                "listen: \"127.0.0.1:" + freePort() + "\"\nregions: [1, 2]\n");
+                "listen: \"127.0.0.1:" + Ports.free() + "\"\nregions: [1, 2]\n");
         try (LauncherProcess serve = new LauncherProcess("serve", "muster", "serve", "--config", config.toString())) {
             serve.output().awaitLineMatching(line -> line.contains("Coordinator listening on port"), PATIENCE);
             // 128 + SIGTERM: the JVM ran its shutdown hooks and exited as a terminated process does.
@@ -77,9 +77,4 @@ class LaunchersIT {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -8,7 +8,7 @@ import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InProcessLauncher;
 import dev.muster.it.fixture.PostgresFleet;
-import java.net.ServerSocket;
+import dev.muster.it.fixture.Ports;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -54,9 +54,7 @@ class RegionInitIT {
     void freshDatabase() throws Exception {
         databases.reset();
         configs = new ConfigFiles(dir, databases);
-        try (ServerSocket socket = new ServerSocket(0)) {
-            coordinatorAddress = "127.0.0.1:" + socket.getLocalPort();
-        }
+        coordinatorAddress = "127.0.0.1:" + Ports.free();
         coordinator = new InProcessLauncher().serve(configs.coordinator(coordinatorAddress, 1));
     }
 

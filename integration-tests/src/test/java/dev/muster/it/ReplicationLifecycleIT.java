@@ -23,9 +23,9 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.ReplicationLogin;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -291,7 +291,7 @@ class ReplicationLifecycleIT {
     @Test
     void anUnreachableRemoteIsRefusedAndChangesNothing() throws Exception {
         publishOnRemotes();
-        int closedPort = freePort();
+        int closedPort = Ports.free();
         ReplicationConfig config = replication(subscription(2),
                 new SubscriptionConfig(1, "127.0.0.1", closedPort, ReplicationLogin.USER, PostgresFleet.DATABASE,
                         Optional.of(password)));
@@ -428,9 +428,4 @@ class ReplicationLifecycleIT {
         return new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

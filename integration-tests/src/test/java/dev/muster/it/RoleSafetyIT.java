@@ -7,8 +7,8 @@ import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.SchemaHistory;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -31,10 +31,7 @@ class RoleSafetyIT {
                 statement.execute("CREATE SUBSCRIPTION region_1_subscription CONNECTION 'host=localhost dbname=x' "
                         + "PUBLICATION miq WITH (connect = false)");
             }
-            String coordinator;
-            try (ServerSocket socket = new ServerSocket(0)) {
-                coordinator = "127.0.0.1:" + socket.getLocalPort();
-            }
+            String coordinator = "127.0.0.1:" + Ports.free();
             Path config = new ConfigFiles(dir, databases).agent(99, "remote", coordinator, "jansa");
 
             try (CommandRun migrate = new InProcessAgent("migrate", "migrate", "--config", config.toString())) {
