@@ -62,6 +62,8 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                             ProtoMapping.migration(message.getMigrationApplied().getMigration()));
                     case MIGRATION_FAILED -> hub.failed(sessionId, message.getMigrationFailed().getVersion(),
                             message.getMigrationFailed().getError());
+                    case REPLICATION_REPORT -> hub.replicationReport(sessionId,
+                            ProtoMapping.replication(message.getReplicationReport()));
                     case KIND_NOT_SET -> throw new ProtocolViolation("an empty message was sent; this coordinator "
                             + "may be older than the agent (coordinator " + coordinatorVersion + ")");
                 }

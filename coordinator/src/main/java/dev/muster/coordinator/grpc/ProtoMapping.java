@@ -1,18 +1,27 @@
 package dev.muster.coordinator.grpc;
 
+import com.google.protobuf.Timestamp;
 import dev.muster.common.region.RegionNumber;
 import dev.muster.coordinator.fleet.Blocker;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.hub.AgentHello;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Go;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.PublicationHealth;
 import dev.muster.proto.v1.Reject;
+import dev.muster.proto.v1.ReplicationReport;
+import dev.muster.proto.v1.SlotHealth;
+import dev.muster.proto.v1.SubscriptionHealth;
 import dev.muster.proto.v1.Wait;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /** Translation between the wire messages and the fleet model; nothing else. */
 final class ProtoMapping {
@@ -31,7 +40,7 @@ final class ProtoMapping {
         if (!RegionNumber.isValid(region)) {
             throw new ProtocolViolation("region " + region + " is not a region number (0 to " + RegionNumber.MAX + ")");
         }
-        return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(),
+        return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(), hello.getDatabaseId(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
                 hello.getAvailableList().stream().map(ProtoMapping::migration).toList());
     }
@@ -42,6 +51,46 @@ final class ProtoMapping {
         }
         OptionalInt checksum = migration.hasChecksum() ? OptionalInt.of(migration.getChecksum()) : OptionalInt.empty();
         return new Migration(migration.getVersion(), migration.getDescription(), checksum);
+    }
+
+    static ReplicationHealth replication(ReplicationReport report) {
+        return new ReplicationHealth(instant(report.getTakenAt()),
+                report.getSubscriptionsList().stream().map(ProtoMapping::subscription).toList(),
+                report.hasPublication() ? Optional.of(publication(report.getPublication())) : Optional.empty(),
+                report.getSlotsList().stream().map(ProtoMapping::slot).toList(),
+                nonEmpty(report.getUnavailable()));
+    }
+
+    private static ReplicationHealth.Subscription subscription(SubscriptionHealth subscription) {
+        return new ReplicationHealth.Subscription(subscription.getName(),
+                subscription.getRegion() == 0 ? OptionalInt.empty() : OptionalInt.of(subscription.getRegion()),
+                subscription.getConfigured(), subscription.getExists(), subscription.getEnabled(),
+                subscription.getWorkerRunning(), nonEmpty(subscription.getReceivedLsn()),
+                nonEmpty(subscription.getLatestEndLsn()),
+                subscription.hasLastMessage() ? Optional.of(instant(subscription.getLastMessage())) : Optional.empty(),
+                subscription.hasApplyErrors() ? OptionalLong.of(subscription.getApplyErrors()) : OptionalLong.empty(),
+                subscription.getTablesNotReady());
+    }
+
+    private static ReplicationHealth.Publication publication(PublicationHealth publication) {
+        return new ReplicationHealth.Publication(publication.getName(), publication.getExists(),
+                publication.getTables(), publication.getNotYetPublishedList(),
+                publication.getPublishedButNotWantedList());
+    }
+
+    private static ReplicationHealth.Slot slot(SlotHealth slot) {
+        return new ReplicationHealth.Slot(slot.getName(), slot.getActive(),
+                slot.hasRetainedBytes() ? OptionalLong.of(slot.getRetainedBytes()) : OptionalLong.empty(),
+                nonEmpty(slot.getWalStatus()),
+                slot.hasSafeWalSize() ? OptionalLong.of(slot.getSafeWalSize()) : OptionalLong.empty());
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+
+    private static Optional<String> nonEmpty(String text) {
+        return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
     static CoordinatorMessage release(long requestId, Release release) {

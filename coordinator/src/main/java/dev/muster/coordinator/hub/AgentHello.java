@@ -5,7 +5,7 @@ import dev.muster.coordinator.fleet.Role;
 import java.util.List;
 
 /** The whole state an agent reports when its session starts. */
-public record AgentHello(int region, Role role, String agentVersion, String instanceId,
+public record AgentHello(int region, Role role, String agentVersion, String instanceId, String databaseId,
                          List<Migration> applied, List<Migration> available) {
 
     public AgentHello {

@@ -5,6 +5,7 @@ import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.ReleaseRule;
 import java.time.Clock;
@@ -47,15 +48,20 @@ public final class FleetHub {
         if (sessions.containsKey(sessionId)) {
             throw new ProtocolViolation("hello may be sent only once, as the first message of a session");
         }
-        Optional<String> refusal = Admission.refusal(fleet, hello.region(), hello.role(), hello.instanceId());
+        Optional<String> refusal = Admission.refusal(fleet,
+                new Admission.Claim(hello.region(), hello.role(), hello.instanceId(), hello.databaseId()));
         if (refusal.isPresent()) {
             log.warn("Refused agent from {} claiming region {} as {}: {}", peer, hello.region(), hello.role(), refusal.get());
             outbox.refuse(refusal.get());
             return false;
         }
-        supersedeEarlierSession(hello.region());
-        Connection connection = new Connection(sessionId, hello.instanceId(), peer, clock.instant());
-        fleet = fleet.with(RegionState.reported(hello.region(), hello.role(), hello.applied(), hello.available(), connection));
+        supersedeEarlierSessions(hello.region(), hello.instanceId());
+        Connection connection = new Connection(sessionId, hello.instanceId(), hello.databaseId(), peer, clock.instant());
+        RegionState state = fleet.region(hello.region())
+                .map(known -> known.rehello(hello.role(), hello.applied(), hello.available(), connection))
+                .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), hello.applied(),
+                        hello.available(), connection));
+        fleet = fleet.with(state);
         sessions.put(sessionId, new Session(hello.region(), outbox));
         log.info("Region {} ({}, agent {}) connected from {}: {} migrations applied, {} available{}",
                 hello.region(), hello.role(), hello.agentVersion(), peer, hello.applied().size(),
@@ -100,26 +106,55 @@ public final class FleetHub {
         log.warn("Region {} failed to apply migration {}: {}", session.region, version, error);
     }
 
+    /** The agent's newest view of replication on its region's server. */
+    public synchronized void replicationReport(long sessionId, ReplicationHealth health) {
+        Session session = session(sessionId, "a replication report");
+        RegionState state = fleet.region(session.region).orElseThrow();
+        List<String> before = state.replication().map(ReplicationHealth::problems).orElse(List.of());
+        List<String> now = health.problems();
+        if (!now.equals(before)) {
+            if (now.isEmpty()) {
+                log.info("Region {}: replication is healthy", session.region);
+            } else {
+                log.warn("Region {}: {}", session.region, String.join("; ", now));
+            }
+        }
+        fleet = fleet.with(state.withReplication(health));
+    }
+
     /** The session is over (completed, cancelled or broken). Idempotent. */
     public synchronized void ended(long sessionId) {
         Session session = sessions.remove(sessionId);
         if (session == null) {
             return;
         }
-        fleet.region(session.region).ifPresent(state -> fleet = fleet.with(state.disconnected()));
-        log.info("Region {} disconnected", session.region);
+        RegionState state = fleet.region(session.region).orElseThrow().without(sessionId);
+        fleet = fleet.with(state);
+        if (state.connected()) {
+            log.info("A session of region {} ended; {} still connected", session.region, state.connections().size());
+        } else {
+            log.info("Region {} disconnected", session.region);
+        }
         reconsiderWaiting();
     }
 
-    /** Ends the session of an agent that reconnected before its old session was seen to end. */
-    private void supersedeEarlierSession(int region) {
-        fleet.region(region).flatMap(RegionState::connection).ifPresent(old -> {
-            Session earlier = sessions.remove(old.sessionId());
-            if (earlier != null) {
-                log.info("Region {} reconnected; its earlier session from {} is superseded", region, old.peer());
-                earlier.outbox.supersede();
+    /** Ends the sessions of an agent process that reconnected before its old session was seen to end. */
+    private void supersedeEarlierSessions(int region, String instanceId) {
+        RegionState state = fleet.region(region).orElse(null);
+        if (state == null) {
+            return;
+        }
+        for (Connection old : state.connections()) {
+            if (!instanceId.isEmpty() && old.instanceId().equals(instanceId)) {
+                Session earlier = sessions.remove(old.sessionId());
+                if (earlier != null) {
+                    log.info("Region {} reconnected; its earlier session from {} is superseded", region, old.peer());
+                    earlier.outbox.supersede();
+                }
+                state = state.without(old.sessionId());
             }
-        });
+        }
+        fleet = fleet.with(state);
     }
 
     private void reconsiderWaiting() {

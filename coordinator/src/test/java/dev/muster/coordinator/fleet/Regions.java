@@ -36,6 +36,11 @@ final class Regions {
         return "instance-of-region-" + region;
     }
 
+    /** The database that each builder's region is connected from, unless told otherwise. */
+    static String databaseOf(int region) {
+        return "database-of-region-" + region;
+    }
+
     static Builder remote(int region) {
         return new Builder(region, Role.REMOTE);
     }
@@ -51,11 +56,13 @@ final class Regions {
         private final Map<String, Migration> available = new LinkedHashMap<>();
         private boolean connected = true;
         private String instanceId;
+        private String databaseId;
 
         private Builder(int region, Role role) {
             this.region = region;
             this.role = role;
             this.instanceId = instanceOf(region);
+            this.databaseId = databaseOf(region);
         }
 
         /** Committed in the region's database (and so in its migration files too). */
@@ -96,11 +103,17 @@ final class Regions {
             return this;
         }
 
+        /** Connected from an agent of database {@code databaseId} ("" for one that cannot say). */
+        Builder database(String databaseId) {
+            this.databaseId = databaseId;
+            return this;
+        }
+
         RegionState build() {
-            Optional<Connection> connection = connected
-                    ? Optional.of(new Connection(region * 10L, instanceId, "10.0.0." + region + ":50000", SINCE))
-                    : Optional.empty();
-            return new RegionState(region, role, applied, available, connection);
+            List<Connection> connections = connected
+                    ? List.of(new Connection(region * 10L, instanceId, databaseId, "10.0.0." + region + ":50000", SINCE))
+                    : List.of();
+            return new RegionState(region, role, applied, available, connections, Optional.empty());
         }
     }
 }

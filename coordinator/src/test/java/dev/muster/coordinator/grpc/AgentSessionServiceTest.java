@@ -8,13 +8,19 @@ import static dev.muster.coordinator.grpc.AgentMessages.releaseRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.Timestamp;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.AgentServiceGrpc;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.PublicationHealth;
+import dev.muster.proto.v1.ReplicationReport;
+import dev.muster.proto.v1.SlotHealth;
+import dev.muster.proto.v1.SubscriptionHealth;
 import dev.muster.proto.v1.Role;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
@@ -24,7 +30,11 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,7 +101,7 @@ class AgentSessionServiceTest {
         assertThat(message.getWelcome().getCoordinatorVersion()).isEqualTo(COORDINATOR_VERSION);
         assertThat(message.getWelcome().getMemberRegionsList()).containsExactly(1, 2);
         assertThat(connected(1)).isTrue();
-        assertThat(hub.fleet().region(1).orElseThrow().connection().orElseThrow().peer()).isNotEqualTo("unknown");
+        assertThat(hub.fleet().region(1).orElseThrow().connections().get(0).peer()).isNotEqualTo("unknown");
     }
 
     @Test
@@ -309,5 +319,52 @@ class AgentSessionServiceTest {
                 .addAvailable(dev.muster.proto.v1.Migration.newBuilder().setVersion(V).setDescription("java")).build()));
 
         assertThat(hub.fleet().region(1).orElseThrow().available().get(V).checksum()).isEmpty();
+    }
+
+    @Test
+    void aReplicationReportCrossesTheWireIntoTheRegionsState() throws Exception {
+        AgentStream global = global();
+        ReplicationReport report = ReplicationReport.newBuilder()
+                .setTakenAt(Timestamp.newBuilder().setSeconds(1_587_753_222L).setNanos(5))
+                .addSubscriptions(SubscriptionHealth.newBuilder()
+                        .setName("region_1_subscription").setRegion(1).setConfigured(true).setExists(true)
+                        .setEnabled(false).setReceivedLsn("0/3000060").setApplyErrors(3).setTablesNotReady(2))
+                .addSubscriptions(SubscriptionHealth.newBuilder().setName("legacy").setExists(true).setEnabled(true)
+                        .setWorkerRunning(true))
+                .build();
+
+        global.send(AgentMessage.newBuilder().setReplicationReport(report).build());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.fleet().region(GLOBAL).orElseThrow().replication().isPresent());
+        ReplicationHealth health = hub.fleet().region(GLOBAL).orElseThrow().replication().orElseThrow();
+        assertThat(health.takenAt()).isEqualTo(Instant.ofEpochSecond(1_587_753_222L, 5));
+        assertThat(health.subscriptions()).containsExactly(
+                new ReplicationHealth.Subscription("region_1_subscription", OptionalInt.of(1), true, true, false, false,
+                        Optional.of("0/3000060"), Optional.empty(), Optional.empty(), OptionalLong.of(3), 2),
+                new ReplicationHealth.Subscription("legacy", OptionalInt.empty(), false, true, true, true,
+                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0));
+        assertThat(health.publication()).isEmpty();
+        assertThat(health.problems()).containsExactly("subscription region_1_subscription is disabled");
+    }
+
+    @Test
+    void aRemotesPublicationAndSlotsCrossTheWire() throws Exception {
+        AgentStream region1 = remote(1, List.of(OLDER));
+        ReplicationReport report = ReplicationReport.newBuilder()
+                .setTakenAt(Timestamp.newBuilder().setSeconds(1))
+                .setPublication(PublicationHealth.newBuilder().setName("miq").setExists(true).setTables(2)
+                        .addNotYetPublished("public.vms"))
+                .addSlots(SlotHealth.newBuilder().setName("region_1_subscription").setRetainedBytes(4096)
+                        .setWalStatus("reserved"))
+                .build();
+
+        region1.send(AgentMessage.newBuilder().setReplicationReport(report).build());
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> hub.fleet().region(1).orElseThrow().replication().isPresent());
+        ReplicationHealth health = hub.fleet().region(1).orElseThrow().replication().orElseThrow();
+        assertThat(health.publication()).contains(
+                new ReplicationHealth.Publication("miq", true, 2, List.of("public.vms"), List.of()));
+        assertThat(health.slots()).containsExactly(new ReplicationHealth.Slot("region_1_subscription", false,
+                OptionalLong.of(4096), Optional.of("reserved"), OptionalLong.empty()));
     }
 }

@@ -8,6 +8,7 @@ import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.Role;
 import java.time.Clock;
@@ -50,9 +51,13 @@ class FleetHubTest {
         return hello("agent-" + ++nextInstance, region, role, applied, available);
     }
 
-    /** The hello of agent process {@code instanceId}: a reconnect if that process is connected already. */
+    /**
+     * The hello of agent process {@code instanceId} (and of a database of its own): a reconnect
+     * if that process is connected already. "" stands for an agent too old to say either.
+     */
     private static AgentHello hello(String instanceId, int region, Role role, List<String> applied, List<String> available) {
         return new AgentHello(region, role, "test", instanceId,
+                instanceId.isEmpty() ? "" : "database-of-" + instanceId,
                 migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
     }
 
@@ -100,8 +105,8 @@ class FleetHubTest {
         assertThat(state.role()).isEqualTo(Role.REMOTE);
         assertThat(state.applied()).containsOnlyKeys(OLDER);
         assertThat(state.available()).containsOnlyKeys(OLDER, V);
-        assertThat(state.connection())
-                .contains(new Connection(remote.sessionId(), remote.instanceId(), "peer-" + remote.sessionId(), NOW));
+        assertThat(state.connections()).containsExactly(new Connection(remote.sessionId(), remote.instanceId(),
+                "database-of-" + remote.instanceId(), "peer-" + remote.sessionId(), NOW));
     }
 
     @Test
@@ -202,7 +207,7 @@ class FleetHubTest {
     @Test
     void aChecksumMismatchIsRejected() {
         Agent global = globalWithFiles();
-        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums",
+        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", "",
                 List.of(Migration.of(V, "other", 1)), List.of()));
         remoteNotYetMigrated(2);
 
@@ -231,7 +236,7 @@ class FleetHubTest {
     @Test
     void aRejectCarriesTheIdOfTheRequestItAnswers() {
         Agent global = globalWithFiles();
-        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", List.of(Migration.of(V, "other", 1)),
+        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", "", List.of(Migration.of(V, "other", 1)),
                 List.of()));
 
         hub.requestRelease(global.sessionId(), 3, migrations(V));
@@ -292,7 +297,7 @@ class FleetHubTest {
         RegionState after = hub.fleet().region(1).orElseThrow();
         assertThat(after.applied()).isEqualTo(before.applied());
         assertThat(after.available()).isEqualTo(before.available());
-        assertThat(after.connection()).map(Connection::sessionId).contains(second.sessionId());
+        assertThat(after.connections()).extracting(Connection::sessionId).containsExactly(second.sessionId());
     }
 
     @Test
@@ -337,8 +342,8 @@ class FleetHubTest {
         assertThat(refusedOutbox.said()).singleElement().isInstanceOfSatisfying(RecordingOutbox.Refused.class,
                 refused -> assertThat(refused.reason()).contains("two agents claim region 1"));
         hub.ended(refusedSession);
-        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
-                .map(Connection::sessionId).contains(first.sessionId());
+        assertThat(hub.fleet().region(1).orElseThrow().connections())
+                .extracting(Connection::sessionId).containsExactly(first.sessionId());
         assertThat(first.outbox().said()).as("the first agent's session goes on").containsExactly(WELCOMED);
         assertThatThrownBy(() -> hub.requestRelease(refusedSession, 1, migrations(V))).isInstanceOf(ProtocolViolation.class);
     }
@@ -353,8 +358,8 @@ class FleetHubTest {
         assertThat(admitted).isFalse();
         assertThat(refusedOutbox.said()).singleElement().isInstanceOf(RecordingOutbox.Refused.class);
         assertThat(first.outbox().said()).containsExactly(WELCOMED);
-        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
-                .map(Connection::sessionId).contains(first.sessionId());
+        assertThat(hub.fleet().region(1).orElseThrow().connections())
+                .extracting(Connection::sessionId).containsExactly(first.sessionId());
     }
 
     @Test
@@ -366,8 +371,8 @@ class FleetHubTest {
         assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
         assertThat(renewed.outbox().said()).containsExactly(WELCOMED);
         RegionState state = hub.fleet().region(1).orElseThrow();
-        assertThat(state.connection()).contains(
-                new Connection(renewed.sessionId(), old.instanceId(), "peer-" + renewed.sessionId(), NOW));
+        assertThat(state.connections()).containsExactly(new Connection(renewed.sessionId(), old.instanceId(),
+                "database-of-" + old.instanceId(), "peer-" + renewed.sessionId(), NOW));
         assertThat(state.applied()).as("what the new hello reports").containsOnlyKeys(OLDER);
         assertThatThrownBy(() -> hub.applied(old.sessionId(), migration(V)))
                 .as("the superseded session is gone").isInstanceOf(ProtocolViolation.class);
@@ -382,8 +387,8 @@ class FleetHubTest {
         hub.ended(old.sessionId());
 
         assertThat(hub.fleet()).isEqualTo(before);
-        assertThat(hub.fleet().region(1).flatMap(RegionState::connection))
-                .map(Connection::sessionId).contains(renewed.sessionId());
+        assertThat(hub.fleet().region(1).orElseThrow().connections())
+                .extracting(Connection::sessionId).containsExactly(renewed.sessionId());
         hub.requestRelease(renewed.sessionId(), 1, migrations(V));
         assertThat(renewed.outbox().answers()).containsExactly(answer(1, new Release.Go(V)));
         assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
@@ -475,5 +480,52 @@ class FleetHubTest {
         hub.applied(region1.sessionId(), migration(V));
 
         assertThat(global.outbox().releases()).containsExactly(waitingOn(1));
+    }
+
+    @Test
+    void aSecondAgentOfTheSameDatabaseSharesTheRegionAndItStaysConnectedUntilBothLeave() {
+        Agent daemon = connect(hello("daemon", 1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
+        Agent command = connect(new AgentHello(1, Role.REMOTE, "test", "migrate-by-hand", "database-of-daemon",
+                migrations(OLDER), migrations(OLDER, V)));
+        Agent global = globalWithFiles();
+        remoteNotYetMigrated(2);
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
+
+        hub.applied(command.sessionId(), migration(V));
+        hub.ended(command.sessionId());
+
+        RegionState region1 = hub.fleet().region(1).orElseThrow();
+        assertThat(region1.connections()).extracting(Connection::sessionId).containsExactly(daemon.sessionId());
+        assertThat(region1.applied()).containsKeys(V);
+        assertThat(daemon.outbox().said()).as("the daemon's session goes on").containsExactly(WELCOMED);
+        assertThat(global.outbox().releases()).containsExactly(waitingOn(1, 2), waitingOn(2));
+        hub.ended(daemon.sessionId());
+        assertThat(hub.fleet().region(1).orElseThrow().connected()).isFalse();
+    }
+
+    @Test
+    void theNewestReplicationReportIsKeptAcrossSessions() {
+        Agent daemon = remoteNotYetMigrated(1);
+        ReplicationHealth broken = health(new ReplicationHealth.Slot("region_1_subscription", false,
+                java.util.OptionalLong.of(1 << 20), java.util.Optional.of("lost"), java.util.OptionalLong.empty()));
+        ReplicationHealth healthy = health(new ReplicationHealth.Slot("region_1_subscription", true,
+                java.util.OptionalLong.of(0), java.util.Optional.of("reserved"), java.util.OptionalLong.empty()));
+
+        hub.replicationReport(daemon.sessionId(), broken);
+        hub.replicationReport(daemon.sessionId(), healthy);
+        hub.ended(daemon.sessionId());
+        remoteNotYetMigrated(1);
+
+        assertThat(hub.fleet().region(1).orElseThrow().replication()).contains(healthy);
+    }
+
+    @Test
+    void aReplicationReportBeforeHelloBreaksTheProtocol() {
+        assertThatThrownBy(() -> hub.replicationReport(42, health()))
+                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("before hello");
+    }
+
+    private static ReplicationHealth health(ReplicationHealth.Slot... slots) {
+        return new ReplicationHealth(NOW, List.of(), java.util.Optional.empty(), List.of(slots), java.util.Optional.empty());
     }
 }
