@@ -9,20 +9,23 @@ import java.util.TreeSet;
 
 /**
  * The fleet as the coordinator knows it: which remote regions are members (their
- * migrations gate the global's) and what each region last reported. Immutable; every
- * change returns a new fleet.
+ * migrations gate the global's), what each region last reported, and what operators
+ * decided (a pause, versions released by force). Immutable; every change returns a new
+ * fleet.
  */
-public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> regions) {
+public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> regions, Optional<Pause> pause,
+                    Map<String, ForcedRelease> forced) {
 
     public Fleet {
         members = Collections.unmodifiableSortedSet(new TreeSet<>(members));
         regions = Collections.unmodifiableMap(new TreeMap<>(regions));
+        forced = Map.copyOf(forced);
     }
 
     public static Fleet withMembers(Iterable<Integer> members) {
         SortedSet<Integer> set = new TreeSet<>();
         members.forEach(set::add);
-        return new Fleet(set, Map.of());
+        return new Fleet(set, Map.of(), Optional.empty(), Map.of());
     }
 
     public Optional<RegionState> region(int region) {
@@ -33,6 +36,10 @@ public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> region
         return members.contains(region);
     }
 
+    public boolean paused() {
+        return pause.isPresent();
+    }
+
     /** The region whose connected agent says it is the global, if one is connected. */
     public Optional<RegionState> connectedGlobal() {
         return regions.values().stream()
@@ -40,9 +47,47 @@ public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> region
                 .findFirst();
     }
 
+    /** The region last known as the global, connected or not. */
+    public Optional<RegionState> global() {
+        return connectedGlobal().or(() -> regions.values().stream()
+                .filter(state -> state.role() == Role.GLOBAL)
+                .findFirst());
+    }
+
     public Fleet with(RegionState state) {
         Map<Integer, RegionState> next = new TreeMap<>(regions);
         next.put(state.region(), state);
-        return new Fleet(members, next);
+        return new Fleet(members, next, pause, forced);
+    }
+
+    public Fleet withMember(int region) {
+        SortedSet<Integer> next = new TreeSet<>(members);
+        next.add(region);
+        return new Fleet(next, regions, pause, forced);
+    }
+
+    /** The region no longer gates the global; what it reported is forgotten unless an agent is connected. */
+    public Fleet withoutMember(int region) {
+        SortedSet<Integer> next = new TreeSet<>(members);
+        next.remove(region);
+        Map<Integer, RegionState> known = new TreeMap<>(regions);
+        if (known.containsKey(region) && !known.get(region).connected()) {
+            known.remove(region);
+        }
+        return new Fleet(next, known, pause, forced);
+    }
+
+    public Fleet paused(Pause newPause) {
+        return new Fleet(members, regions, Optional.of(newPause), forced);
+    }
+
+    public Fleet resumed() {
+        return new Fleet(members, regions, Optional.empty(), forced);
+    }
+
+    public Fleet withForced(ForcedRelease release) {
+        Map<String, ForcedRelease> next = new TreeMap<>(forced);
+        next.put(release.version(), release);
+        return new Fleet(members, regions, pause, next);
     }
 }

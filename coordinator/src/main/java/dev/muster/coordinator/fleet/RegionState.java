@@ -1,5 +1,6 @@
 package dev.muster.coordinator.fleet;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -11,8 +12,9 @@ import java.util.Optional;
 /**
  * What the coordinator last heard from a region: its role, every migration it has
  * applied and every one its code contains, the agent sessions that speak for it now (its
- * daemon, and a command an operator runs by hand), and its replication health. What a
- * region has applied stays known after its agents disconnect.
+ * daemon, and a command an operator runs by hand), its replication health, what it waits
+ * on, and when an agent last spoke for it. What a region has applied stays known after
+ * its agents disconnect.
  */
 public record RegionState(
         int region,
@@ -20,7 +22,9 @@ public record RegionState(
         Map<String, Migration> applied,
         Map<String, Migration> available,
         List<Connection> connections,
-        Optional<ReplicationHealth> replication) {
+        Optional<ReplicationHealth> replication,
+        Optional<Waiting> waiting,
+        Optional<Instant> lastSeen) {
 
     public RegionState {
         // Insertion order is Flyway's version order, which messages name ("its newest is ...").
@@ -32,7 +36,7 @@ public record RegionState(
     public static RegionState reported(int region, Role role, Collection<Migration> applied,
                                        Collection<Migration> available, Connection connection) {
         return new RegionState(region, role, byVersion(applied), byVersion(available), List.of(connection),
-                Optional.empty());
+                Optional.empty(), Optional.empty(), Optional.of(connection.since()));
     }
 
     public boolean connected() {
@@ -47,7 +51,8 @@ public record RegionState(
                                Connection connection) {
         List<Connection> live = new ArrayList<>(connections);
         live.add(connection);
-        return new RegionState(region, newRole, byVersion(nowApplied), byVersion(nowAvailable), live, replication);
+        return new RegionState(region, newRole, byVersion(nowApplied), byVersion(nowAvailable), live, replication,
+                waiting, Optional.of(connection.since()));
     }
 
     public RegionState withApplied(Migration migration) {
@@ -55,24 +60,33 @@ public record RegionState(
         nowApplied.put(migration.version(), migration);
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.putIfAbsent(migration.version(), migration);
-        return new RegionState(region, role, nowApplied, nowAvailable, connections, replication);
+        return new RegionState(region, role, nowApplied, nowAvailable, connections, replication, waiting, lastSeen);
     }
 
     /** The region's code now has {@code migration} as given (replacing what its hello said of that version). */
     public RegionState withAvailable(Migration migration) {
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.put(migration.version(), migration);
-        return new RegionState(region, role, applied, nowAvailable, connections, replication);
+        return new RegionState(region, role, applied, nowAvailable, connections, replication, waiting, lastSeen);
     }
 
     public RegionState withReplication(ReplicationHealth health) {
-        return new RegionState(region, role, applied, available, connections, Optional.of(health));
+        return new RegionState(region, role, applied, available, connections, Optional.of(health), waiting, lastSeen);
+    }
+
+    public RegionState withWaiting(Optional<Waiting> nowWaiting) {
+        return new RegionState(region, role, applied, available, connections, replication, nowWaiting, lastSeen);
+    }
+
+    /** An agent of the region spoke at {@code at}. */
+    public RegionState seenAt(Instant at) {
+        return new RegionState(region, role, applied, available, connections, replication, waiting, Optional.of(at));
     }
 
     /** Session {@code sessionId} has ended; the region stays connected if another session speaks for it. */
     public RegionState without(long sessionId) {
         List<Connection> live = connections.stream().filter(c -> c.sessionId() != sessionId).toList();
-        return new RegionState(region, role, applied, available, live, replication);
+        return new RegionState(region, role, applied, available, live, replication, waiting, lastSeen);
     }
 
     private static Map<String, Migration> byVersion(Collection<Migration> migrations) {

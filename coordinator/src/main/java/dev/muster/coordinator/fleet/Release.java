@@ -20,6 +20,10 @@ public sealed interface Release {
         }
     }
 
+    /** An operator paused the fleet: nothing is released until it is resumed. */
+    record Hold(String version, String reason) implements Release {
+    }
+
     /** The fleet cannot go on until an operator acts; the reason says what to fix. */
     record Reject(String reason) implements Release {
     }

@@ -6,8 +6,9 @@ import java.util.Optional;
 
 /**
  * The release rule: the global region may apply migration V only after every member
- * remote region has committed V with the same checksum. Remote regions are never held.
- * A pure function of the fleet; it does no I/O and keeps no state.
+ * remote region has committed V with the same checksum, or an operator released V by
+ * force. Remote regions are held only while an operator has paused the fleet. A pure
+ * function of the fleet; it does no I/O and keeps no state.
  */
 public final class ReleaseRule {
 
@@ -39,6 +40,9 @@ public final class ReleaseRule {
     public static Release decide(Fleet fleet, int region, String version) {
         RegionState asking = fleet.region(region).orElseThrow(
                 () -> new IllegalArgumentException("region " + region + " has not said hello"));
+        if (fleet.pause().isPresent()) {
+            return new Release.Hold(version, fleet.pause().get().describe());
+        }
         if (asking.role() == Role.REMOTE) {
             return new Release.Go(version);
         }
@@ -46,6 +50,9 @@ public final class ReleaseRule {
         if (own == null) {
             return new Release.Reject("the global region asked to apply migration " + version
                     + ", which its own migration files do not contain");
+        }
+        if (fleet.forced().containsKey(version)) {
+            return new Release.Go(version);
         }
         List<Blocker> blockers = new ArrayList<>();
         for (int member : fleet.members()) {

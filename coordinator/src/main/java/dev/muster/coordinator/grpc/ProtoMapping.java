@@ -105,6 +105,8 @@ final class ProtoMapping {
                         .setReason(blocker.reason()));
             }
             message.setWait(builder);
+        } else if (release instanceof Release.Hold hold) {
+            message.setWait(Wait.newBuilder().setVersion(hold.version()).setRequestId(requestId).setHeld(hold.reason()));
         } else if (release instanceof Release.Reject reject) {
             message.setReject(reject(reject.reason()).toBuilder().setRequestId(requestId));
         }

@@ -1,18 +1,27 @@
 package dev.muster.coordinator.hub;
 
+import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.events.FleetEvent;
+import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.Admission;
 import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
+import dev.muster.coordinator.fleet.ForcedRelease;
 import dev.muster.coordinator.fleet.Migration;
+import dev.muster.coordinator.fleet.Pause;
 import dev.muster.coordinator.fleet.RegionState;
-import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.ReleaseRule;
+import dev.muster.coordinator.fleet.Role;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.Waiting;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The coordinator's live state: the fleet, the agent sessions speaking for its regions,
  * and the release requests they are waiting on. Every change to the fleet re-applies the
  * release rule to every waiting request, so a Go is sent the moment the last member
- * reports. Methods are short and do no I/O beyond handing messages to outboxes, which
- * never block, so callers on gRPC threads are never held up for long.
+ * reports. Methods are short and do no I/O beyond handing messages to outboxes and
+ * changes to observers, which never block, so callers on gRPC threads are never held up
+ * for long.
  */
 public final class FleetHub {
 
@@ -29,6 +39,8 @@ public final class FleetHub {
 
     private final Clock clock;
     private final Map<Long, Session> sessions = new HashMap<>();
+    private final List<FleetObserver> observers = new CopyOnWriteArrayList<>();
+    private final List<FleetEvent> happened = new ArrayList<>();
     private Fleet fleet;
 
     public FleetHub(Fleet fleet, Clock clock) {
@@ -38,6 +50,16 @@ public final class FleetHub {
 
     public synchronized Fleet fleet() {
         return fleet;
+    }
+
+    /** {@code observer} learns of every later change, in order, and gets the fleet as it is now. */
+    public synchronized void observe(FleetObserver observer) {
+        observers.add(observer);
+        observer.changed(fleet, List.of());
+    }
+
+    public synchronized void unobserve(FleetObserver observer) {
+        observers.remove(observer);
     }
 
     /**
@@ -52,7 +74,9 @@ public final class FleetHub {
                 new Admission.Claim(hello.region(), hello.role(), hello.instanceId(), hello.databaseId()));
         if (refusal.isPresent()) {
             log.warn("Refused agent from {} claiming region {} as {}: {}", peer, hello.region(), hello.role(), refusal.get());
+            event(hello.region(), EventKind.REFUSED, "agent from " + peer, refusal.get());
             outbox.refuse(refusal.get());
+            publish();
             return false;
         }
         supersedeEarlierSessions(hello.region(), hello.instanceId());
@@ -63,11 +87,15 @@ public final class FleetHub {
                         hello.available(), connection));
         fleet = fleet.with(state);
         sessions.put(sessionId, new Session(hello.region(), outbox));
-        log.info("Region {} ({}, agent {}) connected from {}: {} migrations applied, {} available{}",
-                hello.region(), hello.role(), hello.agentVersion(), peer, hello.applied().size(),
-                hello.available().size(), fleet.isMember(hello.region()) ? "" : "; not a member, so it gates nothing");
+        String detail = hello.role().name().toLowerCase() + ", agent " + hello.agentVersion() + " from " + peer + ": "
+                + hello.applied().size() + " migrations applied, " + hello.available().size() + " available"
+                + (fleet.isMember(hello.region()) || hello.role() != Role.REMOTE
+                        ? "" : "; not a member, so it gates nothing");
+        log.info("Region {} connected ({})", hello.region(), detail);
+        event(hello.region(), EventKind.CONNECTED, agentOf(hello.region()), detail);
         outbox.welcome(fleet.members());
         reconsiderWaiting();
+        publish();
         return true;
     }
 
@@ -90,20 +118,29 @@ public final class FleetHub {
         session.pending = pending.stream().map(Migration::version).toList();
         session.lastSent = null;
         answer(session);
+        publish();
     }
 
     /** The agent's region committed {@code migration}. */
     public synchronized void applied(long sessionId, Migration migration) {
         Session session = session(sessionId, "a migration report");
         RegionState state = fleet.region(session.region).orElseThrow();
-        fleet = fleet.with(state.withApplied(migration));
-        log.info("Region {} applied migration {}", session.region, migration.version());
+        boolean news = !state.applied().containsKey(migration.version());
+        fleet = fleet.with(state.withApplied(migration).seenAt(clock.instant()));
+        if (news) {
+            log.info("Region {} applied migration {}", session.region, migration.version());
+            event(session.region, EventKind.MIGRATION_APPLIED, agentOf(session.region),
+                    migration.version() + " (" + migration.description() + ")");
+        }
         reconsiderWaiting();
+        publish();
     }
 
     public synchronized void failed(long sessionId, String version, String error) {
         Session session = session(sessionId, "a migration failure");
         log.warn("Region {} failed to apply migration {}: {}", session.region, version, error);
+        event(session.region, EventKind.MIGRATION_FAILED, agentOf(session.region), version + ": " + error);
+        publish();
     }
 
     /** The agent's newest view of replication on its region's server. */
@@ -113,13 +150,16 @@ public final class FleetHub {
         List<String> before = state.replication().map(ReplicationHealth::problems).orElse(List.of());
         List<String> now = health.problems();
         if (!now.equals(before)) {
+            String detail = now.isEmpty() ? "replication is healthy" : String.join("; ", now);
             if (now.isEmpty()) {
-                log.info("Region {}: replication is healthy", session.region);
+                log.info("Region {}: {}", session.region, detail);
             } else {
-                log.warn("Region {}: {}", session.region, String.join("; ", now));
+                log.warn("Region {}: {}", session.region, detail);
             }
+            event(session.region, EventKind.REPLICATION, agentOf(session.region), detail);
         }
-        fleet = fleet.with(state.withReplication(health));
+        fleet = fleet.with(state.withReplication(health).seenAt(clock.instant()));
+        publish();
     }
 
     /** The session is over (completed, cancelled or broken). Idempotent. */
@@ -128,14 +168,85 @@ public final class FleetHub {
         if (session == null) {
             return;
         }
-        RegionState state = fleet.region(session.region).orElseThrow().without(sessionId);
+        RegionState state = fleet.region(session.region).orElseThrow().without(sessionId).seenAt(clock.instant());
         fleet = fleet.with(state);
         if (state.connected()) {
             log.info("A session of region {} ended; {} still connected", session.region, state.connections().size());
         } else {
             log.info("Region {} disconnected", session.region);
+            event(session.region, EventKind.DISCONNECTED, agentOf(session.region), "its last session ended");
         }
         reconsiderWaiting();
+        publish();
+    }
+
+    /** An operator makes {@code region} a member: the global waits for it from now on. Returns false if it was one. */
+    public synchronized boolean addMember(int region, String actor) {
+        if (fleet.isMember(region)) {
+            return false;
+        }
+        if (fleet.region(region).filter(state -> state.role() == Role.GLOBAL).isPresent()) {
+            throw new IllegalArgumentException("region " + region + " is the global; only remote regions are members");
+        }
+        fleet = fleet.withMember(region);
+        log.info("Region {} is now a member, added by {}", region, actor);
+        event(region, EventKind.MEMBER_ADDED, actor, "the global waits for region " + region + " from now on");
+        reconsiderWaiting();
+        publish();
+        return true;
+    }
+
+    /** An operator removes {@code region}: the global no longer waits for it. Returns false if it was not one. */
+    public synchronized boolean removeMember(int region, String actor) {
+        if (!fleet.isMember(region)) {
+            return false;
+        }
+        fleet = fleet.withoutMember(region);
+        log.info("Region {} is no longer a member, removed by {}", region, actor);
+        event(region, EventKind.MEMBER_REMOVED, actor, "the global no longer waits for region " + region);
+        reconsiderWaiting();
+        publish();
+        return true;
+    }
+
+    /** Holds every release until {@link #resume}. Returns false if the fleet was paused already. */
+    public synchronized boolean pause(String reason, String actor) {
+        if (fleet.paused()) {
+            return false;
+        }
+        fleet = fleet.paused(new Pause(reason, actor, clock.instant()));
+        log.info("Fleet paused by {}: {}", actor, reason);
+        event(null, EventKind.PAUSED, actor, reason);
+        reconsiderWaiting();
+        publish();
+        return true;
+    }
+
+    /** Returns false if the fleet was not paused. */
+    public synchronized boolean resume(String actor) {
+        if (!fleet.paused()) {
+            return false;
+        }
+        fleet = fleet.resumed();
+        log.info("Fleet resumed by {}", actor);
+        event(null, EventKind.RESUMED, actor, "releases go on");
+        reconsiderWaiting();
+        publish();
+        return true;
+    }
+
+    /** An operator releases {@code version} to the global without waiting for the members. */
+    public synchronized void forceRelease(String version, String reason, String actor) {
+        fleet = fleet.withForced(new ForcedRelease(version, reason, actor, clock.instant()));
+        List<Integer> notYet = fleet.members().stream()
+                .filter(member -> fleet.region(member).map(state -> !state.applied().containsKey(version)).orElse(true))
+                .toList();
+        String detail = version + " released by force: " + reason
+                + (notYet.isEmpty() ? "" : " (regions " + notYet + " had not applied it)");
+        log.warn("Migration {}", detail + ", by " + actor);
+        event(null, EventKind.FORCED_RELEASE, actor, detail);
+        reconsiderWaiting();
+        publish();
     }
 
     /** Ends the sessions of an agent process that reconnected before its old session was seen to end. */
@@ -170,7 +281,7 @@ public final class FleetHub {
         if (release.equals(session.lastSent)) {
             return;
         }
-        if (release instanceof Release.Wait) {
+        if (release instanceof Release.Wait || release instanceof Release.Hold) {
             session.lastSent = release;
         } else {
             // Go and Reject settle the request; the agent asks again for what remains.
@@ -178,7 +289,46 @@ public final class FleetHub {
             session.lastSent = null;
         }
         log.info("Region {}: {}", session.region, release);
+        recordAnswer(session.region, release);
         session.outbox.release(session.requestId, release);
+    }
+
+    private void recordAnswer(int region, Release release) {
+        RegionState state = fleet.region(region).orElseThrow();
+        Optional<Waiting> waiting = Waiting.of(release, clock.instant());
+        if (waiting.isPresent() && state.waiting().isPresent() && state.waiting().get().sameAs(waiting.get())) {
+            return;
+        }
+        fleet = fleet.with(state.withWaiting(waiting));
+        String by = "coordinator";
+        if (release instanceof Release.Wait wait) {
+            event(region, EventKind.WAITING, by, "migration " + wait.version() + " waits for regions " + wait.regions());
+        } else if (release instanceof Release.Hold hold) {
+            event(region, EventKind.HELD, by, "migration " + hold.version() + " is held: " + hold.reason());
+        } else if (release instanceof Release.Go go) {
+            event(region, EventKind.RELEASED, by, "released up to migration " + go.upToVersion());
+        } else if (release instanceof Release.Reject reject) {
+            event(region, EventKind.REJECTED, by, reject.reason());
+        }
+    }
+
+    private void event(Integer region, EventKind kind, String actor, String detail) {
+        happened.add(region == null
+                ? FleetEvent.ofFleet(clock.instant(), kind, actor, detail)
+                : FleetEvent.of(clock.instant(), region, kind, actor, detail));
+    }
+
+    /** Tells the observers what changed; called once at the end of every change. */
+    private void publish() {
+        List<FleetEvent> events = List.copyOf(happened);
+        happened.clear();
+        for (FleetObserver observer : observers) {
+            observer.changed(fleet, events);
+        }
+    }
+
+    private static String agentOf(int region) {
+        return "region " + region + "'s agent";
     }
 
     private Session session(long sessionId, String what) {

@@ -1,0 +1,21 @@
+package dev.muster.coordinator.events;
+
+/** What a {@link FleetEvent} records; stored by name, so names never change. */
+public enum EventKind {
+    COORDINATOR_STARTED,
+    CONNECTED,
+    DISCONNECTED,
+    REFUSED,
+    MIGRATION_APPLIED,
+    MIGRATION_FAILED,
+    WAITING,
+    HELD,
+    RELEASED,
+    REJECTED,
+    REPLICATION,
+    MEMBER_ADDED,
+    MEMBER_REMOVED,
+    PAUSED,
+    RESUMED,
+    FORCED_RELEASE
+}
