@@ -5,31 +5,72 @@ import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.FleetHub;
 import java.io.IOException;
+import dev.muster.coordinator.store.FleetStore;
+import dev.muster.coordinator.store.PostgresFleetStore;
+import dev.muster.coordinator.store.StoreWriter;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running coordinator: the fleet hub and the server agents talk to. Closing it stops both. */
+/**
+ * A running coordinator: the fleet hub, the server agents talk to, and the writer that
+ * keeps the fleet in its database. Closing it stops all three, the writer last.
+ */
 public final class Coordinator implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
     private final FleetHub hub;
     private final CoordinatorServer server;
-    private final CoordinatorConfig config;
+    private final Optional<StoreWriter> writer;
     private final String version;
 
-    private Coordinator(FleetHub hub, CoordinatorServer server, CoordinatorConfig config, String version) {
+    private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, String version) {
         this.hub = hub;
         this.server = server;
-        this.config = config;
+        this.writer = writer;
         this.version = version;
     }
 
-    /** A coordinator that is not listening yet: {@link #start()} it. */
+    /**
+     * A coordinator that is not listening yet: {@link #start()} it. With a database it
+     * resumes the fleet it stored there; without one, the fleet lives in memory only.
+     */
     public static Coordinator create(CoordinatorConfig config, String version) {
-        FleetHub hub = new FleetHub(Fleet.withMembers(config.regions()), Clock.systemUTC());
-        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version), config, version);
+        Clock clock = Clock.systemUTC();
+        Optional<FleetStore> store = config.database().map(PostgresFleetStore::open);
+        Optional<Fleet> stored;
+        try {
+            stored = store.flatMap(FleetStore::load);
+        } catch (RuntimeException e) {
+            store.ifPresent(FleetStore::close);
+            throw e;
+        }
+        Fleet initial = stored.map(fleet -> resumed(fleet, config)).orElseGet(() -> Fleet.withMembers(config.regions()));
+        FleetHub hub = new FleetHub(initial, clock);
+        Optional<StoreWriter> writer = store.map(s -> new StoreWriter(s, stored, clock));
+        writer.ifPresent(hub::observe);
+        if (store.isEmpty()) {
+            log.warn("No database in the configuration: the fleet's state is kept in memory only, and a restart "
+                    + "forgets members added or removed, pauses, forced releases and the event log");
+        }
+        hub.started(version, stored.isPresent());
+        Supplier<CompletableFuture<Void>> durable = () -> writer.map(StoreWriter::flush)
+                .orElse(CompletableFuture.completedFuture(null));
+        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, durable), writer, version);
+    }
+
+    /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
+    private static Fleet resumed(Fleet stored, CoordinatorConfig config) {
+        if (!stored.members().equals(new TreeSet<>(config.regions()))) {
+            log.warn("The configuration lists member regions {}, but the fleet's stored members are {} (changed with "
+                    + "'muster region add|remove'); the stored members are used", config.regions(), stored.members());
+        }
+        return stored;
     }
 
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
@@ -40,7 +81,12 @@ public final class Coordinator implements AutoCloseable {
 
     public void start() throws IOException {
         server.start();
-        log.info("muster {} coordinating member regions {}", version, config.regions());
+        log.info("muster {} coordinating member regions {}", version, hub.fleet().members());
+    }
+
+    /** The writer of the fleet's database, if it has one. */
+    public Optional<StoreWriter> store() {
+        return writer;
     }
 
     public FleetHub hub() {
@@ -61,6 +107,8 @@ public final class Coordinator implements AutoCloseable {
             server.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            writer.ifPresent(StoreWriter::close);
         }
     }
 }

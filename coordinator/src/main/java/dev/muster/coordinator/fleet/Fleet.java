@@ -77,11 +77,11 @@ public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> region
         return new Fleet(next, known, pause, forced);
     }
 
-    public Fleet paused(Pause newPause) {
+    public Fleet withPause(Pause newPause) {
         return new Fleet(members, regions, Optional.of(newPause), forced);
     }
 
-    public Fleet resumed() {
+    public Fleet withoutPause() {
         return new Fleet(members, regions, Optional.empty(), forced);
     }
 

@@ -51,9 +51,6 @@ public final class ReleaseRule {
             return new Release.Reject("the global region asked to apply migration " + version
                     + ", which its own migration files do not contain");
         }
-        if (fleet.forced().containsKey(version)) {
-            return new Release.Go(version);
-        }
         List<Blocker> blockers = new ArrayList<>();
         for (int member : fleet.members()) {
             if (member == region) {
@@ -71,7 +68,9 @@ public final class ReleaseRule {
             }
             blockerFor(state.get(), version).ifPresent(blockers::add);
         }
-        return blockers.isEmpty() ? new Release.Go(version) : new Release.Wait(version, blockers);
+        // A forced release lifts the waits, never a checksum mismatch: that needs the files fixed.
+        boolean released = blockers.isEmpty() || fleet.forced().containsKey(version);
+        return released ? new Release.Go(version) : new Release.Wait(version, blockers);
     }
 
     private static Optional<String> checksumMismatch(RegionState member, Migration global) {

@@ -8,7 +8,9 @@ import dev.muster.proto.v1.CoordinatorMessage;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,11 +21,13 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
 
     private final FleetHub hub;
     private final String coordinatorVersion;
+    private final Supplier<CompletableFuture<Void>> stored;
     private final AtomicLong sessionIds = new AtomicLong();
 
-    AgentSessionService(FleetHub hub, String coordinatorVersion) {
+    AgentSessionService(FleetHub hub, String coordinatorVersion, Supplier<CompletableFuture<Void>> stored) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
+        this.stored = stored;
     }
 
     @Override
@@ -76,9 +80,10 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
 
             @Override
             public void onCompleted() {
-                // Everything the agent sent has been handled: completing tells it so.
+                // Everything the agent sent has been handled and stored: completing tells it so.
+                // An agent whose reports a crash could still lose would not know to send them again.
                 hub.ended(sessionId);
-                outbox.complete();
+                stored.get().whenComplete((done, failure) -> outbox.complete());
             }
         };
     }

@@ -7,8 +7,10 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,12 @@ public final class CoordinatorServer implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final Server server;
 
-    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion) {
+    /** @param stored completes once every change made so far is durable (at once without a store) */
+    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion,
+                             Supplier<CompletableFuture<Void>> stored) {
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
-                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion), new PeerAddress()))
+                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion, stored),
+                        new PeerAddress()))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

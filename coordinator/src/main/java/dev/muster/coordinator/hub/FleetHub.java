@@ -62,6 +62,14 @@ public final class FleetHub {
         observers.remove(observer);
     }
 
+    /** The coordinator has started, with a fleet it resumed from its store or one fresh from its configuration. */
+    public synchronized void started(String version, boolean resumed) {
+        event(null, EventKind.COORDINATOR_STARTED, "coordinator", "muster " + version + (resumed
+                ? " resumed the stored fleet: members " + fleet.members() + (fleet.paused() ? ", paused" : "")
+                : " started a fleet with members " + fleet.members()));
+        publish();
+    }
+
     /**
      * Starts a session with the agent's full state. Returns false if the agent was refused
      * (the outbox has been told why); the caller then ends the session.
@@ -114,6 +122,7 @@ public final class FleetHub {
             state = state.withAvailable(migration);
         }
         fleet = fleet.with(state);
+        fleet = fleet.with(fleet.region(session.region).orElseThrow().seenAt(clock.instant()));
         session.requestId = requestId;
         session.pending = pending.stream().map(Migration::version).toList();
         session.lastSent = null;
@@ -139,6 +148,7 @@ public final class FleetHub {
     public synchronized void failed(long sessionId, String version, String error) {
         Session session = session(sessionId, "a migration failure");
         log.warn("Region {} failed to apply migration {}: {}", session.region, version, error);
+        fleet = fleet.with(fleet.region(session.region).orElseThrow().seenAt(clock.instant()));
         event(session.region, EventKind.MIGRATION_FAILED, agentOf(session.region), version + ": " + error);
         publish();
     }
@@ -214,7 +224,7 @@ public final class FleetHub {
         if (fleet.paused()) {
             return false;
         }
-        fleet = fleet.paused(new Pause(reason, actor, clock.instant()));
+        fleet = fleet.withPause(new Pause(reason, actor, clock.instant()));
         log.info("Fleet paused by {}: {}", actor, reason);
         event(null, EventKind.PAUSED, actor, reason);
         reconsiderWaiting();
@@ -227,7 +237,7 @@ public final class FleetHub {
         if (!fleet.paused()) {
             return false;
         }
-        fleet = fleet.resumed();
+        fleet = fleet.withoutPause();
         log.info("Fleet resumed by {}", actor);
         event(null, EventKind.RESUMED, actor, "releases go on");
         reconsiderWaiting();
@@ -235,18 +245,37 @@ public final class FleetHub {
         return true;
     }
 
-    /** An operator releases {@code version} to the global without waiting for the members. */
-    public synchronized void forceRelease(String version, String reason, String actor) {
+    /**
+     * An operator releases {@code version} to the global without waiting for the members.
+     * Returns false if it was released by force already.
+     *
+     * @throws IllegalArgumentException without a reason, or for a version the global's files do not contain
+     */
+    public synchronized boolean forceRelease(String version, String reason, String actor) {
+        if (reason.isBlank()) {
+            throw new IllegalArgumentException("a forced release needs a reason, for the event log");
+        }
+        Optional<RegionState> global = fleet.global();
+        if (global.isPresent() && !global.get().available().containsKey(version)) {
+            throw new IllegalArgumentException("the global region " + global.get().region()
+                    + "'s migration files do not contain " + version + " ("
+                    + global.get().newestAvailable().map(v -> "its newest is " + v).orElse("it has none") + ")");
+        }
+        if (fleet.forced().containsKey(version)) {
+            return false;
+        }
         fleet = fleet.withForced(new ForcedRelease(version, reason, actor, clock.instant()));
         List<Integer> notYet = fleet.members().stream()
                 .filter(member -> fleet.region(member).map(state -> !state.applied().containsKey(version)).orElse(true))
                 .toList();
         String detail = version + " released by force: " + reason
-                + (notYet.isEmpty() ? "" : " (regions " + notYet + " had not applied it)");
-        log.warn("Migration {}", detail + ", by " + actor);
+                + (notYet.isEmpty() ? "" : " (regions " + notYet + " had not applied it)")
+                + (fleet.paused() ? "; the fleet is paused, so it goes only once resumed" : "");
+        log.warn("Migration {}, by {}", detail, actor);
         event(null, EventKind.FORCED_RELEASE, actor, detail);
         reconsiderWaiting();
         publish();
+        return true;
     }
 
     /** Ends the sessions of an agent process that reconnected before its old session was seen to end. */
@@ -269,9 +298,22 @@ public final class FleetHub {
     }
 
     private void reconsiderWaiting() {
+        List<Integer> asking = new ArrayList<>();
         for (Session session : sessions.values()) {
             if (session.pending != null) {
                 answer(session);
+                asking.add(session.region);
+            }
+        }
+        // A region whose agent left while it waited: what it waits on is judged again too,
+        // so that the fleet never shows a wait on a member removed or a pause lifted since.
+        for (RegionState state : List.copyOf(fleet.regions().values())) {
+            if (state.waiting().isPresent() && !asking.contains(state.region())) {
+                Release now = ReleaseRule.decide(fleet, state.region(), List.of(state.waiting().get().version()));
+                Optional<Waiting> waiting = Waiting.of(now, state.waiting().get().since());
+                if (!waiting.equals(state.waiting())) {
+                    fleet = fleet.with(state.withWaiting(waiting));
+                }
             }
         }
     }
@@ -295,8 +337,11 @@ public final class FleetHub {
 
     private void recordAnswer(int region, Release release) {
         RegionState state = fleet.region(region).orElseThrow();
-        Optional<Waiting> waiting = Waiting.of(release, clock.instant());
-        if (waiting.isPresent() && state.waiting().isPresent() && state.waiting().get().sameAs(waiting.get())) {
+        Optional<Waiting> before = state.waiting();
+        // "since" is when the version began to wait, not when the regions it waits on last changed
+        Optional<Waiting> waiting = Waiting.of(release, before.filter(w -> w.version().equals(releaseVersion(release)))
+                .map(Waiting::since).orElse(clock.instant()));
+        if (waiting.isPresent() && before.isPresent() && before.get().sameAs(waiting.get())) {
             return;
         }
         fleet = fleet.with(state.withWaiting(waiting));
@@ -310,6 +355,16 @@ public final class FleetHub {
         } else if (release instanceof Release.Reject reject) {
             event(region, EventKind.REJECTED, by, reject.reason());
         }
+    }
+
+    private static String releaseVersion(Release release) {
+        if (release instanceof Release.Wait wait) {
+            return wait.version();
+        }
+        if (release instanceof Release.Hold hold) {
+            return hold.version();
+        }
+        return "";
     }
 
     private void event(Integer region, EventKind kind, String actor, String detail) {

@@ -17,6 +17,7 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +31,8 @@ class AgentSessionServiceEndedCallTest {
     private static final String V = "20200424183342";
 
     private final FleetHub hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
-    private final AgentSessionService service = new AgentSessionService(hub, "9.9.9-test");
+    private final AgentSessionService service = new AgentSessionService(hub, "9.9.9-test",
+            () -> CompletableFuture.completedFuture(null));
 
     /** One session: the service's end of the call and the observer the agent's messages go to. */
     private record Session(RecordingCall call, StreamObserver<AgentMessage> agent) {

@@ -32,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -57,7 +58,8 @@ class AgentSessionServiceTest {
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, COORDINATOR_VERSION), new PeerAddress()))
+                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, COORDINATOR_VERSION,
+                        () -> CompletableFuture.completedFuture(null)), new PeerAddress()))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
