@@ -1,6 +1,7 @@
 package dev.muster.coordinator;
 
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.FleetHub;
@@ -9,6 +10,7 @@ import dev.muster.coordinator.store.FleetStore;
 import dev.muster.coordinator.store.PostgresFleetStore;
 import dev.muster.coordinator.store.StoreWriter;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -44,14 +46,16 @@ public final class Coordinator implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Optional<FleetStore> store = config.database().map(PostgresFleetStore::open);
         Optional<Fleet> stored;
+        List<FleetEvent> recent;
         try {
             stored = store.flatMap(FleetStore::load);
+            recent = store.map(s -> s.recentEvents(FleetHub.HISTORY)).orElse(List.of());
         } catch (RuntimeException e) {
             store.ifPresent(FleetStore::close);
             throw e;
         }
         Fleet initial = stored.map(fleet -> resumed(fleet, config)).orElseGet(() -> Fleet.withMembers(config.regions()));
-        FleetHub hub = new FleetHub(initial, clock);
+        FleetHub hub = new FleetHub(initial, clock, recent);
         Optional<StoreWriter> writer = store.map(s -> new StoreWriter(s, stored, clock));
         writer.ifPresent(hub::observe);
         if (store.isEmpty()) {
@@ -61,7 +65,7 @@ public final class Coordinator implements AutoCloseable {
         hub.started(version, stored.isPresent());
         Supplier<CompletableFuture<Void>> durable = () -> writer.map(StoreWriter::flush)
                 .orElse(CompletableFuture.completedFuture(null));
-        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, durable), writer, version);
+        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable), writer, version);
     }
 
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */

@@ -1,5 +1,6 @@
 package dev.muster.agent.replication;
 
+import dev.muster.common.cli.TextTable;
 import java.util.List;
 
 /** A remote region's side of replication: its publication and the slots that subscribers hold on it. */

@@ -1,5 +1,6 @@
 package dev.muster.agent.replication;
 
+import dev.muster.common.cli.TextTable;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.muster.agent.replication;
 
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.cli.TextTable;
 import java.util.List;
 import java.util.stream.Collectors;
 

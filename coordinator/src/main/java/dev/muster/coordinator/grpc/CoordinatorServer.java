@@ -24,12 +24,17 @@ public final class CoordinatorServer implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final Server server;
 
-    /** @param stored completes once every change made so far is durable (at once without a store) */
-    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion,
+    /**
+     * @param durable whether the fleet is kept in a database
+     * @param stored  completes once every change made so far is durable (at once without a store)
+     */
+    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion, boolean durable,
                              Supplier<CompletableFuture<Void>> stored) {
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion, stored),
                         new PeerAddress()))
+                .addService(ServerInterceptors.intercept(
+                        new AdminApiService(hub, coordinatorVersion, durable, stored), new PeerAddress()))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

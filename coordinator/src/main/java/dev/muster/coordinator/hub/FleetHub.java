@@ -1,5 +1,6 @@
 package dev.muster.coordinator.hub;
 
+import dev.muster.coordinator.events.EventHistory;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
@@ -36,16 +37,25 @@ import org.slf4j.LoggerFactory;
 public final class FleetHub {
 
     private static final Logger log = LoggerFactory.getLogger(FleetHub.class);
+    /** Events kept in memory for watchers; the store keeps them all. */
+    public static final int HISTORY = 1000;
 
     private final Clock clock;
     private final Map<Long, Session> sessions = new HashMap<>();
     private final List<FleetObserver> observers = new CopyOnWriteArrayList<>();
     private final List<FleetEvent> happened = new ArrayList<>();
+    private final EventHistory history;
     private Fleet fleet;
 
     public FleetHub(Fleet fleet, Clock clock) {
+        this(fleet, clock, List.of());
+    }
+
+    /** @param recent the newest events of the fleet's log, oldest first, for operators who start watching */
+    public FleetHub(Fleet fleet, Clock clock, List<FleetEvent> recent) {
         this.fleet = fleet;
         this.clock = clock;
+        this.history = new EventHistory(HISTORY, recent);
     }
 
     public synchronized Fleet fleet() {
@@ -54,8 +64,16 @@ public final class FleetHub {
 
     /** {@code observer} learns of every later change, in order, and gets the fleet as it is now. */
     public synchronized void observe(FleetObserver observer) {
+        observe(observer, 0);
+    }
+
+    /**
+     * Like {@link #observe(FleetObserver)}, but the first call also carries the newest
+     * {@code pastEvents} events (at most {@value #HISTORY}): nothing is missed or repeated in between.
+     */
+    public synchronized void observe(FleetObserver observer, int pastEvents) {
         observers.add(observer);
-        observer.changed(fleet, List.of());
+        observer.changed(fleet, history.newest(pastEvents));
     }
 
     public synchronized void unobserve(FleetObserver observer) {
@@ -377,6 +395,7 @@ public final class FleetHub {
     private void publish() {
         List<FleetEvent> events = List.copyOf(happened);
         happened.clear();
+        history.changed(fleet, events);
         for (FleetObserver observer : observers) {
             observer.changed(fleet, events);
         }

@@ -1,21 +1,21 @@
-package dev.muster.agent.replication;
+package dev.muster.common.cli;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** A table for people: a header, one line per row, columns padded to line up. */
-final class TextTable {
+public final class TextTable {
 
     private static final String GAP = "  ";
 
     private final List<String> headers;
     private final List<List<String>> rows = new ArrayList<>();
 
-    TextTable(String... headers) {
+    public TextTable(String... headers) {
         this.headers = List.of(headers);
     }
 
-    TextTable add(Object... cells) {
+    public TextTable add(Object... cells) {
         if (cells.length != headers.size()) {
             throw new IllegalArgumentException(cells.length + " cells for " + headers.size() + " columns");
         }
@@ -27,12 +27,12 @@ final class TextTable {
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return rows.isEmpty();
     }
 
     /** The lines, joined by {@code \n}, without trailing spaces or a final line break. */
-    String render() {
+    public String render() {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) {
             widths[i] = headers.get(i).length();

@@ -1,4 +1,4 @@
-package dev.muster.agent.replication;
+package dev.muster.common.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
