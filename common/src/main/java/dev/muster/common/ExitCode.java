@@ -7,7 +7,7 @@ public enum ExitCode {
     FAILED(1),
     /** The command line was wrong. */
     USAGE(2),
-    /** The coordinator refused this agent (a checksum mismatch, a region claimed twice, ...). */
+    /** The coordinator refused: a checksum mismatch, a region claimed twice, a plan it cannot make, ... */
     REJECTED(3),
     /** A service this command needs could not be reached (sysexits' EX_UNAVAILABLE). */
     UNAVAILABLE(69),

@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = AgentCommand.Version.class,
         description = "Manages this region's database: region ids, migrations gated by the muster coordinator, "
                 + "and logical replication.",
-        subcommands = {InitCommand.class, MigrateCommand.class, ReplicationCommand.class})
+        subcommands = {RunCommand.class, InitCommand.class, MigrateCommand.class, ReplicationCommand.class})
 public final class AgentCommand {
 
     public static void main(String[] args) {

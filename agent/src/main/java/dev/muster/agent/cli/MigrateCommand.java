@@ -2,11 +2,12 @@ package dev.muster.agent.cli;
 
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.config.RegionRole;
+import dev.muster.agent.db.DatabaseIdentity;
 import dev.muster.agent.gate.GatedMigrator;
 import dev.muster.agent.gate.MigrationConsole;
 import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
-import dev.muster.agent.link.WireMessages;
+import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.region.RegionIds;
 import dev.muster.agent.replication.RemotePublication;
@@ -16,15 +17,12 @@ import dev.muster.common.BuildInfo;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.cli.DurationConverter;
-import dev.muster.proto.v1.Hello;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.List;
-import java.util.UUID;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,10 +55,9 @@ final class MigrateCommand implements Callable<Integer> {
         }
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
-        String instanceId = UUID.randomUUID().toString();
-        Supplier<Hello> hello = () -> WireMessages.hello(agent.region(), agent.role().wire(), BuildInfo.version(),
-                instanceId, migrations.state());
-        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator(), hello, events::add)) {
+        LocalHello hello = new LocalHello(agent.region(), agent.role().wire(), BuildInfo.version(), migrations::state,
+                new DatabaseIdentity(agent.database()));
+        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
             new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();
         }

@@ -4,7 +4,6 @@ import dev.muster.common.config.ConfigFile;
 import dev.muster.common.config.ConfigSection;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
-import dev.muster.common.net.HostPort;
 import dev.muster.common.region.RegionNumber;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,7 @@ public record AgentConfig(
         RegionRole role,
         DatabaseConfig database,
         List<String> migrationLocations,
-        HostPort coordinator,
+        CoordinatorConfig coordinator,
         ReplicationConfig replication,
         Optional<MetricsConfig> metrics) {
 
@@ -40,7 +39,7 @@ public record AgentConfig(
                 role,
                 DatabaseConfig.read(root.section("database")),
                 locations(file, root.section("migrations")),
-                coordinatorAddress(root.section("coordinator")),
+                CoordinatorConfig.read(root.section("coordinator")),
                 root.optionalSection("replication")
                         .map(section -> ReplicationConfig.read(section, region, role))
                         .orElse(ReplicationConfig.defaults()),
@@ -81,18 +80,5 @@ public record AgentConfig(
             }
         }
         return List.copyOf(resolved);
-    }
-
-    private static HostPort coordinatorAddress(ConfigSection coordinator) {
-        coordinator.allowOnly("address");
-        try {
-            HostPort address = HostPort.parse(coordinator.string("address"));
-            if (address.port() == 0) {
-                throw coordinator.error("address", "port 0 cannot be connected to");
-            }
-            return address;
-        } catch (IllegalArgumentException e) {
-            throw coordinator.error("address", e.getMessage());
-        }
     }
 }

@@ -103,12 +103,19 @@ public final class GatedMigrator {
         List<String> versions = versionsOf(pending);
         long askedOn = ask(pending);
         WaitDisplay display = new WaitDisplay(console);
+        boolean linkWasDown = false;
         while (true) {
             LinkEvent event = events.take();
             if (event instanceof LinkEvent.Connected connected) {
                 firstRefusal = null;
+                if (linkWasDown) {
+                    console.reconnected(link.target());
+                    linkWasDown = false;
+                }
                 if (connected.session() != askedOn) {
                     askedOn = ask(pending);
+                    // a new coordinator session: show what it waits on again, even if unchanged
+                    display = new WaitDisplay(console);
                 }
             } else if (event instanceof LinkEvent.Waiting waiting && waiting.signal().getRequestId() == requestId) {
                 display.show(waiting.signal());
@@ -122,6 +129,7 @@ public final class GatedMigrator {
                         + " refused to release migration " + versions.get(0) + ": " + rejected.reason());
             } else if (event instanceof LinkEvent.Disconnected disconnected) {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
+                linkWasDown = true;
             }
         }
     }

@@ -38,6 +38,14 @@ public final class MigrationConsole {
         out.println(reason + "; retrying in " + seconds(retryIn));
     }
 
+    public void reconnected(String target) {
+        out.println("Connected to the coordinator at " + target + " again");
+    }
+
+    public void held(String version, String reason) {
+        out.println("Migration " + version + " is held: " + reason);
+    }
+
     public void refused(String reason) {
         out.println("The coordinator refused this agent (" + reason + "); retrying");
     }

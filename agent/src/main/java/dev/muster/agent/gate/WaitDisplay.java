@@ -18,12 +18,18 @@ final class WaitDisplay {
     private final MigrationConsole console;
     private String version;
     private List<Integer> regions = List.of();
+    private String held;
 
     WaitDisplay(MigrationConsole console) {
         this.console = console;
     }
 
     void show(Wait wait) {
+        if (!wait.getHeld().isEmpty()) {
+            showHeld(wait);
+            return;
+        }
+        held = null;
         List<Integer> waitingOn = wait.getWaitingOnList().stream().map(Blocker::getRegion).toList();
         for (Blocker blocker : wait.getWaitingOnList()) {
             log.info("Migration {} waits for region {}: {}", wait.getVersion(), blocker.getRegion(), blocker.getReason());
@@ -34,5 +40,15 @@ final class WaitDisplay {
         version = wait.getVersion();
         regions = waitingOn;
         waitingOn.forEach(region -> console.waiting(region, version));
+    }
+
+    /** An operator paused the fleet: said once per pause, and the wait lines come again after it. */
+    private void showHeld(Wait wait) {
+        if (!wait.getHeld().equals(held)) {
+            held = wait.getHeld();
+            console.held(wait.getVersion(), held);
+        }
+        version = null;
+        regions = List.of();
     }
 }

@@ -9,7 +9,9 @@ import dev.muster.proto.v1.Migration;
 import dev.muster.proto.v1.MigrationApplied;
 import dev.muster.proto.v1.MigrationFailed;
 import dev.muster.proto.v1.ReleaseRequest;
+import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
+import java.time.Instant;
 import java.util.List;
 
 /** The agent's messages in wire form. */
@@ -18,12 +20,15 @@ public final class WireMessages {
     private WireMessages() {
     }
 
-    public static Hello hello(int region, Role role, String agentVersion, String instanceId, MigrationState state) {
+    /** A session's first message; {@code databaseId} is empty when the server will not say which database it is. */
+    public static Hello hello(int region, Role role, String agentVersion, String instanceId, String databaseId,
+                              MigrationState state) {
         Hello.Builder hello = Hello.newBuilder()
                 .setRegion(region)
                 .setRole(role)
                 .setAgentVersion(agentVersion)
-                .setInstanceId(instanceId);
+                .setInstanceId(instanceId)
+                .setDatabaseId(databaseId);
         state.applied().forEach(migration -> hello.addApplied(migration(migration)));
         state.available().forEach(migration -> hello.addAvailable(migration(migration)));
         return hello.build();
@@ -47,14 +52,20 @@ public final class WireMessages {
                 .build();
     }
 
+    public static AgentMessage replicationReport(ReplicationReport report) {
+        return AgentMessage.newBuilder().setReplicationReport(report).build();
+    }
+
     static Migration migration(LocalMigration migration) {
         Migration.Builder wire = Migration.newBuilder()
                 .setVersion(migration.version())
                 .setDescription(migration.description());
         migration.checksum().ifPresent(wire::setChecksum);
-        migration.installedOn().ifPresent(instant -> wire.setInstalledOn(Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond())
-                .setNanos(instant.getNano())));
+        migration.installedOn().ifPresent(instant -> wire.setInstalledOn(timestamp(instant)));
         return wire.build();
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

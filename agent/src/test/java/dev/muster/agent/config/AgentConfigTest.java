@@ -11,6 +11,7 @@ import dev.muster.common.region.RegionNumber;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -91,7 +92,9 @@ class AgentConfigTest {
                 "root", Optional.of(dir.resolve("db.password"))));
         assertThat(config.database().password().orElseThrow().reveal()).isEqualTo("db-secret");
         assertThat(config.migrationLocations()).containsExactly("filesystem:/var/www/miq/vmdb/db/migrate");
-        assertThat(config.coordinator()).isEqualTo(new HostPort("global.example", 7600));
+        assertThat(config.coordinator())
+                .isEqualTo(new CoordinatorConfig(new HostPort("global.example", 7600), Duration.ofSeconds(15)));
+        assertThat(config.coordinator().reportInterval()).isEqualTo(CoordinatorConfig.DEFAULT_REPORT_INTERVAL);
         assertThat(config.replication()).isEqualTo(new ReplicationConfig("miq", List.of(), List.of()));
         assertThat(config.metrics()).contains(new MetricsConfig(9611));
     }
@@ -184,6 +187,46 @@ class AgentConfigTest {
                 "port 0 cannot be connected to");
         refused(replaced(REMOTE, "\"global.example:7600\"", "\"global.example:76000\""), "coordinator.address",
                 "the port must be between 0 and 65535, not 76000");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("reportIntervals")
+    void theReportIntervalIsADuration(String written, Duration interval) {
+        AgentConfig config = load(replaced(REMOTE, "{ address: \"global.example:7600\" }",
+                "{ address: \"global.example:7600\", report_interval: " + written + " }"));
+
+        assertThat(config.coordinator().reportInterval()).isEqualTo(interval);
+        assertThat(config.coordinator().address()).isEqualTo(new HostPort("global.example", 7600));
+    }
+
+    static Stream<Arguments> reportIntervals() {
+        return Stream.of(
+                Arguments.of("15s", Duration.ofSeconds(15)),
+                Arguments.of("\"500ms\"", Duration.ofMillis(500)),
+                Arguments.of("2m", Duration.ofMinutes(2)),
+                Arguments.of("1h", Duration.ofHours(1)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badReportIntervals")
+    void aReportIntervalThatIsNotAPositiveDurationIsRefused(String written, String problem) {
+        refused(replaced(REMOTE, "{ address: \"global.example:7600\" }",
+                "{ address: \"global.example:7600\", report_interval: " + written + " }"),
+                "coordinator.report_interval", problem);
+    }
+
+    static Stream<Arguments> badReportIntervals() {
+        return Stream.of(
+                Arguments.of("0s", "must be longer than zero, not '0s'"),
+                Arguments.of("0ms", "must be longer than zero, not '0ms'"),
+                Arguments.of("-5s", "'-5s' is not a duration such as 500ms, 30s, 2m or 1h"),
+                Arguments.of("15", "'15' is not a duration such as 500ms, 30s, 2m or 1h"),
+                Arguments.of("soon", "'soon' is not a duration such as 500ms, 30s, 2m or 1h"),
+                Arguments.of("1.5s", "'1.5s' is not a duration"),
+                Arguments.of("\"\"", "must not be empty"),
+                Arguments.of("[15s]", "must be a string, not a list"),
+                Arguments.of("61m", "must be at most 1h, not '61m'"),
+                Arguments.of("99999999999999999999h", "is too long a duration"));
     }
 
     @Test

@@ -23,8 +23,10 @@ import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationFailure;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Migration;
 import dev.muster.proto.v1.MigrationFailed;
+import dev.muster.proto.v1.Wait;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -76,7 +78,7 @@ class GatedMigratorTest {
     private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout) {
         int region = role == RegionRole.REMOTE ? 1 : 99;
         link = new CoordinatorLink(InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator",
-                () -> WireMessages.hello(region, role.wire(), "test-agent", "test-instance", migrations.state()),
+                () -> WireMessages.hello(region, role.wire(), "test-agent", "test-instance", "", migrations.state()),
                 events::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
         return new GatedMigrator(role, migrations, link, events, new MigrationConsole(new PrintWriter(output, true)),
                 reportTimeout);
@@ -315,6 +317,52 @@ class GatedMigratorTest {
         assertThat(versions(run)).containsExactly(V1, V2);
         assertThat(second.appliedReports()).containsExactly(V1, V2);
         assertThat(first.releaseRequests()).containsExactly(List.of(V1, V2));
+    }
+
+    @Test
+    void afterAReconnectTheGlobalSaysSoAndShowsTheSameWaitAgain() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall first = askedFor(coordinator.awaitCall(1), List.of(V1));
+        first.send(waitFor(first.lastRequestId(), V1, 2));
+        eventually().until(() -> lines().contains(waiting(2, V1)));
+
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        AgentCall second = askedFor(coordinator.awaitCall(2), List.of(V1));
+        second.send(waitFor(second.lastRequestId(), V1, 2));
+
+        eventually().until(() -> linesStartingWith("Waiting").size() == 2);
+        List<String> afterDrop = lines().subList(lines().indexOf(waiting(2, V1)) + 1, lines().size());
+        assertThat(afterDrop).as("link down, back, and the wait it is still in")
+                .filteredOn(line -> !line.startsWith("Cannot reach"))
+                .containsExactly("Connected to the coordinator at test-coordinator again", waiting(2, V1));
+        second.send(go(second.lastRequestId(), V1));
+        assertThat(versions(run)).containsExactly(V1);
+    }
+
+    @Test
+    void aHeldWaitIsShownOnceAndTheWaitLinesComeAgainWhenTheFleetIsResumed() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1));
+        long request = call.lastRequestId();
+        String held = "the fleet was paused by operator alice@ops (look first); 'muster resume' lets it go on";
+        CoordinatorMessage hold = CoordinatorMessage.newBuilder()
+                .setWait(Wait.newBuilder().setVersion(V1).setRequestId(request).setHeld(held)).build();
+
+        call.send(waitFor(request, V1, 1));
+        call.send(hold);
+        call.send(hold);
+        call.send(waitFor(request, V1, 1));
+        eventually().until(() -> linesStartingWith("Waiting").size() == 2);
+
+        assertThat(lines()).filteredOn(line -> line.startsWith("Waiting") || line.startsWith("Migration"))
+                .containsExactly(waiting(1, V1), "Migration " + V1 + " is held: " + held, waiting(1, V1));
+        assertThat(migrations.targets()).isEmpty();
+        call.send(go(request, V1));
+        assertThat(versions(run)).containsExactly(V1);
     }
 
     @Test

@@ -50,11 +50,13 @@ final class PlanCommand implements Callable<Integer> {
         int number = 1;
         for (PlanStep step : plan.getStepsList()) {
             String who = (step.getRole() == Role.GLOBAL ? "global region " : "region ") + step.getRegion();
-            String what = step.getVersionsCount() == 0 ? "nothing to apply"
-                    : step.getVersionsCount() + " to apply: " + String.join(", ", step.getVersionsList());
+            String what = step.getVersionsCount() > 0
+                    ? step.getVersionsCount() + " to apply: " + String.join(", ", step.getVersionsList())
+                    : step.getBlockersCount() > 0 ? "not known yet" : "nothing to apply";
             String when = step.getRole() == Role.GLOBAL && step.getVersionsCount() > 0
                     ? " (each once every member has applied it)" : "";
             out.println("  " + number++ + ". " + who + ": " + what + when);
+            step.getBlockersList().forEach(blocker -> out.println("       blocked: " + blocker));
         }
         if (plan.getBlockersCount() == 0) {
             out.println("Nothing blocks it.");

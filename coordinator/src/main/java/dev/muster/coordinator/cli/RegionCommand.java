@@ -1,5 +1,7 @@
 package dev.muster.coordinator.cli;
 
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import dev.muster.proto.v1.ChangeRegionRequest;
 import dev.muster.proto.v1.FleetStatus;
 import dev.muster.proto.v1.GetStatusRequest;
@@ -88,6 +90,9 @@ final class RegionCommand {
     }
 
     private static ChangeRegionRequest request(int region) {
+        if (region < 0) {
+            throw new MusterException(ExitCode.USAGE, "region " + region + " is not a region number");
+        }
         return ChangeRegionRequest.newBuilder().setRegion(region).setActor(CoordinatorOptions.operator()).build();
     }
 }

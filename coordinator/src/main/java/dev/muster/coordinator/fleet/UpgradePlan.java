@@ -2,7 +2,6 @@ package dev.muster.coordinator.fleet;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -69,38 +68,46 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
     private static Step step(RegionState state, String target, Optional<RegionState> global) {
         List<String> blockers = new ArrayList<>();
         String who = (state.role() == Role.GLOBAL ? "the global region " : "region ") + state.region();
-        List<String> versions = pendingUpTo(state, target);
-        if (!state.applied().containsKey(target) && !state.available().containsKey(target)) {
+        boolean hasTarget = state.applied().containsKey(target) || state.available().containsKey(target);
+        // Without the target in its files, what it would apply is unknown until its code changes.
+        List<String> versions = hasTarget ? pendingUpTo(state, target) : List.of();
+        if (!hasTarget) {
             blockers.add(who + "'s code does not contain migration " + target + " ("
                     + state.newestAvailable().map(v -> "its newest is " + v).orElse("it has none")
-                    + "): upgrade its code first");
+                    + "): it needs code that does");
         }
         if (!versions.isEmpty() && !state.connected()) {
             blockers.add(who + "'s agent is not connected");
         }
+        // Only the versions the global goes through to reach the target: a later mismatch
+        // does not stop a plan to an earlier version.
         global.ifPresent(theGlobal -> {
-            for (String version : versions) {
+            for (String version : upTo(theGlobal, target)) {
                 checksumMismatch(state, theGlobal, version).ifPresent(blockers::add);
-            }
-            for (Map.Entry<String, Migration> applied : state.applied().entrySet()) {
-                checksumMismatch(state, theGlobal, applied.getKey()).ifPresent(blockers::add);
             }
         });
         return new Step(state.region(), state.role(), versions, blockers);
     }
 
-    /** The region's pending migrations, in its order, up to and including {@code target} if it has it. */
+    /** The region's pending migrations, in its order, up to and including {@code target}. */
     private static List<String> pendingUpTo(RegionState state, String target) {
-        List<String> pending = new ArrayList<>();
+        if (!state.available().containsKey(target)) {
+            // applied, though its files no longer list it: it is there
+            return List.of();
+        }
+        return upTo(state, target).stream().filter(version -> !state.applied().containsKey(version)).toList();
+    }
+
+    /** The versions the region's files have, in their order, up to and including {@code target}. */
+    private static List<String> upTo(RegionState state, String target) {
+        List<String> versions = new ArrayList<>();
         for (String version : state.available().keySet()) {
-            if (!state.applied().containsKey(version)) {
-                pending.add(version);
-            }
+            versions.add(version);
             if (version.equals(target)) {
                 break;
             }
         }
-        return pending;
+        return versions;
     }
 
     private static Optional<String> checksumMismatch(RegionState member, RegionState global, String version) {

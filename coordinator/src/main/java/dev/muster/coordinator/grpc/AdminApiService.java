@@ -21,9 +21,11 @@ import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -67,12 +69,13 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
     @Override
     public void watch(WatchRequest request, StreamObserver<FleetEvent> responses) {
         ServerCallStreamObserver<FleetEvent> call = (ServerCallStreamObserver<FleetEvent>) responses;
-        WatchStream stream = new WatchStream(call);
+        WatchStream stream = new WatchStream(call, hub::unobserve);
         call.setOnCancelHandler(() -> {
             stream.cancelled();
             hub.unobserve(stream);
         });
-        hub.observe(stream, request.getHistory());
+        long history = Integer.toUnsignedLong(request.getHistory());
+        hub.observe(stream, (int) Math.min(history, FleetHub.HISTORY));
     }
 
     @Override
@@ -130,19 +133,30 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
             responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        ChangeReply reply = ChangeReply.newBuilder().setChanged(changed).setMessage(changed ? done : unchanged).build();
-        stored.get().orTimeout(STORE_PATIENCE.toSeconds(), TimeUnit.SECONDS).whenComplete((ok, failure) -> {
-            if (failure == null) {
-                responses.onNext(reply);
-                responses.onCompleted();
-            } else {
-                String why = failure instanceof TimeoutException
-                        ? "not stored within " + STORE_PATIENCE.toSeconds() + " s" : failure.getMessage();
-                responses.onError(Status.UNAVAILABLE.withDescription(reply.getMessage() + ", but the coordinator's "
-                        + "database has not confirmed it (" + why + "): it is kept in memory and stored when the "
-                        + "database is back; a restart before then would lose it").asRuntimeException());
-            }
-        });
+        ChangeReply reply = ChangeReply.newBuilder().setChanged(changed).setMessage(changed ? done : unchanged)
+                .setStored(true).build();
+        // a future of our own: timing it out must not complete the store's future for others
+        stored.get().thenApply(Function.identity()).orTimeout(STORE_PATIENCE.toSeconds(), TimeUnit.SECONDS)
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        responses.onNext(reply);
+                    } else {
+                        responses.onNext(reply.toBuilder().setStored(false).setMessage(reply.getMessage()
+                                + ", but the coordinator's database has not confirmed it (" + why(failure)
+                                + "): it is kept in memory and stored when the database is back; a restart of the "
+                                + "coordinator before then would lose it").build());
+                    }
+                    responses.onCompleted();
+                });
+    }
+
+    private static String why(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof TimeoutException) {
+            return "not stored within " + STORE_PATIENCE.toSeconds() + " s";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private static boolean validRegion(int region, StreamObserver<ChangeReply> responses) {

@@ -8,6 +8,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One operator's {@code watch}: events go out as fast as the client reads them. The hub
@@ -20,10 +21,13 @@ final class WatchStream implements FleetObserver {
 
     private final ServerCallStreamObserver<dev.muster.proto.v1.FleetEvent> call;
     private final Deque<dev.muster.proto.v1.FleetEvent> backlog = new ArrayDeque<>();
+    private final Consumer<WatchStream> cutOff;
     private boolean closed;
 
-    WatchStream(ServerCallStreamObserver<dev.muster.proto.v1.FleetEvent> call) {
+    /** @param cutOff told when this stream ends because its client fell behind */
+    WatchStream(ServerCallStreamObserver<dev.muster.proto.v1.FleetEvent> call, Consumer<WatchStream> cutOff) {
         this.call = call;
+        this.cutOff = cutOff;
         call.setOnReadyHandler(this::drain);
     }
 
@@ -39,6 +43,7 @@ final class WatchStream implements FleetObserver {
             call.onError(Status.RESOURCE_EXHAUSTED
                     .withDescription("this watcher fell more than " + MAX_BACKLOG + " events behind; watch again")
                     .asRuntimeException());
+            cutOff.accept(this);
             return;
         }
         drain();

@@ -72,8 +72,9 @@ public final class FleetHub {
      * {@code pastEvents} events (at most {@value #HISTORY}): nothing is missed or repeated in between.
      */
     public synchronized void observe(FleetObserver observer, int pastEvents) {
+        List<FleetEvent> past = history.newest(Math.max(0, pastEvents));
         observers.add(observer);
-        observer.changed(fleet, history.newest(pastEvents));
+        observer.changed(fleet, past);
     }
 
     public synchronized void unobserve(FleetObserver observer) {
@@ -270,6 +271,9 @@ public final class FleetHub {
      * @throws IllegalArgumentException without a reason, or for a version the global's files do not contain
      */
     public synchronized boolean forceRelease(String version, String reason, String actor) {
+        if (version.isBlank()) {
+            throw new IllegalArgumentException("name the migration version to release");
+        }
         if (reason.isBlank()) {
             throw new IllegalArgumentException("a forced release needs a reason, for the event log");
         }

@@ -48,12 +48,14 @@ final class Narrator {
         say("");
         say("Summary");
         Duration total = Duration.ZERO;
+        int width = done.stream().mapToInt(step -> step.title().length()).max().orElse(0);
+        String row = "%-" + width + "s %8s";
         for (int i = 0; i < done.size(); i++) {
             Done step = done.get(i);
             total = total.plus(step.took());
-            say(String.format("  %2d. %-72s %8s", i + 1, step.title(), seconds(step.took())));
+            say(String.format("  %2d. " + row, i + 1, step.title(), seconds(step.took())));
         }
-        say(String.format("      %-72s %8s", "total", seconds(total)));
+        say(String.format("      " + row, "total", seconds(total)));
         notes.forEach(note -> say("  " + note));
     }
 

@@ -17,8 +17,13 @@ final class RegionConsole extends Writer {
     private final List<String> lines = new ArrayList<>();
 
     RegionConsole(Narrator narrator, int region, boolean shown) {
+        this(narrator, String.format("region %2d", region), shown);
+    }
+
+    /** The output of a command that is not a region's, such as the operator's {@code muster status}. */
+    RegionConsole(Narrator narrator, String label, boolean shown) {
         this.narrator = narrator;
-        this.prefix = String.format("    region %2d | ", region);
+        this.prefix = String.format("    %-9s | ", label);
         this.shown = shown;
     }
 

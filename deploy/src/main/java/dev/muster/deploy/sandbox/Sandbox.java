@@ -1,19 +1,27 @@
 package dev.muster.deploy.sandbox;
 
 import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.cli.CommandLines;
+import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +50,7 @@ final class Sandbox implements AutoCloseable {
     private final SandboxFleet fleet;
     private final String teardownMode;
     private Coordinator coordinator;
+    private final List<AgentDaemon> daemons = new ArrayList<>();
 
     Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode) {
         this.narrator = narrator;
@@ -53,7 +62,8 @@ final class Sandbox implements AutoCloseable {
         narrator.say("muster sandbox: the upgrade of regions 99 (global), 1 and 2 from " + FIRST + " to " + SECOND
                 + ", replication torn down with --mode " + teardownMode);
         narrator.step("Start PostgreSQL for regions 1, 2 and 99 (wal_level=logical)", this::startServers);
-        narrator.step("Start the coordinator (member regions 1 and 2)", this::startCoordinator);
+        narrator.step("Start the coordinator (members 1 and 2; its state in region 99's database)",
+                this::startCoordinator);
         narrator.step("Record each region and its id range (muster-agent init)", () -> {
             for (int region : fleet.regions()) {
                 fleet.agent(region, FIRST, shown(region), "init", "--region", String.valueOf(region));
@@ -61,6 +71,8 @@ final class Sandbox implements AutoCloseable {
         });
         narrator.step("Migrate and seed the first release, " + FIRST + " (remotes, then the global)",
                 () -> migrateAll(FIRST));
+        narrator.step("Start each region's agent daemon (muster-agent run), reporting replication health",
+                () -> startDaemons(FIRST));
         narrator.step("Set up replication: publications on the remotes, subscriptions on the global",
                 () -> setUpReplication(FIRST));
         narrator.step("Verify: the global has every region's rows", () -> {
@@ -84,6 +96,7 @@ final class Sandbox implements AutoCloseable {
         });
         narrator.step("Replication status: every subscription enabled, its worker running",
                 () -> fleet.agent(GLOBAL, SECOND, shown(GLOBAL), "replication", "status"));
+        narrator.step("The operator's view of the fleet (muster status)", this::operatorStatus);
         narrator.summary();
     }
 
@@ -95,7 +108,8 @@ final class Sandbox implements AutoCloseable {
     }
 
     private void startCoordinator() throws Exception {
-        CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.empty(), REMOTES,
+        DatabaseConfig store = new DatabaseConfig(fleet.jdbcUrl(GLOBAL), SandboxFleet.USER, Optional.empty());
+        CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.of(store), REMOTES,
                 Optional.empty());
         coordinator = Coordinator.start(config, "sandbox");
         fleet.coordinatorAt("127.0.0.1:" + coordinator.port());
@@ -163,6 +177,10 @@ final class Sandbox implements AutoCloseable {
 
     /** The heart of it: the global's migrate started first, released only after each remote has migrated. */
     private void upgrade() throws Exception {
+        // as on an appliance: the new code restarts the agent's service
+        stopDaemons();
+        startDaemons(SECOND);
+        narrator.say("    the agents' daemons restarted on the code of " + SECOND);
         RegionConsole globalConsole = shown(GLOBAL);
         long started = System.nanoTime();
         ExecutorService background = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "sandbox-global"));
@@ -188,6 +206,46 @@ final class Sandbox implements AutoCloseable {
         narrator.note("the global's migrate printed " + waits + " wait lines and finished "
                 + Narrator.seconds(Duration.ofNanos(System.nanoTime() - started)) + " after it started, "
                 + "released once region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
+    }
+
+    private void startDaemons(String release) {
+        for (int region : fleet.regions()) {
+            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox");
+            daemons.add(daemon);
+            daemon.start();
+        }
+    }
+
+    private void stopDaemons() {
+        daemons.forEach(AgentDaemon::close);
+        daemons.clear();
+    }
+
+    /** Once every daemon has reported healthy replication since {@code since}, what an operator sees. */
+    private void operatorStatus() throws InterruptedException {
+        Instant since = Instant.now();
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (!fleet.regions().stream().allMatch(region -> reportedHealthy(region, since))) {
+            if (System.nanoTime() > deadline) {
+                throw new MusterException(ExitCode.FAILED, "the agents' daemons did not all report healthy replication "
+                        + "within " + PATIENCE.toSeconds() + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        PrintWriter out = new PrintWriter(new RegionConsole(narrator, "muster", true), true);
+        int status = CommandLines.create(new MusterCommand()).setOut(out).setErr(out)
+                .execute("status", "--coordinator", "127.0.0.1:" + coordinator.port());
+        if (status != 0) {
+            throw new MusterException(ExitCode.FAILED, "muster status exited with status " + status);
+        }
+    }
+
+    private boolean reportedHealthy(int region, Instant since) {
+        return coordinator.hub().fleet().region(region)
+                .flatMap(RegionState::replication)
+                .filter(health -> health.takenAt().isAfter(since))
+                .map(ReplicationHealth::healthy)
+                .orElse(false);
     }
 
     /** Waits until the still running global's migrate has printed a line matching {@code wanted}. */
@@ -240,6 +298,7 @@ final class Sandbox implements AutoCloseable {
     @Override
     public void close() {
         try {
+            stopDaemons();
             if (coordinator != null) {
                 coordinator.close();
             }

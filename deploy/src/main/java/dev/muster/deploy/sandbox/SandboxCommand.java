@@ -41,6 +41,8 @@ public final class SandboxCommand implements Callable<Integer> {
         if (System.getenv("MUSTER_LOG_LEVEL") == null) {
             // The story is told on standard output; the servers' and agents' logs would drown it.
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+            // The daemons warn of replication the sandbox takes down on purpose; its status step shows their reports.
+            ((Logger) LoggerFactory.getLogger("dev.muster.agent.daemon")).setLevel(Level.ERROR);
         }
         Narrator narrator = new Narrator(spec.commandLine().getOut());
         try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown)) {

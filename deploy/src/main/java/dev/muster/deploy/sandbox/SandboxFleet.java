@@ -69,6 +69,10 @@ final class SandboxFleet implements AutoCloseable {
         return servers.get(region).getPort();
     }
 
+    String jdbcUrl(int region) {
+        return "jdbc:postgresql://localhost:" + port(region) + "/" + DATABASE;
+    }
+
     DataSource database(int region) {
         return servers.get(region).getDatabase(USER, DATABASE);
     }
@@ -103,9 +107,9 @@ final class SandboxFleet implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "region: " + region,
                 "role: " + (region == global ? "global" : "remote"),
-                "database: { url: \"jdbc:postgresql://localhost:" + port(region) + "/" + DATABASE + "\", user: " + USER + " }",
+                "database: { url: \"" + jdbcUrl(region) + "\", user: " + USER + " }",
                 "migrations: { locations: [" + locations(release) + "] }",
-                "coordinator: { address: \"" + coordinatorAddress + "\" }"));
+                "coordinator: { address: \"" + coordinatorAddress + "\", report_interval: 1s }"));
         if (region == global) {
             lines.add("replication:");
             lines.add("  subscriptions:");

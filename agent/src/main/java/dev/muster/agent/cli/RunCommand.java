@@ -1,0 +1,31 @@
+package dev.muster.agent.cli;
+
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.daemon.AgentDaemon;
+import dev.muster.common.BuildInfo;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code muster-agent run}: the agent's daemon, until it is stopped (SIGTERM or SIGINT). */
+@Command(name = "run",
+        description = {
+            "Run the agent's daemon (a systemd service): keep the session with the coordinator up,",
+            "reconnecting as needed, and report this region's replication health on it every",
+            "coordinator.report_interval. Runs until stopped."})
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AgentConfig agent = config.load();
+        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version());
+        // Before it starts, so that a SIGTERM at any moment stops it cleanly.
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "muster-shutdown"));
+        daemon.start();
+        daemon.awaitTermination();
+        return 0;
+    }
+}

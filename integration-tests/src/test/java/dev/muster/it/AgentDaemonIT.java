@@ -1,0 +1,198 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.daemon.AgentDaemon;
+import dev.muster.agent.region.RegionIds;
+import dev.muster.common.cli.CommandLines;
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.cli.MusterCommand;
+import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.it.fixture.CommandRun;
+import dev.muster.it.fixture.ConfigFiles;
+import dev.muster.it.fixture.Distribution;
+import dev.muster.it.fixture.InProcessAgent;
+import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.RegionSql;
+import dev.muster.proto.v1.FleetStatus;
+import dev.muster.proto.v1.RegionStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agents' daemons ({@code muster-agent run}) on three real servers with live logical
+ * replication: they keep their sessions up and report replication health, which the
+ * coordinator keeps and {@code muster status} shows; a {@code migrate} run by hand on a
+ * region whose daemon is connected is admitted beside it.
+ */
+class AgentDaemonIT {
+
+    private static final int GLOBAL = 99;
+    private static final List<Integer> REGIONS = List.of(GLOBAL, 1, 2);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static PostgresFleet databases;
+
+    @TempDir
+    Path dir;
+
+    private ConfigFiles configs;
+    private Coordinator coordinator;
+    private String coordinatorAddress;
+    private final List<AgentDaemon> daemons = new ArrayList<>();
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        databases = PostgresFleet.start(GLOBAL, 1, 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (databases != null) {
+            databases.close();
+        }
+    }
+
+    @BeforeEach
+    void fleetWithReplication() throws Exception {
+        databases.reset();
+        configs = new ConfigFiles(dir, databases);
+        coordinatorAddress = "127.0.0.1:" + Ports.free();
+        coordinator = Coordinator.start(CoordinatorConfig.load(configs.coordinator(coordinatorAddress, 1, 2)), "test");
+        for (int region : REGIONS) {
+            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
+                    .initialize(region);
+        }
+        for (int region : List.of(1, 2, GLOBAL)) {
+            runToCompletion(region, "jansa", "migrate");
+        }
+        for (int region : List.of(1, 2, GLOBAL)) {
+            runToCompletion(region, "jansa", "replication", "setup");
+        }
+    }
+
+    @AfterEach
+    void stopEverything() {
+        daemons.forEach(AgentDaemon::close);
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        new RegionSql(databases).dropReplication(GLOBAL, 1, 2);
+    }
+
+    @Test
+    void daemonsReportReplicationHealthAndTheCoordinatorNamesWhatBreaks() throws Exception {
+        REGIONS.forEach(region -> startDaemon(region, "jansa"));
+
+        await("the global's subscriptions reported healthy").atMost(PATIENCE).until(() ->
+                replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
+        await("region 1's publication and slot reported").atMost(PATIENCE).until(() ->
+                replication(1).map(health -> health.publication().map(p -> p.exists()).orElse(false)
+                        && health.slots().stream().anyMatch(slot -> slot.name().equals("region_1_subscription")))
+                        .orElse(false));
+
+        new RegionSql(databases).execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
+
+        await("the disabled subscription reported").atMost(PATIENCE).until(() -> replication(GLOBAL)
+                .map(ReplicationHealth::problems)
+                .orElse(List.of())
+                .contains("subscription region_1_subscription is disabled"));
+        RegionStatus global = status().getRegionsList().stream()
+                .filter(region -> region.getRegion() == GLOBAL).findFirst().orElseThrow();
+        assertThat(global.getReplicationProblemsList()).contains("subscription region_1_subscription is disabled");
+        assertThat(global.getSessions()).isEqualTo(1);
+    }
+
+    @Test
+    void aMigrateRunByHandIsAdmittedBesideTheRegionsDaemonAndTheDaemonStays() throws Exception {
+        startDaemon(1, "jansa");
+        await("region 1's daemon connected").atMost(PATIENCE).until(() -> sessions(1) == 1);
+
+        try (CommandRun migrate = agent(1, "kasparov", "migrate")) {
+            assertThat(migrate.awaitExit(PATIENCE)).as("%s", migrate.output()).isZero();
+            assertThat(migrate.output().lines()).noneMatch(line -> line.contains("refused"));
+        }
+
+        assertThat(sessions(1)).as("the daemon's session goes on").isEqualTo(1);
+        assertThat(coordinator.hub().fleet().region(1).orElseThrow().applied())
+                .containsKey("20200424183342");
+    }
+
+    private void startDaemon(int region, String release) {
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test");
+        daemons.add(daemon);
+        daemon.start();
+    }
+
+    private Optional<ReplicationHealth> replication(int region) {
+        return coordinator.hub().fleet().region(region).flatMap(RegionState::replication);
+    }
+
+    private int sessions(int region) {
+        return coordinator.hub().fleet().region(region).map(state -> state.connections().size()).orElse(0);
+    }
+
+    private FleetStatus status() throws Exception {
+        StringWriter out = new StringWriter();
+        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(out, true))
+                .execute("status", "--output", "json", "--coordinator", coordinatorAddress);
+        assertThat(exit).as("%s", out).isZero();
+        FleetStatus.Builder status = FleetStatus.newBuilder();
+        JsonFormat.parser().merge(out.toString(), status);
+        return status.build();
+    }
+
+    private void runToCompletion(int region, String release, String... command) throws Exception {
+        try (CommandRun run = agent(region, release, command)) {
+            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+        }
+    }
+
+    private CommandRun agent(int region, String release, String... command) {
+        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
+                .toArray(String[]::new);
+        return new InProcessAgent("region-" + region, args);
+    }
+
+    /** The region's agent at {@code release}; the global subscribes to both remotes; reports come fast. */
+    private Path config(int region, String release) {
+        String locations = Stream.of(Distribution.release(release)).map(location -> "\"" + location + "\"")
+                .collect(Collectors.joining(", "));
+        List<String> lines = new ArrayList<>(List.of(
+                "region: " + region,
+                "role: " + (region == GLOBAL ? "global" : "remote"),
+                "database: { url: \"" + databases.jdbcUrl(region) + "\", user: " + PostgresFleet.USER + " }",
+                "migrations: { locations: [" + locations + "] }",
+                "coordinator: { address: \"" + coordinatorAddress + "\", report_interval: 300ms }"));
+        if (region == GLOBAL) {
+            lines.add("replication:");
+            lines.add("  subscriptions:");
+            for (int remote : List.of(1, 2)) {
+                lines.add("    - { region: " + remote + ", host: localhost, port: " + databases.port(remote)
+                        + ", user: " + PostgresFleet.USER + ", dbname: " + PostgresFleet.DATABASE + " }");
+            }
+        }
+        return configs.write("agent-" + region + "-" + release + ".yaml", String.join("\n", lines) + "\n");
+    }
+}

@@ -1,0 +1,183 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.agent.region.RegionIds;
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.it.fixture.CommandRun;
+import dev.muster.it.fixture.ConfigFiles;
+import dev.muster.it.fixture.FleetLauncher;
+import dev.muster.it.fixture.InProcessLauncher;
+import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.SchemaHistory;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A coordinator that keeps the fleet in the global's database (schema muster) and is
+ * restarted while the global waits: the new one knows what the remotes reported to the
+ * old one, so the global waits only for what is really missing, and is released when it
+ * arrives, never before.
+ */
+class CoordinatorRestartIT {
+
+    private static final int GLOBAL = 99;
+    private static final String GATED_VERSION = "20200424183342";
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static PostgresFleet databases;
+
+    @TempDir
+    Path dir;
+
+    private final FleetLauncher launcher = new InProcessLauncher();
+    private ConfigFiles configs;
+    private String coordinatorAddress;
+    private AutoCloseable coordinator;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        databases = PostgresFleet.start(GLOBAL, 1, 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (databases != null) {
+            databases.close();
+        }
+    }
+
+    @BeforeEach
+    void freshFleet() throws Exception {
+        databases.reset();
+        for (int region : List.of(GLOBAL, 1, 2)) {
+            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
+                    .initialize(region);
+        }
+        configs = new ConfigFiles(dir, databases);
+        coordinatorAddress = "127.0.0.1:" + Ports.free();
+    }
+
+    @AfterEach
+    void stopCoordinator() throws Exception {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    @Test
+    void aRestartedCoordinatorRemembersWhatTheRemotesReportedAndKeepsTheGlobalWaitingOnlyForTheRest() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
+            runToCompletion(1, "kasparov");
+            int linesBeforeRestart = global.output().size();
+            coordinator.close();
+            assertThat(storedWait()).as("the wait, as stored when the coordinator stopped")
+                    .isEqualTo(GATED_VERSION + " on [2]");
+
+            startCoordinator();
+            // Region 1's agent is gone: only the store can tell the new coordinator it migrated.
+            global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
+            assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
+            assertThat(global.isRunning()).isTrue();
+            assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION))
+                    .as("not released early").isFalse();
+
+            runToCompletion(2, "kasparov");
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
+        }
+        assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION)).isTrue();
+        assertThat(storedWait()).as("released, so no longer waiting").isEqualTo("none");
+        assertThat(storedEvents()).contains("COORDINATOR_STARTED", "WAITING", "MIGRATION_APPLIED", "RELEASED");
+    }
+
+    @Test
+    void theStoreLivesInSchemaMusterBesideTheAgentsOwnObjectsAndIsNeverInTheApplicationsHistory() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+        coordinator.close();
+        coordinator = null;
+
+        try (Connection connection = databases.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("""
+                     SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables
+                     WHERE table_schema = 'muster'""")) {
+            result.next();
+            assertThat(result.getString(1).split(",")).contains("coordinator_schema_history", "fleet_event",
+                    "fleet_member", "fleet_region", "fleet_region_migration", "region");
+        }
+        assertThat(SchemaHistory.of(databases.database(GLOBAL)).installedOn().keySet())
+                .noneMatch(version -> version.equals("1") || version.equals("0"));
+    }
+
+    private void startCoordinator() throws Exception {
+        coordinator = launcher.serve(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2));
+    }
+
+    private String storedWait() throws Exception {
+        try (Connection connection = databases.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(
+                     "SELECT waiting_version, waiting_on FROM muster.fleet_region WHERE region = " + GLOBAL)) {
+            assertThat(result.next()).as("the global's row").isTrue();
+            if (result.getString(1) == null) {
+                return "none";
+            }
+            Array on = result.getArray(2);
+            return result.getString(1) + " on " + Arrays.toString((Integer[]) on.getArray());
+        }
+    }
+
+    private List<String> storedEvents() throws Exception {
+        List<String> kinds = new ArrayList<>();
+        try (Connection connection = databases.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT kind FROM muster.fleet_event ORDER BY id")) {
+            while (result.next()) {
+                kinds.add(result.getString(1));
+            }
+        }
+        return kinds;
+    }
+
+    private void migrateAll(String release) throws Exception {
+        runToCompletion(1, release);
+        runToCompletion(2, release);
+        runToCompletion(GLOBAL, release);
+    }
+
+    private void runToCompletion(int region, String release) throws Exception {
+        try (CommandRun run = migrate(region, release)) {
+            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s; %s", region, release, run.output())
+                    .isZero();
+        }
+    }
+
+    private CommandRun migrate(int region, String release) {
+        String role = region == GLOBAL ? "global" : "remote";
+        return launcher.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
+    }
+
+    private static String waitLine(int region) {
+        return "Waiting for remote region " + region + " to run migration " + GATED_VERSION;
+    }
+}
