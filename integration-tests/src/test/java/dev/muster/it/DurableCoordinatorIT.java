@@ -3,14 +3,20 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.agent.region.RegionIds;
+import dev.muster.common.cli.CommandLines;
 import dev.muster.common.config.DatabaseConfig;
+import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.InProcessLauncher;
+import dev.muster.it.fixture.LauncherProcess;
 import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.ProcessLauncher;
 import dev.muster.it.fixture.SchemaHistory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -21,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,15 +36,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A coordinator that keeps the fleet in the global's database (schema muster) and is
- * restarted while the global waits: the new one knows what the remotes reported to the
+ * A coordinator that keeps the fleet in the global's database (schema muster). Restarted,
+ * or killed, while the global waits, the new one knows what the remotes reported to the
  * old one, so the global waits only for what is really missing, and is released when it
- * arrives, never before.
+ * arrives, never before. Operators' acts on a waiting global take effect at once and are
+ * in the event log.
  */
-class CoordinatorRestartIT {
+class DurableCoordinatorIT {
 
     private static final int GLOBAL = 99;
     private static final String GATED_VERSION = "20200424183342";
+    private static final String NEXT_VERSION = "20200601000000";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private static PostgresFleet databases;
@@ -127,6 +136,104 @@ class CoordinatorRestartIT {
         }
         assertThat(SchemaHistory.of(databases.database(GLOBAL)).installedOn().keySet())
                 .noneMatch(version -> version.equals("1") || version.equals("0"));
+    }
+
+    @Test
+    void aCoordinatorKilledWhileTheGlobalWaitsResumesFromItsStoreAndReleasesTheGlobalOnlyWhenDue() throws Exception {
+        Path config = configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2);
+        ProcessLauncher processes = new ProcessLauncher();
+        LauncherProcess first = (LauncherProcess) processes.serve(config);
+        coordinator = first;
+        migrateAll("jansa");
+
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
+            runToCompletion(1, "kasparov");
+            first.kill();
+            int linesBeforeRestart = global.output().size();
+
+            coordinator = processes.serve(config);
+            global.output().awaitLine("Connected to the coordinator at " + coordinatorAddress + " again",
+                    linesBeforeRestart, PATIENCE);
+            global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
+            assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
+            assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION)).isFalse();
+
+            runToCompletion(2, "kasparov");
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
+        }
+        assertGlobalFollowed(1, 2);
+    }
+
+    @Test
+    void aMemberRemovedWhileTheGlobalWaitsOnItReleasesTheGlobal() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
+            runToCompletion(1, "kasparov");
+
+            assertThat(muster("region", "remove", "2")).contains("region 2 is no longer a member");
+
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
+        }
+        assertGlobalFollowed(1);
+        assertThat(storedEvent("MEMBER_REMOVED")).contains("operator ").contains("region 2");
+        assertThat(muster("region", "list")).as("no agent of region 2 is connected, so it is forgotten")
+                .contains("1  member remote").doesNotContainPattern("(?m)^2 ");
+    }
+
+    @Test
+    void aForcedReleaseLetsTheGlobalApplyThatVersionAloneAndIsInTheEventLog() throws Exception {
+        startCoordinator();
+        migrateAll("jansa");
+
+        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+            global.output().awaitLine(waitLine(2), 0, PATIENCE);
+
+            muster("release", "--force", GATED_VERSION, "--reason", "region 2 is being rebuilt");
+
+            global.output().awaitLine("Waiting for remote region 1 to run migration " + NEXT_VERSION, 0, PATIENCE);
+            SchemaHistory history = SchemaHistory.of(databases.database(GLOBAL));
+            assertThat(history.has(GATED_VERSION)).as("released by force").isTrue();
+            assertThat(history.has(NEXT_VERSION)).as("not released").isFalse();
+        }
+        assertThat(storedEvent("FORCED_RELEASE")).contains("region 2 is being rebuilt")
+                .contains("regions [1, 2] had not applied it").contains("operator ");
+    }
+
+    /** Runs the operator's {@code muster} command against the coordinator; it must exit 0. */
+    private String muster(String... args) {
+        StringWriter out = new StringWriter();
+        String[] withAddress = Stream.concat(Stream.of(args), Stream.of("--coordinator", coordinatorAddress))
+                .toArray(String[]::new);
+        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(out, true)).execute(withAddress);
+        assertThat(exit).as("muster %s: %s", List.of(args), out).isZero();
+        return out.toString();
+    }
+
+    private String storedEvent(String kind) throws Exception {
+        try (Connection connection = databases.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT actor || ': ' || detail FROM muster.fleet_event "
+                     + "WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
+            assertThat(result.next()).as("a %s event", kind).isTrue();
+            return result.getString(1);
+        }
+    }
+
+    /** The safety invariant for the members that gated it: the global's run of V began after their commits. */
+    private static void assertGlobalFollowed(int... members) throws Exception {
+        SchemaHistory global = SchemaHistory.of(databases.database(GLOBAL));
+        assertThat(global.has(GATED_VERSION)).isTrue();
+        for (int member : members) {
+            SchemaHistory remote = SchemaHistory.of(databases.database(member));
+            assertThat(global.installedOn().get(GATED_VERSION))
+                    .as("the global began %s after region %d committed it", GATED_VERSION, member)
+                    .isAfter(remote.committedAt().get(GATED_VERSION));
+        }
     }
 
     private void startCoordinator() throws Exception {
