@@ -9,6 +9,7 @@ import java.io.IOException;
 import dev.muster.coordinator.store.FleetStore;
 import dev.muster.coordinator.store.PostgresFleetStore;
 import dev.muster.coordinator.store.StoreWriter;
+import dev.muster.coordinator.upgrade.UpgradeDriver;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -19,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator: the fleet hub, the server agents talk to, and the writer that
- * keeps the fleet in its database. Closing it stops all three, the writer last.
+ * A running coordinator: the fleet hub, the server agents and operators talk to, the
+ * upgrade driver, and the writer that keeps the fleet in its database. Closing it stops
+ * them all: an upgrade first, the writer last.
  */
 public final class Coordinator implements AutoCloseable {
 
@@ -29,12 +31,15 @@ public final class Coordinator implements AutoCloseable {
     private final FleetHub hub;
     private final CoordinatorServer server;
     private final Optional<StoreWriter> writer;
+    private final UpgradeDriver upgrades;
     private final String version;
 
-    private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, String version) {
+    private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, UpgradeDriver upgrades,
+                        String version) {
         this.hub = hub;
         this.server = server;
         this.writer = writer;
+        this.upgrades = upgrades;
         this.version = version;
     }
 
@@ -65,7 +70,9 @@ public final class Coordinator implements AutoCloseable {
         hub.started(version, stored.isPresent());
         Supplier<CompletableFuture<Void>> durable = () -> writer.map(StoreWriter::flush)
                 .orElse(CompletableFuture.completedFuture(null));
-        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable), writer, version);
+        UpgradeDriver upgrades = new UpgradeDriver(hub);
+        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable,
+                upgrades), writer, upgrades, version);
     }
 
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
@@ -108,6 +115,7 @@ public final class Coordinator implements AutoCloseable {
     @Override
     public void close() {
         try {
+            upgrades.close();
             server.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.agent.region.RegionIds;
@@ -16,7 +17,6 @@ import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
-import dev.muster.it.fixture.Distribution;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.Ports;
@@ -30,7 +30,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -139,7 +138,8 @@ class AgentDaemonIT {
     }
 
     private void startDaemon(int region, String release) {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test");
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test",
+                new PicocliCommandRunner());
         daemons.add(daemon);
         daemon.start();
     }
@@ -175,24 +175,7 @@ class AgentDaemonIT {
         return new InProcessAgent("region-" + region, args);
     }
 
-    /** The region's agent at {@code release}; the global subscribes to both remotes; reports come fast. */
     private Path config(int region, String release) {
-        String locations = Stream.of(Distribution.release(release)).map(location -> "\"" + location + "\"")
-                .collect(Collectors.joining(", "));
-        List<String> lines = new ArrayList<>(List.of(
-                "region: " + region,
-                "role: " + (region == GLOBAL ? "global" : "remote"),
-                "database: { url: \"" + databases.jdbcUrl(region) + "\", user: " + PostgresFleet.USER + " }",
-                "migrations: { locations: [" + locations + "] }",
-                "coordinator: { address: \"" + coordinatorAddress + "\", report_interval: 300ms }"));
-        if (region == GLOBAL) {
-            lines.add("replication:");
-            lines.add("  subscriptions:");
-            for (int remote : List.of(1, 2)) {
-                lines.add("    - { region: " + remote + ", host: localhost, port: " + databases.port(remote)
-                        + ", user: " + PostgresFleet.USER + ", dbname: " + PostgresFleet.DATABASE + " }");
-            }
-        }
-        return configs.write("agent-" + region + "-" + release + ".yaml", String.join("\n", lines) + "\n");
+        return configs.replicatedAgent(region, GLOBAL, List.of(1, 2), coordinatorAddress, release);
     }
 }

@@ -23,17 +23,22 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code muster-agent migrate}: applies this region's pending migrations as the fleet allows. */
 @Command(name = "migrate",
         description = {
             "Apply this region's pending migrations. A remote region migrates at once and reports each",
-            "migration to the coordinator; the global region waits for the coordinator's release."})
+            "migration to the coordinator; the global region waits for the coordinator's release.",
+            "With --to, only those up to and including that version."})
 final class MigrateCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +52,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "How long to keep trying to report applied migrations to the coordinator (default: ${DEFAULT-VALUE})")
     Duration reportTimeout;
 
+    @Option(names = "--to", paramLabel = "VERSION", converter = VersionConverter.class,
+            description = {
+                "Apply pending migrations only up to and including VERSION, e.g. 20200424183342",
+                "(default: all of them). The global asks for release of those alone."})
+    String target;
+
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
@@ -59,7 +70,8 @@ final class MigrateCommand implements Callable<Integer> {
                 new DatabaseIdentity(agent.database()));
         try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
-            new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout).run();
+            new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout,
+                    Optional.ofNullable(target)).run();
         }
         PrintWriter out = spec.commandLine().getOut();
         // Normally the event trigger has moved them already, as the migrations created them.
@@ -90,6 +102,21 @@ final class MigrateCommand implements Callable<Integer> {
             throw new MusterException(ExitCode.CONFIG, "this database subscribes to other regions " + subscriptions
                     + ", so it is the global, but " + agent.file() + " says role: remote, and a remote migrates "
                     + "without waiting for the others. Nothing was migrated; set role: global");
+        }
+    }
+
+    /** A Flyway version as its migration files name it ({@code 1_2} is {@code 1.2}); not Flyway's "latest" or "current". */
+    static final class VersionConverter implements ITypeConverter<String> {
+
+        private static final Pattern VERSION = Pattern.compile("[0-9]+([._][0-9]+)*");
+
+        @Override
+        public String convert(String value) {
+            if (!VERSION.matcher(value).matches()) {
+                throw new TypeConversionException("'" + value + "' is not a migration version: use digits and dots, "
+                        + "e.g. 20200424183342");
+            }
+            return value.replace('_', '.');
         }
     }
 }

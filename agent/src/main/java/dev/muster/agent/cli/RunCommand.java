@@ -11,8 +11,10 @@ import picocli.CommandLine.Mixin;
 @Command(name = "run",
         description = {
             "Run the agent's daemon (a systemd service): keep the session with the coordinator up,",
-            "reconnecting as needed, and report this region's replication health on it every",
-            "coordinator.report_interval. Runs until stopped."})
+            "reconnecting as needed, report this region's replication health on it every",
+            "coordinator.report_interval, and carry out the steps of an operator's upgrade (muster",
+            "upgrade) the coordinator sends: replication teardown, migrate --to, replication setup and",
+            "verify, each as that command would with this --config. Runs until stopped."})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -21,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
-        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version());
+        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner());
         // Before it starts, so that a SIGTERM at any moment stops it cleanly.
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "muster-shutdown"));
         daemon.start();

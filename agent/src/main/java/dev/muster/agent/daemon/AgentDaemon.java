@@ -8,16 +8,27 @@ import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.common.ExitCode;
+import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.ReplicationReport;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -26,15 +37,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code muster-agent run}: keeps this agent's session with the coordinator up and reports
+ * {@code muster-agent run}: keeps this agent's session with the coordinator up, reports
  * the region's replication health on it, as each session starts and then every report
- * interval, until it is closed. The link calls back on gRPC threads, which must not block:
- * events only hand work to the daemon's own thread, where every database read runs.
+ * interval, and carries out the commands of an operator's upgrade, until it is closed.
+ * The link calls back on gRPC threads, which must not block: events only hand work to the
+ * daemon's own thread, where every database read runs, or to its command thread, where
+ * commands run one at a time, in the order they came, so that a long migrate does not
+ * hold up the reports.
  */
 public final class AgentDaemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    /** The exit status of a command this agent does not know: a usage error, as on the command line. */
+    static final int UNKNOWN_STATUS = ExitCode.USAGE.status();
+    static final String UNKNOWN_COMMAND =
+            "This agent does not know that command; it may be older than the coordinator. Nothing was done";
 
     private enum State { LATENT, STARTED, CLOSED }
 
@@ -49,7 +67,12 @@ public final class AgentDaemon implements AutoCloseable {
     private final Supplier<ReplicationReport> reports;
     private final Duration interval;
     private final ScheduledExecutorService executor;
+    private final ExecutorService commands;
+    private final Path config;
+    private final CommandRunner runner;
     private final CoordinatorLink link;
+    /** Command results made while no session was up, sent after the next Welcome. Guarded by itself. */
+    private final List<AgentMessage> unsent = new ArrayList<>();
     /** Between Welcome and the end of that session: reports go only to a session the coordinator has accepted. */
     private volatile boolean connected;
     // Only touched on the executor's thread.
@@ -57,26 +80,31 @@ public final class AgentDaemon implements AutoCloseable {
     private ScheduledFuture<?> reporting;
 
     /**
-     * @param hello   read by the link for every session
+     * @param hello   read by the link for every session; the daemon marks it as a daemon's
      * @param reports read on the daemon's thread for every report; a failure to read the
      *                server belongs in the report ({@code unavailable}), not in an exception
+     * @param config  the agent's configuration file, which every command is run with
+     * @param runner  runs the {@code muster-agent} command that carries out a Command
      */
-    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval) {
+    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
+                       Path config, CommandRunner runner) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
         this.reports = reports;
         this.interval = interval;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "muster-daemon");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.link = links.open(hello, this::onEvent);
+        this.config = config;
+        this.runner = runner;
+        this.executor = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
+        this.commands = Executors.newSingleThreadExecutor(named("muster-command"));
+        this.link = links.open(() -> WireMessages.daemonHello(hello.get()), this::onEvent);
     }
 
-    /** The daemon of the agent {@code config} describes: its database, its migration files, its coordinator. */
-    public static AgentDaemon create(AgentConfig config, String agentVersion) {
+    /**
+     * The daemon of the agent {@code config} describes: its database, its migration files, its
+     * coordinator; {@code runner} carries out upgrade steps as the agent's commands.
+     */
+    public static AgentDaemon create(AgentConfig config, String agentVersion, CommandRunner runner) {
         FlywayMigrations migrations = new FlywayMigrations(config.database(), config.migrationLocations());
         LocalHello hello = new LocalHello(config.region(), config.role().wire(), agentVersion, migrations::state,
                 new DatabaseIdentity(config.database()));
@@ -84,7 +112,7 @@ public final class AgentDaemon implements AutoCloseable {
                 new ReplicationStatus(config.database(), config.replication()), Clock.systemUTC());
         return new AgentDaemon((helloSupplier, listener) ->
                 CoordinatorLink.to(config.coordinator().address(), helloSupplier, listener),
-                hello, probe, config.coordinator().reportInterval());
+                hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner);
     }
 
     public void start() {
@@ -109,26 +137,42 @@ public final class AgentDaemon implements AutoCloseable {
             return;
         }
         try {
+            // The command first, while the link is up: the coordinator learns how it ended.
+            stop(commands, "A command was still running after {}; stopping without it");
             link.close();
-            executor.shutdownNow();
-            if (!executor.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("A replication report was still being read after {}; stopping without it", seconds(STOP_TIMEOUT));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            stop(executor, "A replication report was still being read after {}; stopping without it");
         } finally {
             stopped.countDown();
         }
         log.info("Agent stopped");
     }
 
-    /** On gRPC threads and the link's: log, and hand anything more to the daemon's thread. */
+    /** Interrupts what {@code threads} runs and waits for it, for {@link #STOP_TIMEOUT} at most. */
+    private static void stop(ExecutorService threads, String stillRunning) {
+        threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn(stillRunning, seconds(STOP_TIMEOUT));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** On gRPC threads and the link's: log, and hand anything more to the daemon's thread or the command thread. */
     private void onEvent(LinkEvent event) {
         if (event instanceof LinkEvent.Connected welcomed) {
             log.info("Connected to the coordinator at {} (coordinator {}, member regions {})", link.target(),
                     welcomed.welcome().getCoordinatorVersion(), welcomed.welcome().getMemberRegionsList());
             connected = true;
+            onDaemonThread(this::sendUnsent);
             onDaemonThread(this::restartReports);
+        } else if (event instanceof LinkEvent.CommandReceived received) {
+            try {
+                commands.execute(() -> carryOut(received.command()));
+            } catch (RejectedExecutionException e) {
+                // closed meanwhile
+            }
         } else if (event instanceof LinkEvent.Disconnected disconnected) {
             connected = false;
             log.info("{}; trying again in {}", disconnected.reason(), seconds(disconnected.retryIn()));
@@ -180,6 +224,81 @@ public final class AgentDaemon implements AutoCloseable {
             // An exception would end the schedule; the next report must still be made.
             log.warn("Cannot report this region's replication health", e);
         }
+    }
+
+    /** On the command thread: runs the command and answers with its result. */
+    private void carryOut(Command command) {
+        long id = command.getCommandId();
+        Optional<List<String>> args = CommandArguments.of(command, config);
+        if (args.isEmpty()) {
+            log.info("Command {} is none this agent knows; answering with exit status {}", id, UNKNOWN_STATUS);
+            deliver(WireMessages.commandResult(id, UNKNOWN_STATUS, List.of(UNKNOWN_COMMAND)));
+            return;
+        }
+        String commandLine = "muster-agent " + String.join(" ", args.get());
+        log.info("Command {}: {}", id, commandLine);
+        long started = System.nanoTime();
+        List<String> output = Collections.synchronizedList(new ArrayList<>());
+        int status;
+        try {
+            status = runner.run(args.get(), line -> {
+                log.debug("Command {}: {}", id, line);
+                output.add(line);
+            });
+        } catch (RuntimeException e) {
+            log.warn("Command {} failed unexpectedly", id, e);
+            output.add("muster-agent failed unexpectedly: " + e);
+            status = ExitCode.FAILED.status();
+        }
+        if (state.get() == State.CLOSED) {
+            output.add("The agent was stopped while this command ran");
+        }
+        String took = seconds(Duration.ofNanos(System.nanoTime() - started));
+        if (status == 0) {
+            log.info("Command {} ({}) succeeded after {}", id, commandLine, took);
+        } else {
+            log.info("Command {} ({}) exited with status {} after {}{}", id, commandLine, status, took,
+                    output.isEmpty() ? "" : ": " + output.get(output.size() - 1));
+        }
+        deliver(WireMessages.commandResult(id, status, output));
+    }
+
+    /**
+     * Sends a command result on the current session, whichever session the command came on
+     * (command ids are unique per coordinator run), or keeps it for the next Welcome.
+     */
+    private void deliver(AgentMessage result) {
+        synchronized (unsent) {
+            // Behind any kept from before, so that results arrive in the order the commands ran.
+            if (connected && unsent.isEmpty() && link.send(result) != -1) {
+                return;
+            }
+            unsent.add(result);
+        }
+    }
+
+    /** After a Welcome: the results made while no session was up. */
+    private void sendUnsent() {
+        synchronized (unsent) {
+            Iterator<AgentMessage> results = unsent.iterator();
+            while (connected && results.hasNext()) {
+                AgentMessage result = results.next();
+                if (link.send(result) == -1) {
+                    return;
+                }
+                log.info("Sent the result of command {}, kept while the coordinator was away",
+                        result.getCommandResult().getCommandId());
+                results.remove();
+            }
+        }
+    }
+
+    private static ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static String seconds(Duration duration) {

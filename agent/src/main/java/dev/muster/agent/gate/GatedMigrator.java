@@ -13,6 +13,7 @@ import dev.muster.common.MusterException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * coordinator; without a coordinator it still migrates, and reports when it can. The
  * global asks for release first and applies only what the coordinator releases, each
  * released range in one Flyway run; it never migrates without a Go. While it waits it
- * holds no connection, transaction or lock on its database.
+ * holds no connection, transaction or lock on its database. With a target version, both
+ * stop there: later migrations are neither asked for nor applied.
  */
 public final class GatedMigrator {
 
@@ -40,18 +42,30 @@ public final class GatedMigrator {
     private final BlockingQueue<LinkEvent> events;
     private final MigrationConsole console;
     private final Duration reportTimeout;
+    private final Optional<String> target;
     private long requestId;
     private Long firstRefusal;
 
-    /** @param events where {@code link} delivers its events; this migrator is their only reader */
+    /** A migrator that applies every pending migration. */
     public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
                          BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout) {
+        this(role, migrations, link, events, console, reportTimeout, Optional.empty());
+    }
+
+    /**
+     * @param events where {@code link} delivers its events; this migrator is their only reader
+     * @param target the last version to apply; empty to apply every pending migration
+     */
+    public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
+                         BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout,
+                         Optional<String> target) {
         this.role = role;
         this.migrations = migrations;
         this.link = link;
         this.events = events;
         this.console = console;
         this.reportTimeout = reportTimeout;
+        this.target = target;
     }
 
     /** Returns the migrations applied by this run. */
@@ -60,27 +74,29 @@ public final class GatedMigrator {
         if (initial.blocker().isPresent()) {
             throw new MusterException(ExitCode.FAILED, initial.blocker().get());
         }
+        // Before connecting: a target this region does not have ends the run with nothing done.
+        List<LocalMigration> toApply = pendingUpToTarget(initial, "nothing was migrated");
         link.start();
         List<LocalMigration> applied = new ArrayList<>();
-        if (!initial.pending().isEmpty()) {
-            console.pending(initial.pendingVersions());
+        if (!toApply.isEmpty()) {
+            console.pending(versionsOf(toApply));
         }
         if (role == RegionRole.REMOTE) {
-            if (!initial.pending().isEmpty()) {
-                List<String> pending = initial.pendingVersions();
-                applied.addAll(apply(pending.get(pending.size() - 1), pending));
+            if (!toApply.isEmpty()) {
+                List<String> pending = versionsOf(toApply);
+                applied.addAll(apply(pending.get(pending.size() - 1), initial.pendingVersions()));
             }
         } else {
-            applied.addAll(applyAsReleased());
+            applied.addAll(applyAsReleased(toApply));
         }
         console.upToDate(migrations.state().current().orElse(null));
         deliverReports();
         return applied;
     }
 
-    private List<LocalMigration> applyAsReleased() throws InterruptedException {
+    private List<LocalMigration> applyAsReleased(List<LocalMigration> toApply) throws InterruptedException {
         List<LocalMigration> applied = new ArrayList<>();
-        List<LocalMigration> pending = migrations.state().pending();
+        List<LocalMigration> pending = toApply;
         while (!pending.isEmpty()) {
             String upTo = awaitRelease(pending);
             List<LocalMigration> released = pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
@@ -93,9 +109,35 @@ public final class GatedMigrator {
             } else {
                 log.warn("The migration files changed while waiting for release; asking again");
             }
-            pending = migrations.state().pending();
+            pending = pendingUpToTarget(migrations.state(), "the migration files changed during this run");
         }
         return applied;
+    }
+
+    /**
+     * What this run is to apply: every pending migration, or those up to and including the
+     * target; none if the target is applied already.
+     *
+     * @param consequence what has happened if the target is missing, for the operator
+     * @throws MusterException if the target is neither applied nor pending here
+     */
+    private List<LocalMigration> pendingUpToTarget(MigrationState state, String consequence) {
+        if (target.isEmpty()) {
+            return state.pending();
+        }
+        String version = target.get();
+        if (state.applied().stream().anyMatch(migration -> migration.version().equals(version))) {
+            return List.of();
+        }
+        int last = versionsOf(state.pending()).indexOf(version);
+        if (last < 0) {
+            String newest = state.available().isEmpty() ? "this region has none"
+                    : "this region's newest is " + state.available().get(state.available().size() - 1).version();
+            throw new MusterException(ExitCode.FAILED, "cannot migrate to " + version + ": it is no migration of "
+                    + "this region's migration files, neither pending nor applied (" + newest
+                    + "); " + consequence);
+        }
+        return state.pending().subList(0, last + 1);
     }
 
     /** Asks for release of {@code pending} on every new session until a Go for some of them arrives. */
@@ -131,6 +173,7 @@ public final class GatedMigrator {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
                 linkWasDown = true;
             }
+            // CommandReceived: commands are for the daemon; a migrate run ignores them.
         }
     }
 

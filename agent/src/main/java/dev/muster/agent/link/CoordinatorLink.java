@@ -232,6 +232,7 @@ public final class CoordinatorLink implements AutoCloseable {
                 case GO -> listener.accept(new LinkEvent.Released(id, message.getGo()));
                 case REJECT -> listener.accept(new LinkEvent.Rejected(id,
                         message.getReject().getRequestId(), message.getReject().getReason()));
+                case COMMAND -> listener.accept(new LinkEvent.CommandReceived(id, message.getCommand()));
                 case KIND_NOT_SET -> log.warn("Ignoring an empty message from the coordinator at {}; "
                         + "it may be newer than this agent", target);
             }

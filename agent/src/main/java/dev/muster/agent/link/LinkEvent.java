@@ -1,5 +1,6 @@
 package dev.muster.agent.link;
 
+import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Go;
 import dev.muster.proto.v1.Wait;
 import dev.muster.proto.v1.Welcome;
@@ -27,6 +28,13 @@ public sealed interface LinkEvent {
         public boolean refusesSession() {
             return requestId == 0;
         }
+    }
+
+    /**
+     * A step of an operator's upgrade for the daemon to carry out; it answers with a
+     * CommandResult carrying the same command id.
+     */
+    record CommandReceived(long session, Command command) implements LinkEvent {
     }
 
     /** The session is down, for the reason given as a sentence; the link tries again after {@code retryIn}. */

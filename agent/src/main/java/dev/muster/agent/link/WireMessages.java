@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.Migration;
 import dev.muster.proto.v1.MigrationApplied;
@@ -34,6 +35,11 @@ public final class WireMessages {
         return hello.build();
     }
 
+    /** {@code hello} as the daemon sends it: marked as the one that carries out an upgrade's commands. */
+    public static Hello daemonHello(Hello hello) {
+        return hello.toBuilder().setDaemon(true).build();
+    }
+
     public static AgentMessage releaseRequest(long requestId, List<LocalMigration> pending) {
         ReleaseRequest.Builder request = ReleaseRequest.newBuilder().setRequestId(requestId);
         pending.forEach(migration -> request.addPending(migration(migration)));
@@ -54,6 +60,16 @@ public final class WireMessages {
 
     public static AgentMessage replicationReport(ReplicationReport report) {
         return AgentMessage.newBuilder().setReplicationReport(report).build();
+    }
+
+    /** What a daemon answers a Command with: how the command it ran exited, and what it printed. */
+    public static AgentMessage commandResult(long commandId, int exitStatus, List<String> output) {
+        return AgentMessage.newBuilder()
+                .setCommandResult(CommandResult.newBuilder()
+                        .setCommandId(commandId)
+                        .setExitStatus(exitStatus)
+                        .addAllOutput(output))
+                .build();
     }
 
     static Migration migration(LocalMigration migration) {

@@ -1,6 +1,8 @@
 package dev.muster.agent.daemon;
 
+import static dev.muster.agent.link.FakeCoordinator.command;
 import static dev.muster.agent.link.FakeCoordinator.eventually;
+import static dev.muster.proto.v1.AgentMessage.KindCase.COMMAND_RESULT;
 import static dev.muster.proto.v1.AgentMessage.KindCase.HELLO;
 import static dev.muster.proto.v1.AgentMessage.KindCase.REPLICATION_REPORT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,19 +18,29 @@ import dev.muster.agent.link.ReplicationReports;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.Command;
+import dev.muster.proto.v1.CommandResult;
+import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.MigrateTo;
 import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
+import dev.muster.proto.v1.SetUpReplication;
+import dev.muster.proto.v1.TeardownReplication;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +54,8 @@ class AgentDaemonTest {
     private static final Duration SHORT = Duration.ofMillis(100);
     /** Longer than any test: a report that arrives comes from a session starting, not from the interval. */
     private static final Duration NEVER = Duration.ofHours(1);
+    private static final Path CONFIG = Path.of("/etc/muster/agent.yaml");
+    private static final String V1 = "20200424183342";
 
     private final String name = InProcessServerBuilder.generateName();
     private final FakeCoordinator coordinator = new FakeCoordinator(name);
@@ -49,6 +63,7 @@ class AgentDaemonTest {
     private final AtomicInteger reportReads = new AtomicInteger();
     private volatile Supplier<ReplicationReport> reports = this::report;
     private final LocalHello hello = new LocalHello(1, Role.REMOTE, "test-agent", this::migrations, () -> DATABASE_ID);
+    private final FakeRunner runner = new FakeRunner();
     private AgentDaemon daemon;
 
     @AfterEach
@@ -80,7 +95,7 @@ class AgentDaemonTest {
         daemon = new AgentDaemon((helloSupplier, listener) -> new CoordinatorLink(
                 InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator", helloSupplier,
                 listener, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
-                hello, () -> reports.get(), interval);
+                hello, () -> reports.get(), interval, CONFIG, runner);
         daemon.start();
         return daemon;
     }
@@ -88,6 +103,31 @@ class AgentDaemonTest {
     private static List<ReplicationReport> reportsOn(AgentCall call) {
         return call.received().stream().filter(AgentMessage::hasReplicationReport)
                 .map(AgentMessage::getReplicationReport).toList();
+    }
+
+    /** The sessions begun so far, in order. */
+    private List<AgentCall> calls() {
+        return IntStream.rangeClosed(1, coordinator.callCount()).mapToObj(coordinator::awaitCall).toList();
+    }
+
+    /** Waits until one session has received {@code count} command results, and returns them. */
+    private static List<CommandResult> awaitResults(AgentCall call, int count) {
+        eventually().until(() -> call.commandResults().size() >= count);
+        return call.commandResults();
+    }
+
+    private static CoordinatorMessage migrate(long id, String target) {
+        return command(Command.newBuilder().setCommandId(id)
+                .setMigrate(MigrateTo.newBuilder().setTargetVersion(target)).build());
+    }
+
+    private static CoordinatorMessage teardown(long id, String mode) {
+        return command(Command.newBuilder().setCommandId(id)
+                .setTeardown(TeardownReplication.newBuilder().setMode(mode)).build());
+    }
+
+    private static CoordinatorMessage setup(long id) {
+        return command(Command.newBuilder().setCommandId(id).setSetup(SetUpReplication.getDefaultInstance()).build());
     }
 
     private static long millisBetween(ReplicationReport earlier, ReplicationReport later) {
@@ -217,5 +257,168 @@ class AgentDaemonTest {
         start(NEVER);
 
         assertThatIllegalStateException().isThrownBy(daemon::start).withMessage("the agent daemon was already started");
+    }
+
+    @Test
+    void theDaemonsHelloSaysItIsTheDaemonsWhateverItWasGiven() throws Exception {
+        assertThat(hello.get().getDaemon()).as("a Hello as migrate sends it").isFalse();
+
+        start(NEVER);
+
+        assertThat(coordinator.awaitCall(1).hello().getDaemon()).isTrue();
+    }
+
+    @Test
+    void aCommandRunsAsTheAgentsOwnCommandLineAndItsResultCarriesItsIdExitStatusAndOutput() throws Exception {
+        runner.exitStatus = 3;
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(migrate(7, V1));
+
+        CommandResult result = awaitResults(call, 1).get(0);
+        String commandLine = "migrate --to " + V1 + " --config " + CONFIG;
+        assertThat(runner.commandLines).containsExactly(List.of("migrate", "--to", V1, "--config", CONFIG.toString()));
+        assertThat(result.getCommandId()).isEqualTo(7);
+        assertThat(result.getExitStatus()).isEqualTo(3);
+        assertThat(result.getOutputList()).containsExactly("ran " + commandLine, "done");
+    }
+
+    @Test
+    void commandsRunOneAtATimeInTheOrderTheyCame() throws Exception {
+        runner.holding = true;
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(teardown(1, "disable"));
+        call.send(setup(2));
+        eventually().until(() -> runner.steps.size() == 1);
+        eventually().during(Duration.ofMillis(300)).until(() -> runner.steps.size() == 1);
+        assertThat(call.commandResults()).isEmpty();
+        runner.goOn.release(2);
+
+        List<CommandResult> results = awaitResults(call, 2);
+        String teardown = "replication teardown --mode disable --config " + CONFIG;
+        String setup = "replication setup --config " + CONFIG;
+        assertThat(runner.steps).containsExactly("start " + teardown, "end " + teardown, "start " + setup, "end " + setup);
+        assertThat(results).extracting(CommandResult::getCommandId).containsExactly(1L, 2L);
+        assertThat(results.get(1).getOutputList()).containsExactly("ran " + setup, "done");
+    }
+
+    @Test
+    void replicationReportsGoOnWhileACommandRuns() throws Exception {
+        runner.holding = true;
+        start(SHORT);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(migrate(1, ""));
+        eventually().until(() -> runner.steps.size() == 1);
+        int before = reportsOn(call).size();
+
+        eventually().until(() -> reportsOn(call).size() >= before + 3);
+        assertThat(call.commandResults()).as("the command still runs").isEmpty();
+        runner.goOn.release();
+        assertThat(awaitResults(call, 1).get(0).getExitStatus()).isZero();
+        assertThat(runner.commandLines).containsExactly(List.of("migrate", "--config", CONFIG.toString()));
+    }
+
+    @Test
+    void aResultMadeWhileNoSessionIsWelcomedIsSentRightAfterTheNextWelcome() throws Exception {
+        runner.holding = true;
+        start(NEVER);
+        AgentCall first = coordinator.awaitCall(1);
+        eventually().until(() -> reportsOn(first).size() == 1);
+        first.send(setup(5));
+        eventually().until(() -> runner.steps.size() == 1);
+
+        coordinator.refuseSessions(Integer.MAX_VALUE, "region 1 is connected from another database");
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        coordinator.awaitCall(2);
+        runner.goOn.release();
+        eventually().until(() -> runner.steps.size() == 2);
+        // kept through sessions that were refused, before and after it was made
+        coordinator.awaitCall(coordinator.callCount() + 2);
+        coordinator.refuseSessions(0, "");
+
+        eventually().until(() -> calls().stream().anyMatch(call -> !call.commandResults().isEmpty()));
+        List<AgentCall> withResults = calls().stream().filter(call -> !call.commandResults().isEmpty()).toList();
+        assertThat(withResults).hasSize(1);
+        AgentCall welcomed = withResults.get(0);
+        assertThat(calls().indexOf(welcomed)).as("a session after the refused ones").isGreaterThan(3);
+        eventually().until(() -> reportsOn(welcomed).size() == 1);
+        assertThat(welcomed.kinds()).containsExactly(HELLO, COMMAND_RESULT, REPLICATION_REPORT);
+        assertThat(welcomed.commandResults().get(0).getCommandId()).isEqualTo(5);
+        assertThat(welcomed.commandResults().get(0).getOutputList())
+                .containsExactly("ran replication setup --config " + CONFIG, "done");
+    }
+
+    @Test
+    void aCommandWithoutAnActionThisAgentKnowsIsAnsweredWithExitStatusTwo() throws Exception {
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(command(Command.newBuilder().setCommandId(9).build()));
+        call.send(setup(10));
+
+        List<CommandResult> results = awaitResults(call, 2);
+        assertThat(results.get(0).getCommandId()).isEqualTo(9);
+        assertThat(results.get(0).getExitStatus()).isEqualTo(2);
+        assertThat(results.get(0).getOutputList()).containsExactly(
+                "This agent does not know that command; it may be older than the coordinator. Nothing was done");
+        assertThat(runner.commandLines).as("only the command it knows ran")
+                .containsExactly(List.of("replication", "setup", "--config", CONFIG.toString()));
+        assertThat(results.get(1).getExitStatus()).isZero();
+    }
+
+    @Test
+    void closingInterruptsARunningCommandAndSendsHowItEnded() throws Exception {
+        runner.holding = true;
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> reportsOn(call).size() == 1);
+        call.send(migrate(3, V1));
+        eventually().until(() -> runner.steps.size() == 1);
+
+        daemon.close();
+
+        assertThat(runner.interrupted).isTrue();
+        CommandResult result = awaitResults(call, 1).get(0);
+        assertThat(result.getCommandId()).isEqualTo(3);
+        assertThat(result.getExitStatus()).isEqualTo(1);
+        assertThat(result.getOutputList()).containsExactly("interrupted", "The agent was stopped while this command ran");
+    }
+
+    /**
+     * Records every command line it is given and what it did, in order; while {@code holding},
+     * each run waits until the test lets it go on.
+     */
+    private static final class FakeRunner implements CommandRunner {
+
+        final List<List<String>> commandLines = new CopyOnWriteArrayList<>();
+        final List<String> steps = new CopyOnWriteArrayList<>();
+        final Semaphore goOn = new Semaphore(0);
+        volatile boolean holding;
+        volatile int exitStatus;
+        volatile boolean interrupted;
+
+        @Override
+        public int run(List<String> args, Consumer<String> line) {
+            String commandLine = String.join(" ", args);
+            commandLines.add(args);
+            steps.add("start " + commandLine);
+            if (holding) {
+                try {
+                    goOn.acquire();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    line.accept("interrupted");
+                    return 1;
+                }
+            }
+            line.accept("ran " + commandLine);
+            line.accept("done");
+            steps.add("end " + commandLine);
+            return exitStatus;
+        }
     }
 }

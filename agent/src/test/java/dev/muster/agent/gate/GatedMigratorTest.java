@@ -34,6 +34,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -76,12 +77,21 @@ class GatedMigratorTest {
     }
 
     private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout) {
+        return migrator(role, migrations, reportTimeout, Optional.empty());
+    }
+
+    private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, String target) {
+        return migrator(role, migrations, REPORT_TIMEOUT, Optional.of(target));
+    }
+
+    private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout,
+                                   Optional<String> target) {
         int region = role == RegionRole.REMOTE ? 1 : 99;
         link = new CoordinatorLink(InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator",
                 () -> WireMessages.hello(region, role.wire(), "test-agent", "test-instance", "", migrations.state()),
                 events::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
         return new GatedMigrator(role, migrations, link, events, new MigrationConsole(new PrintWriter(output, true)),
-                reportTimeout);
+                reportTimeout, target);
     }
 
     private Future<List<LocalMigration>> inBackground(GatedMigrator migrator) {
@@ -554,5 +564,108 @@ class GatedMigratorTest {
 
         assertThat(versions(run)).containsExactly(V1, V2, V3);
         assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2), List.of(V3));
+    }
+
+    @Test
+    void aRemoteWithATargetAppliesThePendingOnesUpToItInOneRunAndNoFurther() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2, V3));
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, V2);
+
+        List<LocalMigration> applied = migrator.run();
+
+        assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2);
+        assertThat(migrations.targets()).as("one Flyway run up to the target").containsExactly(V2);
+        assertThat(migrations.appliedVersions()).containsExactly(V0, V1, V2);
+        AgentCall call = coordinator.awaitCall(1);
+        assertThat(call.appliedReports()).containsExactly(V1, V2);
+        assertThat(call.halfClosed()).isTrue();
+        assertThat(lines()).containsExactly(
+                "2 pending migrations: " + V1 + " … " + V2,
+                "Applied migration " + V1 + " (migration " + V1 + ")",
+                "Applied migration " + V2 + " (migration " + V2 + ")",
+                "Database is up to date at version " + V2);
+    }
+
+    @Test
+    void theGlobalWithATargetAsksForReleaseOfThePendingOnesUpToItAloneAndNeverAppliesPastIt() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, V2));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        long request = call.lastRequestId();
+
+        call.send(go(request, V3)); // beyond what it asked for: not a release of anything
+        call.send(waitFor(request, V1, 1));
+        eventually().until(() -> lines().contains(waiting(1, V1)));
+        assertThat(migrations.targets()).isEmpty();
+        call.send(go(request, V1));
+        askedFor(call, List.of(V2));
+        call.send(go(call.lastRequestId(), V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V1, V2);
+        assertThat(migrations.appliedVersions()).containsExactly(V1, V2);
+        assertThat(call.releaseRequests()).as("V3 never asked for").containsExactly(List.of(V1, V2), List.of(V2));
+        assertThat(lines()).first().isEqualTo("2 pending migrations: " + V1 + " … " + V2);
+        assertThat(lines()).last().isEqualTo("Database is up to date at version " + V2);
+    }
+
+    @Test
+    void theGlobalWithATargetAppliesARangeReleasedUpToItInOneRun() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2, V3));
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, V2));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+
+        call.send(go(call.lastRequestId(), V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+        assertThat(migrations.targets()).containsExactly(V2);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V2));
+        assertThat(call.appliedReports()).containsExactly(V1, V2);
+        assertThat(call.halfClosed()).isTrue();
+    }
+
+    @Test
+    void aTargetThatIsNeitherPendingNorAppliedEndsTheRunBeforeItConnectsAndAppliesNothing() throws Exception {
+        coordinator.start();
+        for (RegionRole role : RegionRole.values()) {
+            FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0), List.of(V1, V2));
+            GatedMigrator migrator = migrator(role, migrations, "20991231235959");
+
+            MusterException failure = catchThrowableOfType(MusterException.class, migrator::run);
+
+            assertThat(failure).as("%s", role).isNotNull();
+            assertThat(failure.exitCode()).isEqualTo(ExitCode.FAILED);
+            assertThat(failure).hasMessage("cannot migrate to 20991231235959: it is no migration of this region's "
+                    + "migration files, neither pending nor applied (this region's newest is " + V2
+                    + "); nothing was migrated");
+            assertThat(migrations.targets()).isEmpty();
+            assertThat(migrations.appliedVersions()).containsExactly(V0);
+            link.close();
+        }
+        assertThat(coordinator.callCount()).as("no session was begun").isZero();
+        assertThat(lines()).isEmpty();
+    }
+
+    @Test
+    void aTargetAppliedAlreadyFindsTheDatabaseUpToDateAndAppliesNothing() throws Exception {
+        coordinator.start();
+        for (RegionRole role : RegionRole.values()) {
+            FakeMigrations migrations = FakeMigrations.appliedThenPending(List.of(V0, V1), List.of(V2));
+
+            List<LocalMigration> applied = migrator(role, migrations, V0).run();
+
+            assertThat(applied).as("%s", role).isEmpty();
+            assertThat(migrations.targets()).isEmpty();
+            AgentCall call = coordinator.awaitCall(coordinator.callCount());
+            assertThat(call.kinds()).as("a Hello, and no release request").containsExactly(HELLO);
+            assertThat(call.halfClosed()).isTrue();
+            link.close();
+        }
+        assertThat(coordinator.callCount()).isEqualTo(2);
+        assertThat(lines()).containsExactly("Database is up to date at version " + V1,
+                "Database is up to date at version " + V1);
     }
 }

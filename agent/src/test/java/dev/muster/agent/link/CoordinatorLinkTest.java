@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.MigrateTo;
 import dev.muster.proto.v1.Migration;
 import dev.muster.proto.v1.Role;
 import io.grpc.ManagedChannel;
@@ -352,6 +354,25 @@ class CoordinatorLinkTest {
 
         assertThat(next(LinkEvent.Waiting.class).signal().getRequestId()).isEqualTo(3);
         assertThat(next(LinkEvent.Released.class).go().getRequestId()).isEqualTo(4);
+    }
+
+    @Test
+    void aCommandIsDeliveredWithTheSessionItCameOn() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+        AgentCall first = coordinator.awaitCall(1);
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        next(LinkEvent.Disconnected.class);
+        next(LinkEvent.Connected.class);
+        Command migrate = Command.newBuilder().setCommandId(7)
+                .setMigrate(MigrateTo.newBuilder().setTargetVersion(V2)).build();
+
+        coordinator.awaitCall(2).send(FakeCoordinator.command(migrate));
+
+        LinkEvent.CommandReceived received = next(LinkEvent.CommandReceived.class);
+        assertThat(received.session()).isEqualTo(2);
+        assertThat(received.command()).isEqualTo(migrate);
     }
 
     @Test

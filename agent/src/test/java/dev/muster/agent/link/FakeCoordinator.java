@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.AgentServiceGrpc;
 import dev.muster.proto.v1.Blocker;
+import dev.muster.proto.v1.Command;
+import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Go;
 import dev.muster.proto.v1.Hello;
@@ -142,6 +144,11 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         return reject(0, reason);
     }
 
+    /** A step of an operator's upgrade for a daemon, e.g. {@code command(Command.newBuilder().setCommandId(1)...)}. */
+    public static CoordinatorMessage command(Command command) {
+        return CoordinatorMessage.newBuilder().setCommand(command).build();
+    }
+
     /** One agent session as the coordinator sees it. */
     public final class AgentCall implements StreamObserver<AgentMessage> {
 
@@ -246,6 +253,11 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
                 throw new IllegalStateException("no release request received on this session yet");
             }
             return ids.get(ids.size() - 1);
+        }
+
+        /** Every CommandResult received, in order. */
+        public List<CommandResult> commandResults() {
+            return received.stream().filter(AgentMessage::hasCommandResult).map(AgentMessage::getCommandResult).toList();
         }
 
         /** Versions of every MigrationApplied received, in order. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.IVersionProvider;
         mixinStandardHelpOptions = true,
         versionProvider = MusterCommand.Version.class,
         description = "Coordinates schema migrations across PostgreSQL regions linked by logical replication.",
-        subcommands = {ServeCommand.class, StatusCommand.class, PlanCommand.class, WatchCommand.class,
+        subcommands = {ServeCommand.class, StatusCommand.class, PlanCommand.class, UpgradeCommand.class, WatchCommand.class,
             RegionCommand.class, PauseCommand.class, ResumeCommand.class, ReleaseCommand.class})
 public final class MusterCommand {
 

@@ -17,5 +17,6 @@ public enum EventKind {
     MEMBER_REMOVED,
     PAUSED,
     RESUMED,
-    FORCED_RELEASE
+    FORCED_RELEASE,
+    UPGRADE
 }

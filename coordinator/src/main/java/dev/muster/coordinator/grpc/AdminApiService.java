@@ -3,6 +3,7 @@ package dev.muster.coordinator.grpc;
 import dev.muster.common.region.RegionNumber;
 import dev.muster.coordinator.fleet.UpgradePlan;
 import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.upgrade.UpgradeDriver;
 import dev.muster.proto.v1.AdminServiceGrpc;
 import dev.muster.proto.v1.ChangeRegionRequest;
 import dev.muster.proto.v1.ChangeReply;
@@ -14,6 +15,8 @@ import dev.muster.proto.v1.GetStatusRequest;
 import dev.muster.proto.v1.PauseRequest;
 import dev.muster.proto.v1.Plan;
 import dev.muster.proto.v1.ResumeRequest;
+import dev.muster.proto.v1.UpgradeProgress;
+import dev.muster.proto.v1.UpgradeRequest;
 import dev.muster.proto.v1.WatchRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -36,17 +39,40 @@ import java.util.function.Supplier;
 final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
 
     static final Duration STORE_PATIENCE = Duration.ofSeconds(10);
+    static final Duration DEFAULT_STEP_TIMEOUT = Duration.ofMinutes(30);
 
     private final FleetHub hub;
     private final String coordinatorVersion;
     private final boolean durable;
     private final Supplier<CompletableFuture<Void>> stored;
+    private final UpgradeDriver upgrades;
 
-    AdminApiService(FleetHub hub, String coordinatorVersion, boolean durable, Supplier<CompletableFuture<Void>> stored) {
+    AdminApiService(FleetHub hub, String coordinatorVersion, boolean durable, Supplier<CompletableFuture<Void>> stored,
+                    UpgradeDriver upgrades) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
         this.durable = durable;
         this.stored = stored;
+        this.upgrades = upgrades;
+    }
+
+    @Override
+    public void upgrade(UpgradeRequest request, StreamObserver<UpgradeProgress> responses) {
+        String mode = request.getTeardownMode().isBlank() ? "drop" : request.getTeardownMode();
+        if (!mode.equals("drop") && !mode.equals("disable")) {
+            responses.onError(Status.INVALID_ARGUMENT.withDescription("the teardown mode must be drop or disable, not '"
+                    + mode + "'").asRuntimeException());
+            return;
+        }
+        Duration stepTimeout = request.getStepTimeoutSeconds() == 0 ? DEFAULT_STEP_TIMEOUT
+                : Duration.ofSeconds(Integer.toUnsignedLong(request.getStepTimeoutSeconds()));
+        UpgradeStream stream = new UpgradeStream((ServerCallStreamObserver<UpgradeProgress>) responses);
+        try {
+            upgrades.start(new UpgradeDriver.Request(request.getTargetVersion(), mode, actor(request.getActor()),
+                    stepTimeout), stream);
+        } catch (IllegalStateException e) {
+            responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+        }
     }
 
     @Override

@@ -68,6 +68,8 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                             message.getMigrationFailed().getError());
                     case REPLICATION_REPORT -> hub.replicationReport(sessionId,
                             ProtoMapping.replication(message.getReplicationReport()));
+                    case COMMAND_RESULT -> hub.commandResult(sessionId, message.getCommandResult().getCommandId(),
+                            ProtoMapping.result(message.getCommandResult()));
                     case KIND_NOT_SET -> throw new ProtocolViolation("an empty message was sent; this coordinator "
                             + "may be older than the agent (coordinator " + coordinatorVersion + ")");
                 }

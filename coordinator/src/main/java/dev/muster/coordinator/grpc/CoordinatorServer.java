@@ -2,6 +2,7 @@ package dev.muster.coordinator.grpc;
 
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.upgrade.UpgradeDriver;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
@@ -29,12 +30,12 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param stored  completes once every change made so far is durable (at once without a store)
      */
     public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion, boolean durable,
-                             Supplier<CompletableFuture<Void>> stored) {
+                             Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
                 .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion, stored),
                         new PeerAddress()))
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, coordinatorVersion, durable, stored), new PeerAddress()))
+                        new AdminApiService(hub, coordinatorVersion, durable, stored, upgrades), new PeerAddress()))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

@@ -9,14 +9,22 @@ import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.hub.AgentHello;
 import dev.muster.coordinator.hub.ProtocolViolation;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.steps.StepResult;
+import dev.muster.proto.v1.Command;
+import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Go;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.MigrateTo;
 import dev.muster.proto.v1.PublicationHealth;
 import dev.muster.proto.v1.Reject;
 import dev.muster.proto.v1.ReplicationReport;
+import dev.muster.proto.v1.SetUpReplication;
 import dev.muster.proto.v1.SlotHealth;
 import dev.muster.proto.v1.SubscriptionHealth;
+import dev.muster.proto.v1.TeardownReplication;
+import dev.muster.proto.v1.VerifyReplication;
 import dev.muster.proto.v1.Wait;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,7 +50,25 @@ final class ProtoMapping {
         }
         return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(), hello.getDatabaseId(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
-                hello.getAvailableList().stream().map(ProtoMapping::migration).toList());
+                hello.getAvailableList().stream().map(ProtoMapping::migration).toList(), hello.getDaemon());
+    }
+
+    static CoordinatorMessage command(long commandId, Step step) {
+        Command.Builder command = Command.newBuilder().setCommandId(commandId);
+        if (step instanceof Step.Teardown teardown) {
+            command.setTeardown(TeardownReplication.newBuilder().setMode(teardown.mode()));
+        } else if (step instanceof Step.Migrate migrate) {
+            command.setMigrate(MigrateTo.newBuilder().setTargetVersion(migrate.targetVersion()));
+        } else if (step instanceof Step.SetUp) {
+            command.setSetup(SetUpReplication.getDefaultInstance());
+        } else if (step instanceof Step.Verify) {
+            command.setVerify(VerifyReplication.getDefaultInstance());
+        }
+        return CoordinatorMessage.newBuilder().setCommand(command).build();
+    }
+
+    static StepResult result(CommandResult result) {
+        return new StepResult(result.getExitStatus(), result.getOutputList());
     }
 
     static Migration migration(dev.muster.proto.v1.Migration migration) {

@@ -1,6 +1,7 @@
 package dev.muster.coordinator.grpc;
 
 import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.hub.Outbox;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Welcome;
@@ -47,6 +48,11 @@ final class WireOutbox implements Outbox {
     @Override
     public void supersede() {
         fail(Status.UNAVAILABLE.withDescription("superseded by a newer session of the same agent"));
+    }
+
+    @Override
+    public void command(long commandId, Step step) {
+        send(ProtoMapping.command(commandId, step));
     }
 
     synchronized void complete() {

@@ -16,12 +16,15 @@ import dev.muster.coordinator.fleet.ReleaseRule;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Waiting;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.steps.StepResult;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,8 @@ public final class FleetHub {
     private final List<FleetObserver> observers = new CopyOnWriteArrayList<>();
     private final List<FleetEvent> happened = new ArrayList<>();
     private final EventHistory history;
+    private final Map<Long, PendingCommand> commands = new HashMap<>();
+    private long lastCommandId;
     private Fleet fleet;
 
     public FleetHub(Fleet fleet, Clock clock) {
@@ -89,6 +94,12 @@ public final class FleetHub {
         publish();
     }
 
+    /** Records what an operator's long-running act is doing (an upgrade's phases) in the event log. */
+    public synchronized void note(EventKind kind, String actor, String detail) {
+        event(null, kind, actor, detail);
+        publish();
+    }
+
     /**
      * Starts a session with the agent's full state. Returns false if the agent was refused
      * (the outbox has been told why); the caller then ends the session.
@@ -113,7 +124,7 @@ public final class FleetHub {
                 .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), hello.applied(),
                         hello.available(), connection));
         fleet = fleet.with(state);
-        sessions.put(sessionId, new Session(hello.region(), outbox));
+        sessions.put(sessionId, new Session(hello.region(), outbox, hello.daemon()));
         String detail = hello.role().name().toLowerCase() + ", agent " + hello.agentVersion() + " from " + peer + ": "
                 + hello.applied().size() + " migrations applied, " + hello.available().size() + " available"
                 + (fleet.isMember(hello.region()) || hello.role() != Role.REMOTE
@@ -191,12 +202,60 @@ public final class FleetHub {
         publish();
     }
 
+    /** Whether a daemon ({@code muster-agent run}) of {@code region} is connected: only it carries out steps. */
+    public synchronized boolean hasDaemon(int region) {
+        return sessions.values().stream().anyMatch(session -> session.region == region && session.daemon);
+    }
+
+    /**
+     * Sends {@code step} to a daemon of {@code region}. The future completes with the
+     * daemon's result, even if it comes on a later session of the region (the daemon
+     * reconnected meanwhile); it fails at once if the region has no daemon connected. A
+     * caller that gives up must {@link #forget} it. Callers wait on it on their own threads:
+     * it is completed under the hub's lock.
+     */
+    public synchronized CompletableFuture<StepResult> command(int region, Step step) {
+        CompletableFuture<StepResult> result = new CompletableFuture<>();
+        Optional<Map.Entry<Long, Session>> daemon = sessions.entrySet().stream()
+                .filter(entry -> entry.getValue().region == region && entry.getValue().daemon)
+                .findFirst();
+        if (daemon.isEmpty()) {
+            result.completeExceptionally(new IllegalStateException("region " + region
+                    + " has no agent daemon connected ('muster-agent run'), so nobody can carry out '"
+                    + step.describe() + "' there"));
+            return result;
+        }
+        long commandId = ++lastCommandId;
+        commands.put(commandId, new PendingCommand(region, step, result));
+        daemon.get().getValue().outbox.command(commandId, step);
+        return result;
+    }
+
+    /** A daemon's answer to command {@code commandId}. */
+    public synchronized void commandResult(long sessionId, long commandId, StepResult result) {
+        Session session = session(sessionId, "a command result");
+        PendingCommand pending = commands.get(commandId);
+        if (pending == null || pending.region() != session.region) {
+            log.warn("Ignoring region {}'s result of command {}, which this coordinator is not waiting for",
+                    session.region, commandId);
+            return;
+        }
+        commands.remove(commandId);
+        pending.result().complete(result);
+    }
+
+    /** Stops waiting for the result of {@code result}'s command: its caller gave up. */
+    public synchronized void forget(CompletableFuture<StepResult> result) {
+        commands.values().removeIf(pending -> pending.result() == result);
+    }
+
     /** The session is over (completed, cancelled or broken). Idempotent. */
     public synchronized void ended(long sessionId) {
         Session session = sessions.remove(sessionId);
         if (session == null) {
             return;
         }
+
         RegionState state = fleet.region(session.region).orElseThrow().without(sessionId).seenAt(clock.instant());
         fleet = fleet.with(state);
         if (state.connected()) {
@@ -313,6 +372,7 @@ public final class FleetHub {
                     log.info("Region {} reconnected; its earlier session from {} is superseded", region, old.peer());
                     earlier.outbox.supersede();
                 }
+
                 state = state.without(old.sessionId());
             }
         }
@@ -405,6 +465,10 @@ public final class FleetHub {
         }
     }
 
+    /** @param region only a session of this region may answer it: a daemon that reconnected still can */
+    private record PendingCommand(int region, Step step, CompletableFuture<StepResult> result) {
+    }
+
     private static String agentOf(int region) {
         return "region " + region + "'s agent";
     }
@@ -424,9 +488,12 @@ public final class FleetHub {
         List<String> pending;
         Release lastSent;
 
-        Session(int region, Outbox outbox) {
+        final boolean daemon;
+
+        Session(int region, Outbox outbox, boolean daemon) {
             this.region = region;
             this.outbox = outbox;
+            this.daemon = daemon;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.muster.coordinator.hub;
 
 import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.steps.Step;
 import java.util.SortedSet;
 
 /** What the hub says to one agent session. The wire edge turns it into protocol messages. */
@@ -17,4 +18,7 @@ public interface Outbox {
 
     /** A newer session of the same agent took over; this one ends. */
     void supersede();
+
+    /** An upgrade's step {@code commandId} for the agent's daemon to carry out. */
+    void command(long commandId, Step step);
 }

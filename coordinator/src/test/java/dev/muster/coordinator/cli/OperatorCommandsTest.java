@@ -17,6 +17,8 @@ import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.AgentHello;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.hub.Outbox;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.upgrade.UpgradeDriver;
 import dev.muster.proto.v1.ChangeReply;
 import dev.muster.proto.v1.FleetStatus;
 import dev.muster.proto.v1.ForcedReleaseState;
@@ -70,7 +72,7 @@ class OperatorCommandsTest {
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.fixed(recorded, ZoneOffset.UTC));
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
         server = new CoordinatorServer(new HostPort("127.0.0.1", 0), hub, COORDINATOR_VERSION, false,
-                () -> stored.get()).start();
+                () -> stored.get(), new UpgradeDriver(hub)).start();
     }
 
     @AfterEach
@@ -102,6 +104,10 @@ class OperatorCommandsTest {
     }
 
     private static final class SilentOutbox implements Outbox {
+
+        @Override
+        public void command(long commandId, Step step) {
+        }
         @Override
         public void welcome(SortedSet<Integer> memberRegions) {
         }

@@ -15,6 +15,8 @@ import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.hub.AgentHello;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.hub.Outbox;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.upgrade.UpgradeDriver;
 import dev.muster.proto.v1.AdminServiceGrpc;
 import dev.muster.proto.v1.ChangeRegionRequest;
 import dev.muster.proto.v1.ChangeReply;
@@ -89,7 +91,8 @@ class AdminApiServiceTest {
         serverName = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(serverName).directExecutor()
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, COORDINATOR_VERSION, true, () -> stored.get()), new PeerAddress()))
+                        new AdminApiService(hub, COORDINATOR_VERSION, true, () -> stored.get(),
+                                new UpgradeDriver(hub)), new PeerAddress()))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();
@@ -122,6 +125,10 @@ class AdminApiServiceTest {
 
     /** An agent session's outbox that remembers the release answers. */
     private static final class AnswerOutbox implements Outbox {
+
+        @Override
+        public void command(long commandId, Step step) {
+        }
         final List<Release> releases = new CopyOnWriteArrayList<>();
 
         @Override

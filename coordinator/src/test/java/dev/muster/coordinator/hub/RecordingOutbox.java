@@ -1,6 +1,7 @@
 package dev.muster.coordinator.hub;
 
 import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.steps.Step;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -19,6 +20,9 @@ final class RecordingOutbox implements Outbox {
     }
 
     record Superseded() {
+    }
+
+    record Commanded(long commandId, Step step) {
     }
 
     private final List<Object> said = new ArrayList<>();
@@ -41,6 +45,11 @@ final class RecordingOutbox implements Outbox {
     @Override
     public synchronized void supersede() {
         said.add(new Superseded());
+    }
+
+    @Override
+    public synchronized void command(long commandId, Step step) {
+        said.add(new Commanded(commandId, step));
     }
 
     synchronized List<Object> said() {

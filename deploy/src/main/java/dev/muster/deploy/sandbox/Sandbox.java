@@ -1,5 +1,6 @@
 package dev.muster.deploy.sandbox;
 
+import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.agent.replication.ReplicationStatus;
@@ -210,7 +211,8 @@ final class Sandbox implements AutoCloseable {
 
     private void startDaemons(String release) {
         for (int region : fleet.regions()) {
-            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox");
+            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox",
+                    new PicocliCommandRunner());
             daemons.add(daemon);
             daemon.start();
         }

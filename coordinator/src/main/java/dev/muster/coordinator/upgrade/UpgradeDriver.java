@@ -1,0 +1,352 @@
+package dev.muster.coordinator.upgrade;
+
+import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.fleet.Fleet;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.UpgradePlan;
+import dev.muster.coordinator.fleet.Waiting;
+import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.steps.StepResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code muster upgrade}: the whole procedure, carried out by the regions' daemons —
+ * preflight, replication teardown, the remotes' migrations, the global's (gated by the
+ * release rule as always), replication set up again, verification. One upgrade at a time,
+ * on a thread of its own. It decides what to do from what the fleet says now, so running it
+ * again after a failure goes on from where the fleet is: regions already at the target are
+ * not migrated again, replication already down is not torn down again. Every step is a
+ * whole agent command on its region; a failure stops the upgrade between steps.
+ */
+public final class UpgradeDriver implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UpgradeDriver.class);
+    /** How long a region's daemon may be gone while it carries out a step before the upgrade stops. */
+    static final Duration DAEMON_ABSENCE = Duration.ofSeconds(60);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration VERIFY_PATIENCE = Duration.ofMinutes(2);
+
+    /**
+     * @param target       the version to reach; empty for the newest the global's files contain
+     * @param teardownMode "drop" or "disable"
+     */
+    public record Request(String target, String teardownMode, String actor, Duration stepTimeout) {
+    }
+
+    /** Where an upgrade tells how it goes; called on the upgrade's thread. */
+    public interface Progress {
+        void line(String text);
+
+        void finished(boolean succeeded, String summary);
+    }
+
+    private final FleetHub hub;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
+        Thread upgrade = new Thread(runnable, "muster-upgrade");
+        upgrade.setDaemon(true);
+        return upgrade;
+    });
+    private final AtomicReference<String> running = new AtomicReference<>();
+
+    public UpgradeDriver(FleetHub hub) {
+        this.hub = hub;
+    }
+
+    /**
+     * Starts an upgrade; returns at once.
+     *
+     * @throws IllegalStateException when an upgrade is running already
+     */
+    public void start(Request request, Progress progress) {
+        String what = "an upgrade" + (request.target().isBlank() ? "" : " to " + request.target())
+                + " started by " + request.actor();
+        if (!running.compareAndSet(null, what)) {
+            throw new IllegalStateException(running.get() + " is running; follow it with 'muster watch'");
+        }
+        thread.execute(() -> {
+            try {
+                new Run(request, progress).carryOut();
+            } finally {
+                running.set(null);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Why an upgrade stops; its message is for the operator. */
+    private static final class Stop extends Exception {
+        Stop(String message) {
+            super(message);
+        }
+    }
+
+    /** One upgrade, from preflight to verification. */
+    private final class Run {
+
+        private final Request request;
+        private final Progress progress;
+        private final long started = System.nanoTime();
+        private String phase = "preflight";
+        private String target;
+
+        Run(Request request, Progress progress) {
+            this.request = request;
+            this.progress = progress;
+        }
+
+        void carryOut() {
+            try {
+                UpgradePlan plan = preflight();
+                boolean someoneBehind = plan.steps().stream().anyMatch(step -> !step.versions().isEmpty());
+                if (someoneBehind && replicationIsUp()) {
+                    phase("tear replication down (--mode " + request.teardownMode() + ")");
+                    carryOut(global(), new Step.Teardown(request.teardownMode()));
+                }
+                migrateRemotes(plan);
+                migrateGlobal(plan);
+                phase("set replication up again");
+                for (int member : hub.fleet().members()) {
+                    carryOut(member, new Step.SetUp());
+                }
+                carryOut(global(), new Step.SetUp());
+                phase("verify replication");
+                verify();
+                String summary = "the fleet is at " + target + " with replication verified, after "
+                        + seconds(Duration.ofNanos(System.nanoTime() - started));
+                hub.note(EventKind.UPGRADE, request.actor(), "upgrade done: " + summary);
+                progress.finished(true, summary);
+            } catch (Stop stop) {
+                String summary = "stopped at '" + phase + "': " + stop.getMessage() + ". Every step is whole on its "
+                        + "region; once this is fixed, run 'muster upgrade" + (target == null ? "" : " --to " + target)
+                        + "' again to go on from here";
+                log.warn("Upgrade {}", summary);
+                hub.note(EventKind.UPGRADE, request.actor(), "upgrade " + summary);
+                progress.finished(false, summary);
+            } catch (RuntimeException e) {
+                log.error("The upgrade failed unexpectedly", e);
+                hub.note(EventKind.UPGRADE, request.actor(), "upgrade failed at '" + phase + "': " + e);
+                progress.finished(false, "failed unexpectedly at '" + phase + "': " + e);
+            }
+        }
+
+        private UpgradePlan preflight() throws Stop {
+            Fleet fleet = hub.fleet();
+            UpgradePlan plan;
+            try {
+                plan = UpgradePlan.of(fleet, Optional.of(request.target()));
+            } catch (IllegalArgumentException e) {
+                throw new Stop(e.getMessage());
+            }
+            target = plan.target();
+            hub.note(EventKind.UPGRADE, request.actor(), "upgrade to " + target + " started");
+            progress.line("Upgrade to " + target + ", started by " + request.actor());
+            phase("preflight");
+            List<String> problems = new ArrayList<>(plan.blockers());
+            List<Integer> regions = new ArrayList<>(fleet.members());
+            fleet.global().ifPresent(global -> regions.add(global.region()));
+            for (int region : regions) {
+                if (!hub.hasDaemon(region)) {
+                    problems.add("region " + region + " has no agent daemon connected ('muster-agent run')");
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new Stop(String.join("; ", problems));
+            }
+            for (UpgradePlan.Step step : plan.steps()) {
+                progress.line("    region " + step.region() + ": " + (step.versions().isEmpty() ? "at " + target
+                        : step.versions().size() + " to apply, " + step.versions().get(0) + " … " + target));
+            }
+            return plan;
+        }
+
+        /** Up while any configured subscription of the global is enabled; down when all are absent or disabled. */
+        private boolean replicationIsUp() throws Stop {
+            RegionState global = hub.fleet().region(global()).orElseThrow();
+            ReplicationHealth health = global.replication().orElseThrow(() -> new Stop("the global's daemon has "
+                    + "not reported its replication yet; wait for its first report (coordinator.report_interval)"));
+            boolean up = health.subscriptions().stream()
+                    .anyMatch(subscription -> subscription.configured() && subscription.exists() && subscription.enabled());
+            if (!up) {
+                progress.line("    replication is down already: not torn down again");
+                return false;
+            }
+            List<String> problems = new ArrayList<>(health.problems());
+            for (int member : hub.fleet().members()) {
+                hub.fleet().region(member).flatMap(RegionState::replication).ifPresent(remote ->
+                        remote.problems().forEach(problem -> problems.add("region " + member + ": " + problem)));
+            }
+            if (!problems.isEmpty()) {
+                throw new Stop("replication is not healthy, so tearing it down could hide a problem: "
+                        + String.join("; ", problems));
+            }
+            return true;
+        }
+
+        private void migrateRemotes(UpgradePlan plan) throws Stop {
+            Map<Integer, CompletableFuture<StepResult>> migrating = new LinkedHashMap<>();
+            for (UpgradePlan.Step step : plan.steps()) {
+                if (hub.fleet().isMember(step.region()) && !step.versions().isEmpty()) {
+                    migrating.put(step.region(), null);
+                }
+            }
+            if (migrating.isEmpty()) {
+                return;
+            }
+            phase("migrate the remotes " + migrating.keySet());
+            Step migrate = new Step.Migrate(target);
+            migrating.replaceAll((region, none) -> send(region, migrate));
+            for (Map.Entry<Integer, CompletableFuture<StepResult>> remote : migrating.entrySet()) {
+                finish(remote.getKey(), migrate, remote.getValue());
+            }
+        }
+
+        private void migrateGlobal(UpgradePlan plan) throws Stop {
+            int global = global();
+            boolean behind = plan.steps().stream()
+                    .anyMatch(step -> step.region() == global && !step.versions().isEmpty());
+            if (behind) {
+                phase("migrate the global (each version once every member has it)");
+                carryOut(global, new Step.Migrate(target));
+            }
+        }
+
+        /** Verification fails while the copy after setup is still running: it is tried again for a while. */
+        private void verify() throws Stop {
+            int global = global();
+            Step verify = new Step.Verify();
+            long deadline = System.nanoTime() + VERIFY_PATIENCE.toNanos();
+            progress.line("    region " + global + ": " + verify.describe());
+            while (true) {
+                StepResult result = finish(global, verify, hub.command(global, verify), false);
+                boolean last = result.succeeded() || System.nanoTime() > deadline;
+                if (last) {
+                    result.output().forEach(line -> progress.line("    region " + global + " | " + line));
+                }
+                if (result.succeeded()) {
+                    return;
+                }
+                if (last) {
+                    throw new Stop("replication verify still fails after " + VERIFY_PATIENCE.toMinutes() + " min");
+                }
+                sleep(Duration.ofSeconds(2));
+            }
+        }
+
+        private void carryOut(int region, Step step) throws Stop {
+            finish(region, step, send(region, step));
+        }
+
+        private CompletableFuture<StepResult> send(int region, Step step) {
+            progress.line("    region " + region + ": " + step.describe());
+            return hub.command(region, step);
+        }
+
+        private StepResult finish(int region, Step step, CompletableFuture<StepResult> pending) throws Stop {
+            return finish(region, step, pending, true);
+        }
+
+        /** Waits for a step's result, showing what the global waits on meanwhile. */
+        private StepResult finish(int region, Step step, CompletableFuture<StepResult> pending, boolean show)
+                throws Stop {
+            long deadline = System.nanoTime() + request.stepTimeout().toNanos();
+            long goneSince = 0;
+            Optional<Waiting> shownWait = Optional.empty();
+            try {
+                while (true) {
+                    try {
+                        StepResult result = pending.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                        if (show) {
+                            result.output().forEach(line -> progress.line("    region " + region + " | " + line));
+                        }
+                        if (!result.succeeded() && show) {
+                            throw new Stop("'" + step.describe() + "' failed on region " + region + " (exit status "
+                                    + result.exitStatus() + ")");
+                        }
+                        return result;
+                    } catch (TimeoutException stillRunning) {
+                        shownWait = showWait(region, shownWait);
+                    }
+                    if (hub.hasDaemon(region)) {
+                        goneSince = 0;
+                    } else if (goneSince == 0) {
+                        goneSince = System.nanoTime();
+                    } else if (System.nanoTime() - goneSince > DAEMON_ABSENCE.toNanos()) {
+                        throw new Stop("region " + region + "'s daemon has been gone for " + DAEMON_ABSENCE.toSeconds()
+                                + " s while carrying out '" + step.describe() + "'");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new Stop("'" + step.describe() + "' did not finish on region " + region + " within "
+                                + seconds(request.stepTimeout()) + " (--step-timeout)");
+                    }
+                }
+            } catch (ExecutionException e) {
+                throw new Stop(e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stop("the coordinator is stopping");
+            } finally {
+                hub.forget(pending);
+            }
+        }
+
+        private Optional<Waiting> showWait(int region, Optional<Waiting> shown) {
+            Optional<Waiting> now = hub.fleet().region(region).flatMap(RegionState::waiting);
+            if (now.isPresent() && (shown.isEmpty() || !shown.get().sameAs(now.get()))) {
+                Waiting waiting = now.get();
+                progress.line("    region " + region + " waits: migration " + waiting.version()
+                        + waiting.held().map(held -> " is held: " + held)
+                                .orElse(" waits for regions " + waiting.regions()));
+            }
+            return now.isPresent() ? now : shown;
+        }
+
+        private int global() throws Stop {
+            return hub.fleet().global().map(RegionState::region)
+                    .orElseThrow(() -> new Stop("the global region has never connected"));
+        }
+
+        private void phase(String name) {
+            phase = name;
+            progress.line("==> " + name);
+            hub.note(EventKind.UPGRADE, request.actor(), "upgrade to " + target + ": " + name);
+        }
+
+        private void sleep(Duration duration) throws Stop {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stop("the coordinator is stopping");
+            }
+        }
+    }
+
+    private static String seconds(Duration duration) {
+        return String.format("%.1f s", duration.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.muster.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.muster.agent.cli.PicocliCommandRunner;
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.daemon.AgentDaemon;
+import dev.muster.agent.region.RegionIds;
+import dev.muster.common.cli.CommandLines;
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.cli.MusterCommand;
+import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.it.fixture.CommandRun;
+import dev.muster.it.fixture.ConfigFiles;
+import dev.muster.it.fixture.InProcessAgent;
+import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.RegionSql;
+import dev.muster.it.fixture.SchemaHistory;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code muster upgrade} on three real servers with live logical replication: the regions'
+ * daemons, already on the new code, carry out the whole procedure — teardown, the remotes'
+ * migrations, the global's (gated), setup, verify — and the databases prove it went in the
+ * safe order and lost no row written before it.
+ */
+class FleetUpgradeIT {
+
+    private static final int GLOBAL = 99;
+    private static final List<Integer> REGIONS = List.of(GLOBAL, 1, 2);
+    private static final String GATED_VERSION = "20200424183342";
+    private static final String TARGET = "20200801120000";
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private static PostgresFleet databases;
+
+    @TempDir
+    Path dir;
+
+    private ConfigFiles configs;
+    private Coordinator coordinator;
+    private String coordinatorAddress;
+    private final Map<Integer, AgentDaemon> daemons = new HashMap<>();
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        databases = PostgresFleet.start(GLOBAL, 1, 2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        if (databases != null) {
+            databases.close();
+        }
+    }
+
+    /** The first release everywhere, replicated; then the new code on every appliance, its daemon restarted. */
+    @BeforeEach
+    void fleetOnTheFirstReleaseWithTheNewCode() throws Exception {
+        databases.reset();
+        configs = new ConfigFiles(dir, databases);
+        coordinatorAddress = "127.0.0.1:" + Ports.free();
+        coordinator = Coordinator.start(CoordinatorConfig.load(
+                configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        for (int region : REGIONS) {
+            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
+                    .initialize(region);
+        }
+        for (int region : List.of(1, 2, GLOBAL)) {
+            runToCompletion(region, "jansa", "migrate");
+        }
+        for (int region : List.of(1, 2, GLOBAL)) {
+            runToCompletion(region, "jansa", "replication", "setup");
+        }
+        REGIONS.forEach(region -> startDaemon(region, "kasparov"));
+        await("the global's replication reported healthy").atMost(PATIENCE).until(() ->
+                replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
+    }
+
+    @AfterEach
+    void stopEverything() {
+        daemons.values().forEach(AgentDaemon::close);
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        new RegionSql(databases).dropReplication(GLOBAL, 1, 2);
+    }
+
+    @Test
+    void oneCommandUpgradesTheFleetInTheSafeOrderAndVerifiesReplication() throws Exception {
+        new RegionSql(databases).execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
+
+        String output = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
+
+        assertThat(output).contains("==> tear replication down (--mode disable)", "==> migrate the remotes [1, 2]",
+                "==> migrate the global", "==> set replication up again", "==> verify replication",
+                "Upgrade done: the fleet is at " + TARGET + " with replication verified");
+        for (int region : REGIONS) {
+            assertThat(SchemaHistory.of(databases.database(region)).has(TARGET)).as("region %d", region).isTrue();
+        }
+        SchemaHistory global = SchemaHistory.of(databases.database(GLOBAL));
+        for (int remote : List.of(1, 2)) {
+            assertThat(global.installedOn().get(GATED_VERSION)).as("the global began after region %d committed", remote)
+                    .isAfter(SchemaHistory.of(databases.database(remote)).committedAt().get(GATED_VERSION));
+        }
+        assertThat(count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written before'")).isOne();
+        assertThat(lastEvent("UPGRADE")).contains("upgrade done");
+    }
+
+    @Test
+    void runningItAgainGoesOnFromWhereTheFleetIsWithoutMigratingOrTearingDownAgain() throws Exception {
+        muster(0, "upgrade", "--to", TARGET);
+
+        String again = muster(0, "upgrade", "--to", TARGET);
+
+        assertThat(again).doesNotContain("==> tear replication down", "==> migrate the remotes", "==> migrate the global")
+                .contains("==> set replication up again", "Upgrade done");
+    }
+
+    @Test
+    void aRegionWithoutItsDaemonStopsTheUpgradeBeforeItChangesAnything() throws Exception {
+        daemons.remove(2).close();
+        await().atMost(PATIENCE).until(() -> !coordinator.hub().hasDaemon(2));
+
+        String output = muster(1, "upgrade", "--to", TARGET);
+
+        assertThat(output).contains("stopped at 'preflight'", "region 2 has no agent daemon connected",
+                "muster upgrade --to " + TARGET);
+        assertThat(SchemaHistory.of(databases.database(1)).has(GATED_VERSION)).as("nothing migrated").isFalse();
+        assertThat(replication(GLOBAL).map(ReplicationHealth::healthy)).as("replication left up").contains(true);
+    }
+
+    private String muster(int expectedExit, String... args) {
+        StringWriter out = new StringWriter();
+        String[] withAddress = Stream.concat(Stream.of(args), Stream.of("--coordinator", coordinatorAddress))
+                .toArray(String[]::new);
+        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(out, true)).execute(withAddress);
+        assertThat(exit).as("muster %s: %s", List.of(args), out).isEqualTo(expectedExit);
+        return out.toString();
+    }
+
+    private void startDaemon(int region, String release) {
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test",
+                new PicocliCommandRunner());
+        daemons.put(region, daemon);
+        daemon.start();
+    }
+
+    private Optional<ReplicationHealth> replication(int region) {
+        return coordinator.hub().fleet().region(region).flatMap(RegionState::replication);
+    }
+
+    private long count(int region, String sql) throws Exception {
+        try (Connection connection = databases.database(region).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private String lastEvent(String kind) throws Exception {
+        try (Connection connection = databases.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
+                     + "' ORDER BY id DESC LIMIT 1")) {
+            assertThat(result.next()).as("a %s event", kind).isTrue();
+            return result.getString(1);
+        }
+    }
+    private void runToCompletion(int region, String release, String... command) throws Exception {
+        try (CommandRun run = agent(region, release, command)) {
+            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+        }
+    }
+
+    private CommandRun agent(int region, String release, String... command) {
+        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
+                .toArray(String[]::new);
+        return new InProcessAgent("region-" + region, args);
+    }
+
+    private Path config(int region, String release) {
+        return configs.replicatedAgent(region, GLOBAL, List.of(1, 2), coordinatorAddress, release);
+    }
+}
