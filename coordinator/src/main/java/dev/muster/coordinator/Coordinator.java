@@ -1,10 +1,13 @@
 package dev.muster.coordinator;
 
+import dev.muster.common.metrics.MetricsEndpoint;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.metrics.FleetMetrics;
+import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
 import dev.muster.coordinator.store.FleetStore;
 import dev.muster.coordinator.store.PostgresFleetStore;
@@ -32,14 +35,18 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorServer server;
     private final Optional<StoreWriter> writer;
     private final UpgradeDriver upgrades;
+    private final MetricsEndpoint metrics;
+    private final CoordinatorConfig config;
     private final String version;
 
     private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, UpgradeDriver upgrades,
-                        String version) {
+                        MetricsEndpoint metrics, CoordinatorConfig config, String version) {
         this.hub = hub;
         this.server = server;
         this.writer = writer;
         this.upgrades = upgrades;
+        this.metrics = metrics;
+        this.config = config;
         this.version = version;
     }
 
@@ -61,6 +68,8 @@ public final class Coordinator implements AutoCloseable {
         }
         Fleet initial = stored.map(fleet -> resumed(fleet, config)).orElseGet(() -> Fleet.withMembers(config.regions()));
         FleetHub hub = new FleetHub(initial, clock, recent);
+        MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-coordinator")));
+        hub.observe(new FleetMetrics(metrics.registry(), clock));
         Optional<StoreWriter> writer = store.map(s -> new StoreWriter(s, stored, clock));
         writer.ifPresent(hub::observe);
         if (store.isEmpty()) {
@@ -72,7 +81,7 @@ public final class Coordinator implements AutoCloseable {
                 .orElse(CompletableFuture.completedFuture(null));
         UpgradeDriver upgrades = new UpgradeDriver(hub);
         return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable,
-                upgrades), writer, upgrades, version);
+                upgrades), writer, upgrades, metrics, config, version);
     }
 
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
@@ -86,13 +95,38 @@ public final class Coordinator implements AutoCloseable {
 
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
         Coordinator coordinator = create(config, version);
-        coordinator.start();
+        try {
+            coordinator.start();
+            coordinator.serveMetrics();
+        } catch (IOException | RuntimeException e) {
+            coordinator.close();
+            throw e;
+        }
         return coordinator;
     }
 
+    /**
+     * Listens for agents and operators.
+     *
+     * @throws IOException when the port cannot be listened on
+     */
     public void start() throws IOException {
         server.start();
         log.info("muster {} coordinating member regions {}", version, hub.fleet().members());
+    }
+
+    /**
+     * Serves metrics, if the configuration asks for them ({@code metrics.port}).
+     *
+     * @throws IOException when the port cannot be listened on
+     */
+    public void serveMetrics() throws IOException {
+        metrics.serve(config.metrics());
+    }
+
+    /** The port metrics are served on, if they are. */
+    public Optional<Integer> metricsPort() {
+        return metrics.port();
     }
 
     /** The writer of the fleet's database, if it has one. */
@@ -121,6 +155,7 @@ public final class Coordinator implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             writer.ifPresent(StoreWriter::close);
+            metrics.close();
         }
     }
 }

@@ -3,6 +3,11 @@ package dev.muster.agent.cli;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.BuildInfo;
+import dev.muster.common.config.ConfigException;
+import dev.muster.common.metrics.MetricsEndpoint;
+import io.micrometer.core.instrument.Tag;
+import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,9 +28,21 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
-        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner());
+        MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-agent"),
+                Tag.of("region", String.valueOf(agent.region()))));
+        try {
+            metrics.serve(agent.metrics());
+        } catch (IOException e) {
+            metrics.close();
+            throw new ConfigException(agent.file(), "metrics.port", e.getMessage(), e);
+        }
+        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner(),
+                metrics.registry());
         // Before it starts, so that a SIGTERM at any moment stops it cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "muster-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            daemon.close();
+            metrics.close();
+        }, "muster-shutdown"));
         daemon.start();
         daemon.awaitTermination();
         return 0;

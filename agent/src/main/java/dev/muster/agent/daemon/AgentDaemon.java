@@ -13,6 +13,11 @@ import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.ReplicationReport;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +83,9 @@ public final class AgentDaemon implements AutoCloseable {
     // Only touched on the executor's thread.
     private final ReplicationChanges changes = new ReplicationChanges();
     private ScheduledFuture<?> reporting;
+    private final MeterRegistry registry;
+    private final Counter reportsSent;
+    private volatile boolean commandRunning;
 
     /**
      * @param hello   read by the link for every session; the daemon marks it as a daemon's
@@ -88,6 +96,12 @@ public final class AgentDaemon implements AutoCloseable {
      */
     public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
                        Path config, CommandRunner runner) {
+        this(links, hello, reports, interval, config, runner, new SimpleMeterRegistry());
+    }
+
+    /** @param registry where the daemon's own metrics go ({@code muster_agent_*}) */
+    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
+                       Path config, CommandRunner runner, MeterRegistry registry) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
@@ -98,6 +112,13 @@ public final class AgentDaemon implements AutoCloseable {
         this.executor = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
         this.commands = Executors.newSingleThreadExecutor(named("muster-command"));
         this.link = links.open(() -> WireMessages.daemonHello(hello.get()), this::onEvent);
+        this.registry = registry;
+        Gauge.builder("muster_agent_connected", () -> connected ? 1 : 0)
+                .description("1 while the daemon's session with the coordinator is up").register(registry);
+        Gauge.builder("muster_agent_command_running", () -> commandRunning ? 1 : 0)
+                .description("1 while the daemon carries out a step of an upgrade").register(registry);
+        this.reportsSent = Counter.builder("muster_agent_replication_reports")
+                .description("Replication reports sent to the coordinator").register(registry);
     }
 
     /**
@@ -105,6 +126,12 @@ public final class AgentDaemon implements AutoCloseable {
      * coordinator; {@code runner} carries out upgrade steps as the agent's commands.
      */
     public static AgentDaemon create(AgentConfig config, String agentVersion, CommandRunner runner) {
+        return create(config, agentVersion, runner, new SimpleMeterRegistry());
+    }
+
+    /** As {@link #create(AgentConfig, String, CommandRunner)}, its metrics in {@code registry}. */
+    public static AgentDaemon create(AgentConfig config, String agentVersion, CommandRunner runner,
+                                     MeterRegistry registry) {
         FlywayMigrations migrations = new FlywayMigrations(config.database(), config.migrationLocations());
         LocalHello hello = new LocalHello(config.region(), config.role().wire(), agentVersion, migrations::state,
                 new DatabaseIdentity(config.database()));
@@ -112,7 +139,7 @@ public final class AgentDaemon implements AutoCloseable {
                 new ReplicationStatus(config.database(), config.replication()), Clock.systemUTC());
         return new AgentDaemon((helloSupplier, listener) ->
                 CoordinatorLink.to(config.coordinator().address(), helloSupplier, listener),
-                hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner);
+                hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner, registry);
     }
 
     public void start() {
@@ -219,6 +246,7 @@ public final class AgentDaemon implements AutoCloseable {
             // Without a session it is dropped: the next session gets a fresh one.
             if (connected) {
                 link.send(WireMessages.replicationReport(report));
+                reportsSent.increment();
             }
         } catch (RuntimeException e) {
             // An exception would end the schedule; the next report must still be made.
@@ -240,6 +268,7 @@ public final class AgentDaemon implements AutoCloseable {
         long started = System.nanoTime();
         List<String> output = Collections.synchronizedList(new ArrayList<>());
         int status;
+        commandRunning = true;
         try {
             status = runner.run(args.get(), line -> {
                 log.debug("Command {}: {}", id, line);
@@ -249,7 +278,15 @@ public final class AgentDaemon implements AutoCloseable {
             log.warn("Command {} failed unexpectedly", id, e);
             output.add("muster-agent failed unexpectedly: " + e);
             status = ExitCode.FAILED.status();
+        } finally {
+            commandRunning = false;
         }
+        Timer.builder("muster_agent_commands")
+                .description("Steps of upgrades the daemon carried out, by command and outcome")
+                .tag("command", String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)))
+                .tag("outcome", status == 0 ? "succeeded" : "failed")
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - started));
         if (state.get() == State.CLOSED) {
             output.add("The agent was stopped while this command ran");
         }

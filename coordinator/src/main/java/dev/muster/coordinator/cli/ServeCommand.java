@@ -30,6 +30,11 @@ final class ServeCommand implements Callable<Integer> {
             throw new ConfigException(config, "listen", "cannot listen on " + settings.listen() + ": "
                     + e.getMessage(), e);
         }
+        try {
+            coordinator.serveMetrics();
+        } catch (IOException e) {
+            throw new ConfigException(config, "metrics.port", e.getMessage(), e);
+        }
         coordinator.awaitTermination();
         return 0;
     }

@@ -1,0 +1,182 @@
+package dev.muster.coordinator.metrics;
+
+import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.events.FleetEvent;
+import dev.muster.coordinator.events.FleetObserver;
+import dev.muster.coordinator.fleet.Fleet;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.Waiting;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The fleet as Prometheus sees it: gauges that follow each change of the fleet, counters
+ * and timers that follow its events. Called under the hub's lock, so it only updates
+ * meters in memory. Names: {@code muster_} prefix, base units, as the README lists them.
+ */
+public final class FleetMetrics implements FleetObserver {
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final MultiGauge sessions;
+    private final MultiGauge applied;
+    private final MultiGauge pending;
+    private final MultiGauge waiting;
+    private final MultiGauge subscriptionEnabled;
+    private final MultiGauge workerRunning;
+    private final MultiGauge applyErrors;
+    private final MultiGauge lastMessageAge;
+    private final MultiGauge slotRetained;
+    private final MultiGauge problems;
+    private final AtomicInteger members = new AtomicInteger();
+    private final AtomicInteger paused = new AtomicInteger();
+    private Fleet previous;
+
+    public FleetMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        sessions = MultiGauge.builder("muster_region_sessions")
+                .description("Agent sessions open for the region (its daemon, and commands run by hand)")
+                .register(registry);
+        applied = MultiGauge.builder("muster_region_applied_migrations")
+                .description("Migrations the region has applied").register(registry);
+        pending = MultiGauge.builder("muster_region_pending_migrations")
+                .description("Migrations the region's code contains that it has not applied").register(registry);
+        waiting = MultiGauge.builder("muster_region_waiting_seconds").baseUnit("seconds")
+                .description("How long the region's current migration has waited for release; absent when not waiting")
+                .register(registry);
+        subscriptionEnabled = MultiGauge.builder("muster_subscription_enabled")
+                .description("1 if the global's subscription exists and is enabled").register(registry);
+        workerRunning = MultiGauge.builder("muster_subscription_worker_running")
+                .description("1 if the subscription's apply worker runs").register(registry);
+        applyErrors = MultiGauge.builder("muster_subscription_apply_errors")
+                .description("Errors applying the subscription's changes since statistics were reset (PostgreSQL 15+)")
+                .register(registry);
+        lastMessageAge = MultiGauge.builder("muster_subscription_last_message_age_seconds").baseUnit("seconds")
+                .description("Time since the subscription's worker last heard from the remote, as last reported")
+                .register(registry);
+        slotRetained = MultiGauge.builder("muster_slot_retained_wal_bytes").baseUnit("bytes")
+                .description("WAL a remote's replication slot keeps from removal").register(registry);
+        problems = MultiGauge.builder("muster_region_replication_problems")
+                .description("Replication problems the region's last report shows (0 when healthy)").register(registry);
+        Gauge.builder("muster_fleet_members", members, AtomicInteger::get)
+                .description("Member remote regions: the global waits for each").register(registry);
+        Gauge.builder("muster_fleet_paused", paused, AtomicInteger::get)
+                .description("1 while an operator has paused the fleet").register(registry);
+    }
+
+    @Override
+    public void changed(Fleet fleet, List<FleetEvent> events) {
+        for (FleetEvent event : events) {
+            count(event);
+        }
+        members.set(fleet.members().size());
+        paused.set(fleet.paused() ? 1 : 0);
+        Instant now = clock.instant();
+        List<MultiGauge.Row<?>> sessionRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> appliedRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> pendingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> problemRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> enabledRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> workerRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> errorRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> slotRows = new ArrayList<>();
+        for (RegionState state : fleet.regions().values()) {
+            Tags region = Tags.of("region", String.valueOf(state.region()), "role", state.role().name().toLowerCase());
+            sessionRows.add(MultiGauge.Row.of(region, state.connections().size()));
+            appliedRows.add(MultiGauge.Row.of(region, state.applied().size()));
+            pendingRows.add(MultiGauge.Row.of(region, state.available().keySet().stream()
+                    .filter(version -> !state.applied().containsKey(version)).count()));
+            state.waiting().ifPresent(wait -> waitingRows.add(MultiGauge.Row.of(region.and("version", wait.version()),
+                    Duration.between(wait.since(), now).toMillis() / 1000.0)));
+            state.replication().ifPresent(health -> {
+                problemRows.add(MultiGauge.Row.of(region, health.problems().size()));
+                for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
+                    Tags tags = region.and("subscription", subscription.name());
+                    enabledRows.add(MultiGauge.Row.of(tags, subscription.exists() && subscription.enabled() ? 1 : 0));
+                    workerRows.add(MultiGauge.Row.of(tags, subscription.workerRunning() ? 1 : 0));
+                    subscription.applyErrors().ifPresent(errors -> errorRows.add(MultiGauge.Row.of(tags, errors)));
+                    subscription.lastMessage().ifPresent(at -> ageRows.add(MultiGauge.Row.of(tags,
+                            Duration.between(at, health.takenAt()).toMillis() / 1000.0)));
+                }
+                for (ReplicationHealth.Slot slot : health.slots()) {
+                    slot.retainedBytes().ifPresent(bytes ->
+                            slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
+                }
+            });
+        }
+        sessions.register(sessionRows, true);
+        applied.register(appliedRows, true);
+        pending.register(pendingRows, true);
+        waiting.register(waitingRows, true);
+        problems.register(problemRows, true);
+        subscriptionEnabled.register(enabledRows, true);
+        workerRunning.register(workerRows, true);
+        applyErrors.register(errorRows, true);
+        lastMessageAge.register(ageRows, true);
+        slotRetained.register(slotRows, true);
+        previous = fleet;
+    }
+
+    private void count(FleetEvent event) {
+        String region = event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
+        switch (event.kind()) {
+            case MIGRATION_APPLIED -> Counter.builder("muster_migrations_applied")
+                    .description("Migrations regions reported applied").tag("region", region)
+                    .register(registry).increment();
+            case MIGRATION_FAILED -> Counter.builder("muster_migrations_failed")
+                    .description("Migrations regions reported failed").tag("region", region)
+                    .register(registry).increment();
+            case WAITING, HELD, RELEASED, REJECTED -> {
+                Counter.builder("muster_signals_sent").description("Answers to release requests, by type")
+                        .tag("type", signal(event.kind())).register(registry).increment();
+                if (event.kind() == EventKind.RELEASED) {
+                    waitedFor(event);
+                }
+            }
+            case CONNECTED, DISCONNECTED, REFUSED -> Counter.builder("muster_agent_sessions")
+                    .description("Agent session changes, by what happened").tag("event", event.kind().name().toLowerCase())
+                    .register(registry).increment();
+            case FORCED_RELEASE -> Counter.builder("muster_forced_releases")
+                    .description("Versions operators released by force").register(registry).increment();
+            default -> {
+            }
+        }
+    }
+
+    /** A release after a wait: how long the region's version waited, from its wait's start. */
+    private void waitedFor(FleetEvent released) {
+        if (previous == null || released.region().isEmpty()) {
+            return;
+        }
+        Optional<Waiting> before = previous.region(released.region().getAsInt()).flatMap(RegionState::waiting);
+        before.ifPresent(wait -> Timer.builder("muster_release_wait")
+                .description("How long a region's migration waited for release before Go")
+                .tag("region", String.valueOf(released.region().getAsInt()))
+                .register(registry)
+                .record(Duration.between(wait.since(), released.at())));
+    }
+
+    private static String signal(EventKind kind) {
+        return switch (kind) {
+            case WAITING -> "wait";
+            case HELD -> "hold";
+            case RELEASED -> "go";
+            default -> "reject";
+        };
+    }
+}
