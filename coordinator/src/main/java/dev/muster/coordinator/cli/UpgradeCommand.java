@@ -1,6 +1,7 @@
 package dev.muster.coordinator.cli;
 
 import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.proto.v1.UpgradeProgress;
 import dev.muster.proto.v1.UpgradeRequest;
@@ -44,11 +45,15 @@ final class UpgradeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        long stepSeconds = (stepTimeout.toMillis() + 999) / 1000;
+        if (stepSeconds <= 0) {
+            throw new MusterException(ExitCode.USAGE, "--step-timeout must be positive, not " + stepTimeout);
+        }
         UpgradeRequest request = UpgradeRequest.newBuilder()
                 .setTargetVersion(target == null ? "" : target)
                 .setTeardownMode(teardown)
                 .setActor(CoordinatorOptions.operator())
-                .setStepTimeoutSeconds((int) Math.min(stepTimeout.toSeconds(), Integer.MAX_VALUE))
+                .setStepTimeoutSeconds((int) Math.min(stepSeconds, Integer.MAX_VALUE))
                 .build();
         PrintWriter out = spec.commandLine().getOut();
         try (AdminClient client = options.connect()) {

@@ -216,9 +216,10 @@ public final class FleetHub {
      */
     public synchronized CompletableFuture<StepResult> command(int region, Step step) {
         CompletableFuture<StepResult> result = new CompletableFuture<>();
+        // the newest: an older one may be a restarted daemon's session not yet seen to end
         Optional<Map.Entry<Long, Session>> daemon = sessions.entrySet().stream()
                 .filter(entry -> entry.getValue().region == region && entry.getValue().daemon)
-                .findFirst();
+                .max(Map.Entry.comparingByKey());
         if (daemon.isEmpty()) {
             result.completeExceptionally(new IllegalStateException("region " + region
                     + " has no agent daemon connected ('muster-agent run'), so nobody can carry out '"

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -79,13 +80,21 @@ public final class UpgradeDriver implements AutoCloseable {
         if (!running.compareAndSet(null, what)) {
             throw new IllegalStateException(running.get() + " is running; follow it with 'muster watch'");
         }
-        thread.execute(() -> {
-            try {
-                new Run(request, progress).carryOut();
-            } finally {
-                running.set(null);
-            }
-        });
+        try {
+            thread.execute(() -> {
+                Outcome outcome;
+                try {
+                    outcome = new Run(request, progress).carryOut();
+                } finally {
+                    running.set(null);
+                }
+                // after it is over, so that whoever hears it may start the next one at once
+                progress.finished(outcome.succeeded(), outcome.summary());
+            });
+        } catch (RejectedExecutionException e) {
+            running.set(null);
+            throw new IllegalStateException("the coordinator is stopping");
+        }
     }
 
     @Override
@@ -96,6 +105,9 @@ public final class UpgradeDriver implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private record Outcome(boolean succeeded, String summary) {
     }
 
     /** Why an upgrade stops; its message is for the operator. */
@@ -119,7 +131,7 @@ public final class UpgradeDriver implements AutoCloseable {
             this.progress = progress;
         }
 
-        void carryOut() {
+        Outcome carryOut() {
             try {
                 UpgradePlan plan = preflight();
                 boolean someoneBehind = plan.steps().stream().anyMatch(step -> !step.versions().isEmpty());
@@ -139,18 +151,18 @@ public final class UpgradeDriver implements AutoCloseable {
                 String summary = "the fleet is at " + target + " with replication verified, after "
                         + seconds(Duration.ofNanos(System.nanoTime() - started));
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade done: " + summary);
-                progress.finished(true, summary);
+                return new Outcome(true, summary);
             } catch (Stop stop) {
                 String summary = "stopped at '" + phase + "': " + stop.getMessage() + ". Every step is whole on its "
                         + "region; once this is fixed, run 'muster upgrade" + (target == null ? "" : " --to " + target)
                         + "' again to go on from here";
                 log.warn("Upgrade {}", summary);
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade " + summary);
-                progress.finished(false, summary);
+                return new Outcome(false, summary);
             } catch (RuntimeException e) {
                 log.error("The upgrade failed unexpectedly", e);
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade failed at '" + phase + "': " + e);
-                progress.finished(false, "failed unexpectedly at '" + phase + "': " + e);
+                return new Outcome(false, "failed unexpectedly at '" + phase + "': " + e);
             }
         }
 
@@ -184,7 +196,11 @@ public final class UpgradeDriver implements AutoCloseable {
             return plan;
         }
 
-        /** Up while any configured subscription of the global is enabled; down when all are absent or disabled. */
+        /**
+         * Up while any configured subscription of the global is enabled; down when all are
+         * absent or disabled. Half down (a teardown that stopped midway) counts as up, so the
+         * teardown is done again; what is down already is then no reason to stop.
+         */
         private boolean replicationIsUp() throws Stop {
             RegionState global = hub.fleet().region(global()).orElseThrow();
             ReplicationHealth health = global.replication().orElseThrow(() -> new Stop("the global's daemon has "
@@ -195,7 +211,13 @@ public final class UpgradeDriver implements AutoCloseable {
                 progress.line("    replication is down already: not torn down again");
                 return false;
             }
-            List<String> problems = new ArrayList<>(health.problems());
+            List<String> problems = new ArrayList<>();
+            health.unavailable().ifPresent(why -> problems.add("the global's replication state cannot be read: " + why));
+            for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
+                if (subscription.exists() && subscription.enabled() && !subscription.workerRunning()) {
+                    problems.add("subscription " + subscription.name() + " has no apply worker running");
+                }
+            }
             for (int member : hub.fleet().members()) {
                 hub.fleet().region(member).flatMap(RegionState::replication).ifPresent(remote ->
                         remote.problems().forEach(problem -> problems.add("region " + member + ": " + problem)));
@@ -220,8 +242,13 @@ public final class UpgradeDriver implements AutoCloseable {
             phase("migrate the remotes " + migrating.keySet());
             Step migrate = new Step.Migrate(target);
             migrating.replaceAll((region, none) -> send(region, migrate));
-            for (Map.Entry<Integer, CompletableFuture<StepResult>> remote : migrating.entrySet()) {
-                finish(remote.getKey(), migrate, remote.getValue());
+            try {
+                for (Map.Entry<Integer, CompletableFuture<StepResult>> remote : migrating.entrySet()) {
+                    finish(remote.getKey(), migrate, remote.getValue());
+                }
+            } finally {
+                // after a failure the others may still be migrating: their results no longer count
+                migrating.values().forEach(hub::forget);
             }
         }
 
