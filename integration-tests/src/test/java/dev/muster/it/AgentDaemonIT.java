@@ -7,9 +7,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.agent.region.RegionIds;
 import dev.muster.common.cli.CommandLines;
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
@@ -18,7 +16,7 @@ import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
-import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.proto.v1.FleetStatus;
@@ -31,11 +29,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,10 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentDaemonIT {
 
     private static final int GLOBAL = 99;
-    private static final List<Integer> REGIONS = List.of(GLOBAL, 1, 2);
+    private static final List<Integer> ALL_REGIONS = List.of(GLOBAL, 1, 2);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static PostgresFleet databases;
+    @RegisterExtension
+    static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
 
     @TempDir
     Path dir;
@@ -60,28 +58,11 @@ class AgentDaemonIT {
     private String coordinatorAddress;
     private final List<AgentDaemon> daemons = new ArrayList<>();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        databases = PostgresFleet.start(GLOBAL, 1, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (databases != null) {
-            databases.close();
-        }
-    }
-
     @BeforeEach
     void fleetWithReplication() throws Exception {
-        databases.reset();
-        configs = new ConfigFiles(dir, databases);
+        configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
         coordinator = Coordinator.start(CoordinatorConfig.load(configs.coordinator(coordinatorAddress, 1, 2)), "test");
-        for (int region : REGIONS) {
-            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
-                    .initialize(region);
-        }
         for (int region : List.of(1, 2, GLOBAL)) {
             runToCompletion(region, "jansa", "migrate");
         }
@@ -96,12 +77,12 @@ class AgentDaemonIT {
         if (coordinator != null) {
             coordinator.close();
         }
-        new RegionSql(databases).dropReplication(GLOBAL, 1, 2);
+        new RegionSql(REGIONS.databases()).dropReplication(GLOBAL, 1, 2);
     }
 
     @Test
     void daemonsReportReplicationHealthAndTheCoordinatorNamesWhatBreaks() throws Exception {
-        REGIONS.forEach(region -> startDaemon(region, "jansa"));
+        ALL_REGIONS.forEach(region -> startDaemon(region, "jansa"));
 
         await("the global's subscriptions reported healthy").atMost(PATIENCE).until(() ->
                 replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
@@ -110,7 +91,7 @@ class AgentDaemonIT {
                         && health.slots().stream().anyMatch(slot -> slot.name().equals("region_1_subscription")))
                         .orElse(false));
 
-        new RegionSql(databases).execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
+        new RegionSql(REGIONS.databases()).execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
 
         await("the disabled subscription reported").atMost(PATIENCE).until(() -> replication(GLOBAL)
                 .map(ReplicationHealth::problems)

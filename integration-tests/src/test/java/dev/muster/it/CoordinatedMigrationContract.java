@@ -2,14 +2,12 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.agent.region.RegionIds;
 import dev.muster.common.ExitCode;
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.Distribution;
 import dev.muster.it.fixture.FleetLauncher;
-import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.SchemaHistory;
 import java.nio.file.Files;
@@ -20,18 +18,16 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The seed procedure on three real PostgreSQL servers: regions 99 (global), 1 and 2 at
  * the first release ("jansa"), upgraded to the second ("kasparov"). The global may apply
- * each migration only after both remotes have; the databases' own history proves it.
+ * each migration only after both remotes have; the REGIONS.databases()' own history proves it.
  * Subclasses say how coordinator and agents are started.
  */
 abstract class CoordinatedMigrationContract {
@@ -41,7 +37,8 @@ abstract class CoordinatedMigrationContract {
     private static final List<String> KASPAROV = List.of(GATED_VERSION, "20200601000000", "20200715000000", "20200801120000");
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private static PostgresFleet databases;
+    @RegisterExtension
+    static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
 
     @TempDir
     Path dir;
@@ -55,27 +52,9 @@ abstract class CoordinatedMigrationContract {
         this.launcher = launcher;
     }
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        databases = PostgresFleet.start(GLOBAL, 1, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (databases != null) {
-            databases.close();
-        }
-    }
-
     @BeforeEach
     void freshFleet() throws Exception {
-        databases.reset();
-        for (int region : List.of(GLOBAL, 1, 2)) {
-            // as muster-agent init does; RegionInitIT tests the command itself
-            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
-                    .initialize(region);
-        }
-        configs = new ConfigFiles(dir, databases);
+        configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
     }
 
@@ -241,11 +220,11 @@ abstract class CoordinatedMigrationContract {
     }
 
     private static SchemaHistory history(int region) throws Exception {
-        return SchemaHistory.of(databases.database(region));
+        return SchemaHistory.of(REGIONS.databases().database(region));
     }
 
     /**
-     * The safety invariant, from the databases themselves: for every version, the global's
+     * The safety invariant, from the REGIONS.databases() themselves: for every version, the global's
      * migration began after each remote's migration of it had committed.
      */
     private static void assertGlobalFollowedEveryRemote() throws Exception {
@@ -268,7 +247,7 @@ abstract class CoordinatedMigrationContract {
 
     /** While it waits, the global's agent has no session, transaction or lock on its database. */
     private static void assertHoldsNothingOnItsDatabase(int region) throws Exception {
-        try (Connection connection = databases.database(region).getConnection();
+        try (Connection connection = REGIONS.databases().database(region).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
                      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"

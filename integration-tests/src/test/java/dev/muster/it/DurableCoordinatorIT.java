@@ -2,16 +2,14 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.agent.region.RegionIds;
 import dev.muster.common.cli.CommandLines;
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.InProcessLauncher;
+import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.LauncherProcess;
-import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.ProcessLauncher;
 import dev.muster.it.fixture.SchemaHistory;
@@ -26,13 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,7 +45,8 @@ class DurableCoordinatorIT {
     private static final String NEXT_VERSION = "20200601000000";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private static PostgresFleet databases;
+    @RegisterExtension
+    static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
 
     @TempDir
     Path dir;
@@ -59,26 +56,9 @@ class DurableCoordinatorIT {
     private String coordinatorAddress;
     private AutoCloseable coordinator;
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        databases = PostgresFleet.start(GLOBAL, 1, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (databases != null) {
-            databases.close();
-        }
-    }
-
     @BeforeEach
     void freshFleet() throws Exception {
-        databases.reset();
-        for (int region : List.of(GLOBAL, 1, 2)) {
-            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
-                    .initialize(region);
-        }
-        configs = new ConfigFiles(dir, databases);
+        configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
     }
 
@@ -107,13 +87,13 @@ class DurableCoordinatorIT {
             global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
             assertThat(global.isRunning()).isTrue();
-            assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION))
+            assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
                     .as("not released early").isFalse();
 
             runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
-        assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION)).isTrue();
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isTrue();
         assertThat(storedWait()).as("released, so no longer waiting").isEqualTo("none");
         assertThat(storedEvents()).contains("COORDINATOR_STARTED", "WAITING", "MIGRATION_APPLIED", "RELEASED");
     }
@@ -125,7 +105,7 @@ class DurableCoordinatorIT {
         coordinator.close();
         coordinator = null;
 
-        try (Connection connection = databases.database(GLOBAL).getConnection();
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("""
                      SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables
@@ -134,7 +114,7 @@ class DurableCoordinatorIT {
             assertThat(result.getString(1).split(",")).contains("coordinator_schema_history", "fleet_event",
                     "fleet_member", "fleet_region", "fleet_region_migration", "region");
         }
-        assertThat(SchemaHistory.of(databases.database(GLOBAL)).installedOn().keySet())
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).installedOn().keySet())
                 .noneMatch(version -> version.equals("1") || version.equals("0"));
     }
 
@@ -157,7 +137,7 @@ class DurableCoordinatorIT {
                     linesBeforeRestart, PATIENCE);
             global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
-            assertThat(SchemaHistory.of(databases.database(GLOBAL)).has(GATED_VERSION)).isFalse();
+            assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isFalse();
 
             runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
@@ -195,7 +175,7 @@ class DurableCoordinatorIT {
             muster("release", "--force", GATED_VERSION, "--reason", "region 2 is being rebuilt");
 
             global.output().awaitLine("Waiting for remote region 1 to run migration " + NEXT_VERSION, 0, PATIENCE);
-            SchemaHistory history = SchemaHistory.of(databases.database(GLOBAL));
+            SchemaHistory history = SchemaHistory.of(REGIONS.databases().database(GLOBAL));
             assertThat(history.has(GATED_VERSION)).as("released by force").isTrue();
             assertThat(history.has(NEXT_VERSION)).as("not released").isFalse();
         }
@@ -215,7 +195,7 @@ class DurableCoordinatorIT {
     }
 
     private String storedEvent(String kind) throws Exception {
-        try (Connection connection = databases.database(GLOBAL).getConnection();
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT actor || ': ' || detail FROM muster.fleet_event "
                      + "WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
@@ -226,10 +206,10 @@ class DurableCoordinatorIT {
 
     /** The safety invariant for the members that gated it: the global's run of V began after their commits. */
     private static void assertGlobalFollowed(int... members) throws Exception {
-        SchemaHistory global = SchemaHistory.of(databases.database(GLOBAL));
+        SchemaHistory global = SchemaHistory.of(REGIONS.databases().database(GLOBAL));
         assertThat(global.has(GATED_VERSION)).isTrue();
         for (int member : members) {
-            SchemaHistory remote = SchemaHistory.of(databases.database(member));
+            SchemaHistory remote = SchemaHistory.of(REGIONS.databases().database(member));
             assertThat(global.installedOn().get(GATED_VERSION))
                     .as("the global began %s after region %d committed it", GATED_VERSION, member)
                     .isAfter(remote.committedAt().get(GATED_VERSION));
@@ -241,7 +221,7 @@ class DurableCoordinatorIT {
     }
 
     private String storedWait() throws Exception {
-        try (Connection connection = databases.database(GLOBAL).getConnection();
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(
                      "SELECT waiting_version, waiting_on FROM muster.fleet_region WHERE region = " + GLOBAL)) {
@@ -256,7 +236,7 @@ class DurableCoordinatorIT {
 
     private List<String> storedEvents() throws Exception {
         List<String> kinds = new ArrayList<>();
-        try (Connection connection = databases.database(GLOBAL).getConnection();
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT kind FROM muster.fleet_event ORDER BY id")) {
             while (result.next()) {

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.agent.region.RegionIds;
 import dev.muster.common.cli.CommandLines;
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
@@ -17,7 +15,7 @@ import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
-import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.SchemaHistory;
@@ -33,28 +31,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code muster upgrade} on three real servers with live logical replication: the regions'
  * daemons, already on the new code, carry out the whole procedure — teardown, the remotes'
- * migrations, the global's (gated), setup, verify — and the databases prove it went in the
+ * migrations, the global's (gated), setup, verify — and the REGIONS.databases() prove it went in the
  * safe order and lost no row written before it.
  */
 class FleetUpgradeIT {
 
     private static final int GLOBAL = 99;
-    private static final List<Integer> REGIONS = List.of(GLOBAL, 1, 2);
+    private static final List<Integer> ALL_REGIONS = List.of(GLOBAL, 1, 2);
     private static final String GATED_VERSION = "20200424183342";
     private static final String TARGET = "20200801120000";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-    private static PostgresFleet databases;
+    @RegisterExtension
+    static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
 
     @TempDir
     Path dir;
@@ -64,37 +62,20 @@ class FleetUpgradeIT {
     private String coordinatorAddress;
     private final Map<Integer, AgentDaemon> daemons = new HashMap<>();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        databases = PostgresFleet.start(GLOBAL, 1, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (databases != null) {
-            databases.close();
-        }
-    }
-
     /** The first release everywhere, replicated; then the new code on every appliance, its daemon restarted. */
     @BeforeEach
     void fleetOnTheFirstReleaseWithTheNewCode() throws Exception {
-        databases.reset();
-        configs = new ConfigFiles(dir, databases);
+        configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
         coordinator = Coordinator.start(CoordinatorConfig.load(
                 configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
-        for (int region : REGIONS) {
-            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
-                    .initialize(region);
-        }
         for (int region : List.of(1, 2, GLOBAL)) {
             runToCompletion(region, "jansa", "migrate");
         }
         for (int region : List.of(1, 2, GLOBAL)) {
             runToCompletion(region, "jansa", "replication", "setup");
         }
-        REGIONS.forEach(region -> startDaemon(region, "kasparov"));
+        ALL_REGIONS.forEach(region -> startDaemon(region, "kasparov"));
         await("the global's replication reported healthy").atMost(PATIENCE).until(() ->
                 replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
     }
@@ -105,25 +86,25 @@ class FleetUpgradeIT {
         if (coordinator != null) {
             coordinator.close();
         }
-        new RegionSql(databases).dropReplication(GLOBAL, 1, 2);
+        new RegionSql(REGIONS.databases()).dropReplication(GLOBAL, 1, 2);
     }
 
     @Test
     void oneCommandUpgradesTheFleetInTheSafeOrderAndVerifiesReplication() throws Exception {
-        new RegionSql(databases).execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
+        new RegionSql(REGIONS.databases()).execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
 
         String output = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
 
         assertThat(output).contains("==> tear replication down (--mode disable)", "==> migrate the remotes [1, 2]",
                 "==> migrate the global", "==> set replication up again", "==> verify replication",
                 "Upgrade done: the fleet is at " + TARGET + " with replication verified");
-        for (int region : REGIONS) {
-            assertThat(SchemaHistory.of(databases.database(region)).has(TARGET)).as("region %d", region).isTrue();
+        for (int region : ALL_REGIONS) {
+            assertThat(SchemaHistory.of(REGIONS.databases().database(region)).has(TARGET)).as("region %d", region).isTrue();
         }
-        SchemaHistory global = SchemaHistory.of(databases.database(GLOBAL));
+        SchemaHistory global = SchemaHistory.of(REGIONS.databases().database(GLOBAL));
         for (int remote : List.of(1, 2)) {
             assertThat(global.installedOn().get(GATED_VERSION)).as("the global began after region %d committed", remote)
-                    .isAfter(SchemaHistory.of(databases.database(remote)).committedAt().get(GATED_VERSION));
+                    .isAfter(SchemaHistory.of(REGIONS.databases().database(remote)).committedAt().get(GATED_VERSION));
         }
         assertThat(count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written before'")).isOne();
         assertThat(lastEvent("UPGRADE")).contains("upgrade done");
@@ -148,7 +129,7 @@ class FleetUpgradeIT {
 
         assertThat(output).contains("stopped at 'preflight'", "region 2 has no agent daemon connected",
                 "muster upgrade --to " + TARGET);
-        assertThat(SchemaHistory.of(databases.database(1)).has(GATED_VERSION)).as("nothing migrated").isFalse();
+        assertThat(SchemaHistory.of(REGIONS.databases().database(1)).has(GATED_VERSION)).as("nothing migrated").isFalse();
         assertThat(replication(GLOBAL).map(ReplicationHealth::healthy)).as("replication left up").contains(true);
     }
 
@@ -174,7 +155,7 @@ class FleetUpgradeIT {
     }
 
     private long count(int region, String sql) throws Exception {
-        try (Connection connection = databases.database(region).getConnection();
+        try (Connection connection = REGIONS.databases().database(region).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery(sql)) {
             result.next();
@@ -183,7 +164,7 @@ class FleetUpgradeIT {
     }
 
     private String lastEvent(String kind) throws Exception {
-        try (Connection connection = databases.database(GLOBAL).getConnection();
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
                      + "' ORDER BY id DESC LIMIT 1")) {

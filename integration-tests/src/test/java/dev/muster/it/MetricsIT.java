@@ -3,8 +3,6 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.region.RegionIds;
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.Coordinator;
@@ -12,7 +10,7 @@ import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessLauncher;
-import dev.muster.it.fixture.PostgresFleet;
+import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,11 +22,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -45,7 +42,8 @@ class MetricsIT {
             "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
                     + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
 
-    private static PostgresFleet databases;
+    @RegisterExtension
+    static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
 
     @TempDir
     Path dir;
@@ -57,26 +55,9 @@ class MetricsIT {
     private int metricsPort;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        databases = PostgresFleet.start(GLOBAL, 1, 2);
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (databases != null) {
-            databases.close();
-        }
-    }
-
     @BeforeEach
     void fleet() throws Exception {
-        databases.reset();
-        for (int region : List.of(GLOBAL, 1, 2)) {
-            new RegionIds(new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty()))
-                    .initialize(region);
-        }
-        configs = new ConfigFiles(dir, databases);
+        configs = new ConfigFiles(dir, REGIONS.databases());
         int port = Ports.free();
         coordinatorAddress = "127.0.0.1:" + port;
         metricsPort = Ports.free();
