@@ -9,6 +9,7 @@ import dev.muster.it.fixture.Distribution;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.RegionMigrations;
 import dev.muster.it.fixture.SchemaHistory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ abstract class CoordinatedMigrationContract {
 
     private final FleetLauncher launcher;
     private ConfigFiles configs;
+    private RegionMigrations migrations;
     private AutoCloseable coordinator;
     private String coordinatorAddress;
 
@@ -56,6 +58,7 @@ abstract class CoordinatedMigrationContract {
     void freshFleet() throws Exception {
         configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
+        migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
 
     @AfterEach
@@ -68,16 +71,16 @@ abstract class CoordinatedMigrationContract {
     @Test
     void globalStartedFirstWaitsForRegionOneThenRegionTwoThenMigrates() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(1), 0, PATIENCE);
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
             assertHoldsNothingOnItsDatabase(GLOBAL);
 
             int linesBeforeRegionOne = global.output().size();
-            runToCompletion(1, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
             int waitForTwo = global.output().awaitLine(waitLine(2), linesBeforeRegionOne, PATIENCE);
             assertThat(global.output().since(linesBeforeRegionOne))
                     .as("after region 1 migrated the global waits only on region 2")
@@ -85,7 +88,7 @@ abstract class CoordinatedMigrationContract {
             assertThat(global.isRunning()).isTrue();
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
 
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
             assertThat(global.output().since(waitForTwo + 1))
                     .noneMatch(line -> line.startsWith("Waiting for"));
@@ -96,9 +99,9 @@ abstract class CoordinatedMigrationContract {
     @Test
     void globalStartedLastDoesNotWaitAtAll() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
-        runToCompletion(1, "kasparov");
-        runToCompletion(2, "kasparov");
+        migrations.migrateAll("jansa");
+        migrations.runToCompletion(1, "kasparov");
+        migrations.runToCompletion(2, "kasparov");
 
         globalMigratesWithoutWaiting();
         assertGlobalFollowedEveryRemote();
@@ -107,16 +110,16 @@ abstract class CoordinatedMigrationContract {
     @Test
     void remotesInTheOtherOrderReleaseTheGlobalAfterTheLastOne() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
             int linesBeforeRegionTwo = global.output().size();
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             global.output().awaitLine(waitLine(1), linesBeforeRegionTwo, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
 
-            runToCompletion(1, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
         }
         assertGlobalFollowedEveryRemote();
@@ -125,12 +128,12 @@ abstract class CoordinatedMigrationContract {
     @Test
     void globalNeverMigratesWithoutTheCoordinatorAndGoesOnWhenItComesBack() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
-        runToCompletion(1, "kasparov");
-        runToCompletion(2, "kasparov");
+        migrations.migrateAll("jansa");
+        migrations.runToCompletion(1, "kasparov");
+        migrations.runToCompletion(2, "kasparov");
         coordinator.close();
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLineMatching(line -> line.startsWith("Cannot reach the coordinator"), PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
 
@@ -139,8 +142,8 @@ abstract class CoordinatedMigrationContract {
             // report again, so the global keeps waiting until then.
             global.output().awaitLine(waitLine(1), 0, PATIENCE);
             assertThat(history(GLOBAL).has(GATED_VERSION)).isFalse();
-            runToCompletion(1, "kasparov");
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
         }
         assertGlobalFollowedEveryRemote();
@@ -149,17 +152,17 @@ abstract class CoordinatedMigrationContract {
     @Test
     void remoteWithoutCoordinatorMigratesAndReportsWhenItReconnects() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
         coordinator.close();
 
-        try (CommandRun remote = migrate(1, "kasparov")) {
+        try (CommandRun remote = migrations.start(1, "kasparov")) {
             remote.output().awaitLineMatching(line -> line.startsWith("Cannot reach the coordinator"), PATIENCE);
             assertThat(history(1).installedOn().keySet()).containsAll(KASPAROV);
 
             startCoordinator();
             assertThat(remote.awaitExit(PATIENCE)).isZero();
         }
-        runToCompletion(2, "kasparov");
+        migrations.runToCompletion(2, "kasparov");
         globalMigratesWithoutWaiting();
         assertGlobalFollowedEveryRemote();
     }
@@ -167,7 +170,7 @@ abstract class CoordinatedMigrationContract {
     @Test
     void aRemoteWhoseMigrationDiffersFromTheGlobalsStopsTheGlobalWithAReason() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
         Path tampered = Files.createDirectories(dir.resolve("tampered"));
         Files.writeString(tampered.resolve("V" + GATED_VERSION + "__add_retirement_to_vms.sql"),
                 "ALTER TABLE vms ADD COLUMN retires_on date;\n");
@@ -176,9 +179,9 @@ abstract class CoordinatedMigrationContract {
         try (CommandRun remote = launcher.migrate("region-1", regionOne)) {
             assertThat(remote.awaitExit(PATIENCE)).as("%s", remote.output()).isZero();
         }
-        runToCompletion(2, "kasparov");
+        migrations.runToCompletion(2, "kasparov");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isEqualTo(ExitCode.REJECTED.status());
             assertThat(String.join("\n", global.output().lines()))
                     .contains("checksum mismatch for migration " + GATED_VERSION + ": region 1 applied it");
@@ -187,7 +190,7 @@ abstract class CoordinatedMigrationContract {
     }
 
     private void globalMigratesWithoutWaiting() throws Exception {
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
             assertThat(global.output().lines()).noneMatch(line -> line.startsWith("Waiting for"));
         }
@@ -197,26 +200,8 @@ abstract class CoordinatedMigrationContract {
         coordinator = launcher.serve(configs.coordinator(coordinatorAddress, 1, 2));
     }
 
-    private void migrateAll(String release) throws Exception {
-        runToCompletion(1, release);
-        runToCompletion(2, release);
-        runToCompletion(GLOBAL, release);
-    }
-
-    private void runToCompletion(int region, String release) throws Exception {
-        try (CommandRun run = migrate(region, release)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s; %s", region, release, run.output())
-                    .isZero();
-        }
-    }
-
-    private CommandRun migrate(int region, String release) {
-        String role = region == GLOBAL ? "global" : "remote";
-        return launcher.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
-    }
-
     private static String waitLine(int region) {
-        return "Waiting for remote region " + region + " to run migration " + GATED_VERSION;
+        return RegionMigrations.waitLine(region, GATED_VERSION);
     }
 
     private static SchemaHistory history(int region) throws Exception {

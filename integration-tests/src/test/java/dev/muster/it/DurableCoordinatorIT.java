@@ -12,6 +12,7 @@ import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.LauncherProcess;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.ProcessLauncher;
+import dev.muster.it.fixture.RegionMigrations;
 import dev.muster.it.fixture.SchemaHistory;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,6 +54,7 @@ class DurableCoordinatorIT {
 
     private final FleetLauncher launcher = new InProcessLauncher();
     private ConfigFiles configs;
+    private RegionMigrations migrations;
     private String coordinatorAddress;
     private AutoCloseable coordinator;
 
@@ -60,6 +62,7 @@ class DurableCoordinatorIT {
     void freshFleet() throws Exception {
         configs = new ConfigFiles(dir, REGIONS.databases());
         coordinatorAddress = "127.0.0.1:" + Ports.free();
+        migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
 
     @AfterEach
@@ -72,11 +75,11 @@ class DurableCoordinatorIT {
     @Test
     void aRestartedCoordinatorRemembersWhatTheRemotesReportedAndKeepsTheGlobalWaitingOnlyForTheRest() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
-            runToCompletion(1, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
             int linesBeforeRestart = global.output().size();
             coordinator.close();
             assertThat(storedWait()).as("the wait, as stored when the coordinator stopped")
@@ -90,7 +93,7 @@ class DurableCoordinatorIT {
             assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
                     .as("not released early").isFalse();
 
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
         assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isTrue();
@@ -101,7 +104,7 @@ class DurableCoordinatorIT {
     @Test
     void theStoreLivesInSchemaMusterBesideTheAgentsOwnObjectsAndIsNeverInTheApplicationsHistory() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
         coordinator.close();
         coordinator = null;
 
@@ -124,11 +127,11 @@ class DurableCoordinatorIT {
         ProcessLauncher processes = new ProcessLauncher();
         LauncherProcess first = (LauncherProcess) processes.serve(config);
         coordinator = first;
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
-            runToCompletion(1, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
             first.kill();
             int linesBeforeRestart = global.output().size();
 
@@ -139,7 +142,7 @@ class DurableCoordinatorIT {
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
             assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isFalse();
 
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
         assertGlobalFollowed(1, 2);
@@ -148,11 +151,11 @@ class DurableCoordinatorIT {
     @Test
     void aMemberRemovedWhileTheGlobalWaitsOnItReleasesTheGlobal() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
-            runToCompletion(1, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
 
             assertThat(muster("region", "remove", "2")).contains("region 2 is no longer a member");
 
@@ -167,9 +170,9 @@ class DurableCoordinatorIT {
     @Test
     void aForcedReleaseLetsTheGlobalApplyThatVersionAloneAndIsInTheEventLog() throws Exception {
         startCoordinator();
-        migrateAll("jansa");
+        migrations.migrateAll("jansa");
 
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine(waitLine(2), 0, PATIENCE);
 
             muster("release", "--force", GATED_VERSION, "--reason", "region 2 is being rebuilt");
@@ -246,25 +249,7 @@ class DurableCoordinatorIT {
         return kinds;
     }
 
-    private void migrateAll(String release) throws Exception {
-        runToCompletion(1, release);
-        runToCompletion(2, release);
-        runToCompletion(GLOBAL, release);
-    }
-
-    private void runToCompletion(int region, String release) throws Exception {
-        try (CommandRun run = migrate(region, release)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s; %s", region, release, run.output())
-                    .isZero();
-        }
-    }
-
-    private CommandRun migrate(int region, String release) {
-        String role = region == GLOBAL ? "global" : "remote";
-        return launcher.migrate("region-" + region, configs.agent(region, role, coordinatorAddress, release));
-    }
-
     private static String waitLine(int region) {
-        return "Waiting for remote region " + region + " to run migration " + GATED_VERSION;
+        return RegionMigrations.waitLine(region, GATED_VERSION);
     }
 }

@@ -12,6 +12,7 @@ import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessLauncher;
 import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.RegionMigrations;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,6 +51,7 @@ class MetricsIT {
 
     private final InProcessLauncher launcher = new InProcessLauncher();
     private ConfigFiles configs;
+    private RegionMigrations migrations;
     private Coordinator coordinator;
     private String coordinatorAddress;
     private int metricsPort;
@@ -63,6 +65,7 @@ class MetricsIT {
         metricsPort = Ports.free();
         coordinator = Coordinator.start(new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(),
                 List.of(1, 2), Optional.of(new MetricsConfig(metricsPort))), "test");
+        migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
 
     @AfterEach
@@ -75,9 +78,9 @@ class MetricsIT {
     @Test
     void theFiguresFollowTheGlobalWaitingAndBeingReleased() throws Exception {
         for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "jansa");
+            migrations.runToCompletion(region, "jansa");
         }
-        try (CommandRun global = migrate(GLOBAL, "kasparov")) {
+        try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine("Waiting for remote region 2 to run migration " + GATED_VERSION, 0, PATIENCE);
 
             String waiting = scrape();
@@ -87,8 +90,8 @@ class MetricsIT {
             assertThat(value(waiting, "muster_region_sessions", "region=\"99\"")).hasValue(1.0);
             assertThat(value(waiting, "muster_fleet_members", "")).hasValue(2.0);
 
-            runToCompletion(1, "kasparov");
-            runToCompletion(2, "kasparov");
+            migrations.runToCompletion(1, "kasparov");
+            migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
         }
 
@@ -141,15 +144,4 @@ class MetricsIT {
         return Optional.empty();
     }
 
-    private void runToCompletion(int region, String release) throws Exception {
-        try (CommandRun run = migrate(region, release)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d migrating to %s; %s", region, release, run.output())
-                    .isZero();
-        }
-    }
-
-    private CommandRun migrate(int region, String release) {
-        return launcher.migrate("region-" + region,
-                configs.agent(region, region == GLOBAL ? "global" : "remote", coordinatorAddress, release));
-    }
 }
