@@ -4,6 +4,7 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.Secret;
+import dev.muster.common.db.JdbcLogin;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -28,12 +29,6 @@ public final class Connections {
 
     /** Connection properties: who logs in, as whom the server sees the session, and bounded waits. */
     public static Properties login(String user, Optional<Secret> password) {
-        Properties properties = new Properties();
-        properties.setProperty("user", user);
-        password.map(Secret::reveal).ifPresent(value -> properties.setProperty("password", value));
-        properties.setProperty("ApplicationName", "muster-agent");
-        properties.setProperty("connectTimeout", "10");
-        properties.setProperty("loginTimeout", "20");
-        return properties;
+        return JdbcLogin.properties(user, password, "muster-agent");
     }
 }

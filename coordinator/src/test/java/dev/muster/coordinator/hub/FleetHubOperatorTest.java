@@ -77,9 +77,10 @@ class FleetHubOperatorTest {
             return ZoneOffset.UTC;
         }
 
+        /** A copy in another zone would not tick with this one; the hub reads instants only. */
         @Override
         public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("this test clock is UTC only: the hub reads instant() alone");
         }
     }
 
