@@ -389,10 +389,20 @@ class ReplicationLifecycleIT {
                 + "WHERE pubname = 'miq' ORDER BY 1");
     }
 
-    /** The LSN at which the table's initial copy finished; a second copy would change it. */
+    /**
+     * The LSN at which the table's initial copy was handed to the apply worker; a second copy would change it.
+     * It moves once more when the table goes from synchronized to ready, so wait for ready first.
+     */
     private String syncLsn(String table) {
-        return sql.string(GLOBAL, "SELECT r.srsublsn FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid"
-                + " WHERE s.subname = 'region_1_subscription' AND r.srrelid = 'public." + table + "'::regclass");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(subscribedTable("srsubstate", table))
+                .as("state of %s in region_1_subscription", table).isEqualTo("r"));
+        return subscribedTable("srsublsn", table);
+    }
+
+    private String subscribedTable(String column, String table) {
+        return sql.string(GLOBAL, "SELECT r." + column + " FROM pg_subscription_rel r JOIN pg_subscription s"
+                + " ON s.oid = r.srsubid WHERE s.subname = 'region_1_subscription'"
+                + " AND r.srrelid = 'public." + table + "'::regclass");
     }
 
     private List<SetupOutcome> setup() {
