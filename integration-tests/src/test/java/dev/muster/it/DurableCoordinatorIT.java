@@ -86,8 +86,10 @@ class DurableCoordinatorIT {
                     .isEqualTo(GATED_VERSION + " on [2]");
 
             startCoordinator();
+            // The old coordinator's wait line may still be printed after linesBeforeRestart: look only after the reconnect.
+            int reconnected = global.output().awaitLine(reconnectedLine(), linesBeforeRestart, PATIENCE);
             // Region 1's agent is gone: only the store can tell the new coordinator it migrated.
-            global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
+            global.output().awaitLine(waitLine(2), reconnected, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
             assertThat(global.isRunning()).isTrue();
             assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
@@ -136,9 +138,8 @@ class DurableCoordinatorIT {
             int linesBeforeRestart = global.output().size();
 
             coordinator = processes.serve(config);
-            global.output().awaitLine("Connected to the coordinator at " + coordinatorAddress + " again",
-                    linesBeforeRestart, PATIENCE);
-            global.output().awaitLine(waitLine(2), linesBeforeRestart, PATIENCE);
+            int reconnected = global.output().awaitLine(reconnectedLine(), linesBeforeRestart, PATIENCE);
+            global.output().awaitLine(waitLine(2), reconnected, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
             assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isFalse();
 
@@ -251,5 +252,9 @@ class DurableCoordinatorIT {
 
     private static String waitLine(int region) {
         return RegionMigrations.waitLine(region, GATED_VERSION);
+    }
+
+    private String reconnectedLine() {
+        return "Connected to the coordinator at " + coordinatorAddress + " again";
     }
 }

@@ -107,7 +107,8 @@ class FleetUpgradeIT {
                     .isAfter(SchemaHistory.of(REGIONS.databases().database(remote)).committedAt().get(GATED_VERSION));
         }
         assertThat(count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written before'")).isOne();
-        assertThat(lastEvent("UPGRADE")).contains("upgrade done");
+        // the coordinator stores its events behind, on another thread
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(lastEvent("UPGRADE")).contains("upgrade done"));
     }
 
     @Test

@@ -372,7 +372,11 @@ class ReplicationLifecycleIT {
         }
     }
 
-    /** Every published table of both remotes, as the global has it, is what the remote has. */
+    /**
+     * Every published table of both remotes, as the global has it, is what the remote has, and
+     * every table's initial copy is over: rows show before a table is ready, and until then the
+     * remote keeps a table-sync slot ({@code pg_<subid>_sync_<relid>_<sysid>}) beside the subscription's.
+     */
     private void awaitInStep() {
         await().atMost(PATIENCE).untilAsserted(() -> {
             for (int remote : List.of(1, 2)) {
@@ -380,6 +384,12 @@ class ReplicationLifecycleIT {
                     assertThat(sql.rowsOfRegion(GLOBAL, table, remote)).as("%s of region %d", table, remote)
                             .isEqualTo(sql.rowsOfRegion(remote, table, remote));
                 }
+            }
+            assertThat(sql.string(GLOBAL, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'"))
+                    .as("tables not yet ready on the global").isEqualTo("0");
+            for (int remote : List.of(1, 2)) {
+                assertThat(sql.slots(remote)).as("slots on region %d", remote)
+                        .noneMatch(slot -> slot.startsWith("pg_") && slot.contains("_sync_"));
             }
         });
     }

@@ -105,6 +105,17 @@ class AgentDaemonTest {
                 .map(AgentMessage::getReplicationReport).toList();
     }
 
+    /**
+     * The session began with its Hello and got a report at once, and nothing else. Not exactly one
+     * report: one already under way when the session was welcomed goes out on it too.
+     */
+    private static void assertHelloThenReports(AgentCall call) {
+        eventually().until(() -> reportsOn(call).size() >= 1);
+        List<AgentMessage.KindCase> kinds = call.kinds();
+        assertThat(kinds).startsWith(HELLO, REPLICATION_REPORT);
+        assertThat(kinds.subList(1, kinds.size())).containsOnly(REPLICATION_REPORT);
+    }
+
     /** The sessions begun so far, in order. */
     private List<AgentCall> calls() {
         return IntStream.rangeClosed(1, coordinator.callCount()).mapToObj(coordinator::awaitCall).toList();
@@ -160,14 +171,13 @@ class AgentDaemonTest {
     void eachNewSessionStartsWithAFreshHelloAndGetsAReportAtOnce() throws Exception {
         start(NEVER);
         AgentCall first = coordinator.awaitCall(1);
-        eventually().until(() -> reportsOn(first).size() == 1);
+        eventually().until(() -> reportsOn(first).size() >= 1);
         int readsBefore = reportReads.get();
 
         first.complete();
 
         AgentCall second = coordinator.awaitCall(2);
-        eventually().until(() -> reportsOn(second).size() == 1);
-        assertThat(second.kinds()).containsExactly(HELLO, REPLICATION_REPORT);
+        assertHelloThenReports(second);
         assertThat(reportReads.get()).as("read afresh for the new session").isGreaterThan(readsBefore);
         Hello again = second.hello();
         assertThat(again.getAppliedCount()).as("migrations read afresh").isGreaterThan(first.hello().getAppliedCount());
@@ -179,13 +189,12 @@ class AgentDaemonTest {
     void aSessionLostToAnErrorIsRestoredWithAReportToo() throws Exception {
         start(NEVER);
         AgentCall first = coordinator.awaitCall(1);
-        eventually().until(() -> reportsOn(first).size() == 1);
+        eventually().until(() -> reportsOn(first).size() >= 1);
 
         first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
 
         AgentCall second = coordinator.awaitCall(2);
-        eventually().until(() -> reportsOn(second).size() == 1);
-        assertThat(second.kinds()).containsExactly(HELLO, REPLICATION_REPORT);
+        assertHelloThenReports(second);
     }
 
     @Test
@@ -194,8 +203,7 @@ class AgentDaemonTest {
         start(NEVER);
 
         AgentCall welcomed = coordinator.awaitCall(3);
-        eventually().until(() -> reportsOn(welcomed).size() == 1);
-        assertThat(welcomed.kinds()).containsExactly(HELLO, REPLICATION_REPORT);
+        assertHelloThenReports(welcomed);
         assertThat(coordinator.awaitCall(1).kinds()).as("refused before any report could follow").startsWith(HELLO);
     }
 
@@ -327,7 +335,7 @@ class AgentDaemonTest {
         runner.holding = true;
         start(NEVER);
         AgentCall first = coordinator.awaitCall(1);
-        eventually().until(() -> reportsOn(first).size() == 1);
+        eventually().until(() -> reportsOn(first).size() >= 1);
         first.send(setup(5));
         eventually().until(() -> runner.steps.size() == 1);
 
@@ -345,7 +353,8 @@ class AgentDaemonTest {
         assertThat(withResults).hasSize(1);
         AgentCall welcomed = withResults.get(0);
         assertThat(calls().indexOf(welcomed)).as("a session after the refused ones").isGreaterThan(3);
-        eventually().until(() -> reportsOn(welcomed).size() == 1);
+        // Its only report is its Welcome's (the interval is never reached), and the kept result goes before it.
+        eventually().until(() -> reportsOn(welcomed).size() >= 1);
         assertThat(welcomed.kinds()).containsExactly(HELLO, COMMAND_RESULT, REPLICATION_REPORT);
         assertThat(welcomed.commandResults().get(0).getCommandId()).isEqualTo(5);
         assertThat(welcomed.commandResults().get(0).getOutputList())
@@ -375,7 +384,7 @@ class AgentDaemonTest {
         runner.holding = true;
         start(NEVER);
         AgentCall call = coordinator.awaitCall(1);
-        eventually().until(() -> reportsOn(call).size() == 1);
+        eventually().until(() -> reportsOn(call).size() >= 1);
         call.send(migrate(3, V1));
         eventually().until(() -> runner.steps.size() == 1);
 

@@ -37,7 +37,7 @@ import org.awaitility.core.ConditionFactory;
  */
 public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase implements AutoCloseable {
 
-    public static final Duration TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String name;
     private final List<AgentCall> calls = new CopyOnWriteArrayList<>();
