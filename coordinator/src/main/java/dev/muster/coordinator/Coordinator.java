@@ -7,6 +7,7 @@ import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.metrics.FleetMetrics;
+import dev.muster.coordinator.metrics.UpgradeMetrics;
 import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
 import dev.muster.coordinator.store.FleetStore;
@@ -80,6 +81,7 @@ public final class Coordinator implements AutoCloseable {
         Supplier<CompletableFuture<Void>> durable = () -> writer.map(StoreWriter::flush)
                 .orElse(CompletableFuture.completedFuture(null));
         UpgradeDriver upgrades = new UpgradeDriver(hub);
+        UpgradeMetrics.register(metrics.registry(), upgrades::phase);
         return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable,
                 upgrades), writer, upgrades, metrics, config, version);
     }

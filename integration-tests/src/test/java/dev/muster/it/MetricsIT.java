@@ -11,7 +11,9 @@ import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessLauncher;
 import dev.muster.it.fixture.InitializedRegions;
+import dev.muster.it.fixture.MetricsPage;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.Promtool;
 import dev.muster.it.fixture.RegionMigrations;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,12 +84,12 @@ class MetricsIT {
         try (CommandRun global = migrations.start(GLOBAL, "kasparov")) {
             global.output().awaitLine("Waiting for remote region 2 to run migration " + GATED_VERSION, 0, PATIENCE);
 
-            String waiting = scrape();
-            assertThat(value(waiting, "muster_region_waiting_seconds", "region=\"99\"")).isPresent();
-            assertThat(value(waiting, "muster_signals_sent_total", "type=\"wait\"")).hasValueSatisfying(count ->
+            MetricsPage waiting = MetricsPage.scrape(metricsPort);
+            assertThat(waiting.value("muster_region_waiting_seconds", "region=\"99\"")).isPresent();
+            assertThat(waiting.value("muster_signals_sent_total", "type=\"wait\"")).hasValueSatisfying(count ->
                     assertThat(count).isGreaterThanOrEqualTo(1));
-            assertThat(value(waiting, "muster_region_sessions", "region=\"99\"")).hasValue(1.0);
-            assertThat(value(waiting, "muster_fleet_members", "")).hasValue(2.0);
+            assertThat(waiting.value("muster_region_sessions", "region=\"99\"")).hasValue(1.0);
+            assertThat(waiting.value("muster_fleet_members", "")).hasValue(2.0);
 
             migrations.runToCompletion(1, "kasparov");
             migrations.runToCompletion(2, "kasparov");
@@ -96,15 +97,15 @@ class MetricsIT {
         }
 
         await().atMost(PATIENCE).untilAsserted(() -> {
-            String released = scrape();
-            assertThat(value(released, "muster_region_waiting_seconds", "region=\"99\"")).as("no longer waiting").isEmpty();
-            assertThat(value(released, "muster_signals_sent_total", "type=\"go\"")).hasValueSatisfying(count ->
+            MetricsPage released = MetricsPage.scrape(metricsPort);
+            assertThat(released.value("muster_region_waiting_seconds", "region=\"99\"")).as("no longer waiting").isEmpty();
+            assertThat(released.value("muster_signals_sent_total", "type=\"go\"")).hasValueSatisfying(count ->
                     assertThat(count).isGreaterThanOrEqualTo(1));
-            assertThat(value(released, "muster_release_wait_seconds_count", "region=\"99\"")).hasValueSatisfying(count ->
+            assertThat(released.value("muster_release_wait_seconds_count", "region=\"99\"")).hasValueSatisfying(count ->
                     assertThat(count).isGreaterThanOrEqualTo(1));
-            assertThat(value(released, "muster_migrations_applied_total", "region=\"1\"")).hasValueSatisfying(count ->
+            assertThat(released.value("muster_migrations_applied_total", "region=\"1\"")).hasValueSatisfying(count ->
                     assertThat(count).isGreaterThanOrEqualTo(4));
-            assertThat(value(released, "muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
+            assertThat(released.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
         });
     }
 
@@ -118,6 +119,8 @@ class MetricsIT {
         assertThat(response.body().lines().filter(line -> !line.isBlank() && !line.startsWith("#")))
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(line).matches(SAMPLE));
+        Promtool.Result lint = Promtool.get().checkMetrics(response.body());
+        assertThat(lint.exitCode()).as("promtool check metrics: %s", lint.output()).isZero();
         assertThat(response.body()).contains("jvm_memory_used_bytes", "process_cpu_usage", "process_uptime_seconds",
                 "application=\"muster-coordinator\"", "# TYPE muster_fleet_members gauge");
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(
@@ -125,23 +128,4 @@ class MetricsIT {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
     }
-
-    private String scrape() throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    /** The value of the first sample of {@code name} whose labels contain {@code label}. */
-    private static Optional<Double> value(String page, String name, String label) {
-        Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
-        Matcher matcher = line.matcher(page);
-        while (matcher.find()) {
-            String labels = matcher.group(1) == null ? "" : matcher.group(1);
-            if (labels.contains(label)) {
-                return Optional.of(Double.parseDouble(matcher.group(2)));
-            }
-        }
-        return Optional.empty();
-    }
-
 }

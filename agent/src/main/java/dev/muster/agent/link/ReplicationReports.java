@@ -72,6 +72,8 @@ public final class ReplicationReports {
                 .setWalStatus(status.walStatus().orElse(""));
         status.retainedBytes().ifPresent(health::setRetainedBytes);
         status.safeWalSize().ifPresent(health::setSafeWalSize);
+        status.lagBytes().ifPresent(health::setLagBytes);
+        status.lag().ifPresent(lag -> health.setLag(WireMessages.duration(lag)));
         return health.build();
     }
 

@@ -12,6 +12,7 @@ import dev.muster.proto.v1.MigrationFailed;
 import dev.muster.proto.v1.ReleaseRequest;
 import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -78,7 +79,13 @@ public final class WireMessages {
                 .setDescription(migration.description());
         migration.checksum().ifPresent(wire::setChecksum);
         migration.installedOn().ifPresent(instant -> wire.setInstalledOn(timestamp(instant)));
+        migration.executionTime().ifPresent(took -> wire.setExecutionTime(duration(took)));
         return wire.build();
+    }
+
+    public static com.google.protobuf.Duration duration(Duration duration) {
+        return com.google.protobuf.Duration.newBuilder()
+                .setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
     }
 
     static Timestamp timestamp(Instant instant) {

@@ -4,6 +4,7 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.Secret;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,7 +50,8 @@ public final class FlywayMigrations implements Migrations {
             if (migration.isVersioned() && migration.getState().isApplied() && !migration.getState().isFailed()) {
                 applied.add(new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
                         checksum(migration.getAppliedChecksum()),
-                        Optional.ofNullable(migration.getInstalledOn()).map(date -> Instant.ofEpochMilli(date.getTime()))));
+                        Optional.ofNullable(migration.getInstalledOn()).map(date -> Instant.ofEpochMilli(date.getTime())),
+                        Optional.ofNullable(migration.getExecutionTime()).map(Duration::ofMillis)));
             }
         }
         List<LocalMigration> available = Arrays.stream(info.all())

@@ -1,7 +1,10 @@
 package dev.muster.agent.replication;
 
 import dev.muster.common.cli.TextTable;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
 
 /** A remote region's side of replication: its publication and the slots that subscribers hold on it. */
 public record RemoteStatus(PublicationPlan publication, List<SlotStatus> slots) {
@@ -38,14 +41,22 @@ public record RemoteStatus(PublicationPlan publication, List<SlotStatus> slots) 
         if (slots.isEmpty()) {
             return text.append("no replication slots").toString();
         }
-        TextTable table = new TextTable("SLOT", "TYPE", "DATABASE", "ACTIVE", "RETAINED WAL", "WAL STATUS", "SAFE WAL SIZE");
+        TextTable table = new TextTable("SLOT", "TYPE", "DATABASE", "ACTIVE", "RETAINED WAL", "WAL STATUS", "SAFE WAL SIZE",
+                "LAG", "LAG TIME");
         for (SlotStatus slot : slots) {
             table.add(slot.name(), slot.type(), slot.database().orElse("-"), slot.active() ? "yes" : "no",
-                    slot.retainedBytes().isPresent() ? ByteSize.format(slot.retainedBytes().getAsLong()) : "-",
-                    slot.walStatus().orElse("-"),
-                    safeWalSize(slot));
+                    bytes(slot.retainedBytes()), slot.walStatus().orElse("-"), safeWalSize(slot),
+                    bytes(slot.lagBytes()), slot.lag().map(RemoteStatus::seconds).orElse("-"));
         }
         return text.append(table.render()).toString();
+    }
+
+    private static String bytes(OptionalLong size) {
+        return size.isPresent() ? ByteSize.format(size.getAsLong()) : "-";
+    }
+
+    private static String seconds(Duration lag) {
+        return String.format(Locale.ROOT, "%.1f s", lag.toMillis() / 1000.0);
     }
 
     /** The server reports none both for a lost slot and when {@code max_slot_wal_keep_size} is unlimited. */

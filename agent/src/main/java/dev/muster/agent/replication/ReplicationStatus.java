@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +37,12 @@ public final class ReplicationStatus {
             """;
 
     private static final String SLOTS = """
-            SELECT slot_name, slot_type, database, active,
-                   pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint, %s
-            FROM pg_replication_slots ORDER BY slot_name
+            SELECT s.slot_name, s.slot_type, s.database, s.active,
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::bigint, %s,
+                   pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint,
+                   (SELECT extract(epoch FROM coalesce(r.replay_lag, interval '0'))::float8
+                    FROM pg_stat_replication r WHERE r.pid = s.active_pid)
+            FROM pg_replication_slots s ORDER BY s.slot_name
             """;
 
     private final DatabaseConfig database;
@@ -85,16 +89,21 @@ public final class ReplicationStatus {
         List<SlotStatus> slots = new ArrayList<>();
         try (Connection connection = Jdbc.local(database)) {
             boolean walStatus = Jdbc.serverVersion(connection) >= 130000;
-            String sql = SLOTS.formatted(walStatus ? "wal_status, safe_wal_size" : "NULL::text, NULL::bigint");
+            String sql = SLOTS.formatted(walStatus ? "s.wal_status, s.safe_wal_size" : "NULL::text, NULL::bigint");
             try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
                 while (result.next()) {
                     long retained = result.getLong(5);
                     OptionalLong retainedBytes = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(retained);
                     long safe = result.getLong(7);
                     OptionalLong safeWalSize = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(safe);
+                    long unconfirmed = result.getLong(8);
+                    OptionalLong lagBytes = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(unconfirmed);
+                    double seconds = result.getDouble(9);
+                    Optional<Duration> lag = result.wasNull() ? Optional.empty()
+                            : Optional.of(Duration.ofNanos(Math.round(seconds * 1e9)));
                     slots.add(new SlotStatus(result.getString(1), result.getString(2),
                             Optional.ofNullable(result.getString(3)), result.getBoolean(4), retainedBytes,
-                            Optional.ofNullable(result.getString(6)), safeWalSize));
+                            Optional.ofNullable(result.getString(6)), safeWalSize, lagBytes, lag));
                 }
             }
         } catch (SQLException e) {

@@ -17,6 +17,7 @@ import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
 import dev.muster.proto.v1.SlotHealth;
 import dev.muster.proto.v1.SubscriptionHealth;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,8 @@ class ReplicationReportsTest {
         PublicationPlan plan = new PublicationPlan("miq", true, new TreeSet<>(List.of(USERS, VMS, THINGS)),
                 new TreeSet<>(List.of(USERS, OLD)), false);
         SlotStatus slot = new SlotStatus("region_1_subscription", "logical", Optional.of("vmdb_production"), true,
-                OptionalLong.of(16_777_216), Optional.of("reserved"), OptionalLong.of(1_073_741_824));
+                OptionalLong.of(16_777_216), Optional.of("reserved"), OptionalLong.of(1_073_741_824),
+                OptionalLong.of(8_192), Optional.of(Duration.ofMillis(1_500)));
 
         ReplicationReport report = ReplicationReports.remote(new RemoteStatus(plan, List.of(slot)), TAKEN_AT);
 
@@ -133,6 +135,8 @@ class ReplicationReportsTest {
                 .setRetainedBytes(16_777_216)
                 .setWalStatus("reserved")
                 .setSafeWalSize(1_073_741_824)
+                .setLagBytes(8_192)
+                .setLag(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000))
                 .build());
         assertThat(report.getSubscriptionsList()).isEmpty();
         assertThat(report.getUnavailable()).isEmpty();
@@ -142,9 +146,9 @@ class ReplicationReportsTest {
     void aSlotWithUnlimitedWalOrAnOldServerLeavesItsSizesUnset() {
         PublicationPlan missing = new PublicationPlan("miq", false, new TreeSet<>(List.of(USERS)), new TreeSet<>(), false);
         SlotStatus unlimited = new SlotStatus("region_1_subscription", "logical", Optional.of("vmdb_production"), false,
-                OptionalLong.of(0), Optional.of("extended"), OptionalLong.empty());
+                OptionalLong.of(0), Optional.of("extended"), OptionalLong.empty(), OptionalLong.of(0), Optional.empty());
         SlotStatus old = new SlotStatus("standby", "physical", Optional.empty(), true, OptionalLong.empty(),
-                Optional.empty(), OptionalLong.empty());
+                Optional.empty(), OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
 
         ReplicationReport report = ReplicationReports.remote(new RemoteStatus(missing, List.of(unlimited, old)), TAKEN_AT);
 
@@ -156,10 +160,12 @@ class ReplicationReportsTest {
         assertThat(first.hasRetainedBytes()).isTrue();
         assertThat(first.getRetainedBytes()).isZero();
         assertThat(first.hasSafeWalSize()).as("max_slot_wal_keep_size unlimited").isFalse();
+        assertThat(first.hasLag()).as("nobody streams from it").isFalse();
         SlotHealth second = report.getSlots(1);
         assertThat(second.getName()).isEqualTo("standby");
         assertThat(second.hasRetainedBytes()).isFalse();
         assertThat(second.getWalStatus()).as("before PostgreSQL 13").isEmpty();
+        assertThat(second.hasLagBytes()).as("a physical slot").isFalse();
     }
 
     @Test

@@ -97,6 +97,16 @@ public record RegionState(
         return result;
     }
 
+    /**
+     * The newest version the region has applied, in the order of its code's migrations
+     * (which Flyway applies in); by arrival for versions its code no longer contains.
+     */
+    public Optional<String> newestApplied() {
+        Optional<String> inCodeOrder = available.keySet().stream().filter(applied::containsKey)
+                .reduce((first, second) -> second);
+        return inCodeOrder.isPresent() ? inCodeOrder : applied.keySet().stream().reduce((first, second) -> second);
+    }
+
     /** The newest version the region's code contains, if any. */
     public Optional<String> newestAvailable() {
         return available.keySet().stream().reduce((first, second) -> second);

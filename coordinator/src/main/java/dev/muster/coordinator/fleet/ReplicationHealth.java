@@ -1,5 +1,6 @@
 package dev.muster.coordinator.fleet;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,13 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
         }
     }
 
-    /** @param walStatus reserved, extended, unreserved or lost (PostgreSQL 13+) */
+    /**
+     * @param walStatus reserved, extended, unreserved or lost (PostgreSQL 13+)
+     * @param lagBytes  WAL its subscriber has not confirmed; empty for a physical slot
+     * @param lag       how far its subscriber's apply is behind; empty while nobody streams from it
+     */
     public record Slot(String name, boolean active, OptionalLong retainedBytes, Optional<String> walStatus,
-                       OptionalLong safeWalSize) {
+                       OptionalLong safeWalSize, OptionalLong lagBytes, Optional<Duration> lag) {
     }
 
     /** What an operator should look at, in words; empty when replication is healthy. */

@@ -63,7 +63,8 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                     case RELEASE_REQUEST -> hub.requestRelease(sessionId, message.getReleaseRequest().getRequestId(),
                             message.getReleaseRequest().getPendingList().stream().map(ProtoMapping::migration).toList());
                     case MIGRATION_APPLIED -> hub.applied(sessionId,
-                            ProtoMapping.migration(message.getMigrationApplied().getMigration()));
+                            ProtoMapping.migration(message.getMigrationApplied().getMigration()),
+                            ProtoMapping.executionTime(message.getMigrationApplied().getMigration()));
                     case MIGRATION_FAILED -> hub.failed(sessionId, message.getMigrationFailed().getVersion(),
                             message.getMigrationFailed().getError());
                     case REPLICATION_REPORT -> hub.replicationReport(sessionId,

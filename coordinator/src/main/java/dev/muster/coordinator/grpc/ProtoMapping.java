@@ -26,6 +26,7 @@ import dev.muster.proto.v1.SubscriptionHealth;
 import dev.muster.proto.v1.TeardownReplication;
 import dev.muster.proto.v1.VerifyReplication;
 import dev.muster.proto.v1.Wait;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -108,7 +109,18 @@ final class ProtoMapping {
         return new ReplicationHealth.Slot(slot.getName(), slot.getActive(),
                 slot.hasRetainedBytes() ? OptionalLong.of(slot.getRetainedBytes()) : OptionalLong.empty(),
                 nonEmpty(slot.getWalStatus()),
-                slot.hasSafeWalSize() ? OptionalLong.of(slot.getSafeWalSize()) : OptionalLong.empty());
+                slot.hasSafeWalSize() ? OptionalLong.of(slot.getSafeWalSize()) : OptionalLong.empty(),
+                slot.hasLagBytes() ? OptionalLong.of(slot.getLagBytes()) : OptionalLong.empty(),
+                slot.hasLag() ? Optional.of(duration(slot.getLag())) : Optional.empty());
+    }
+
+    /** How long a migration ran, when its agent says. */
+    static Optional<Duration> executionTime(dev.muster.proto.v1.Migration migration) {
+        return migration.hasExecutionTime() ? Optional.of(duration(migration.getExecutionTime())) : Optional.empty();
+    }
+
+    private static Duration duration(com.google.protobuf.Duration duration) {
+        return Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -19,6 +19,7 @@ import dev.muster.coordinator.fleet.Waiting;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.steps.StepResult;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -160,16 +161,24 @@ public final class FleetHub {
         publish();
     }
 
-    /** The agent's region committed {@code migration}. */
-    public synchronized void applied(long sessionId, Migration migration) {
+    /** The agent's region committed {@code migration}; how long it ran is not known. */
+    public void applied(long sessionId, Migration migration) {
+        applied(sessionId, migration, Optional.empty());
+    }
+
+    /** The agent's region committed {@code migration}, which ran for {@code executionTime}. */
+    public synchronized void applied(long sessionId, Migration migration, Optional<Duration> executionTime) {
         Session session = session(sessionId, "a migration report");
         RegionState state = fleet.region(session.region).orElseThrow();
         boolean news = !state.applied().containsKey(migration.version());
         fleet = fleet.with(state.withApplied(migration).seenAt(clock.instant()));
         if (news) {
             log.info("Region {} applied migration {}", session.region, migration.version());
-            event(session.region, EventKind.MIGRATION_APPLIED, agentOf(session.region),
-                    migration.version() + " (" + migration.description() + ")");
+            String detail = migration.version() + " (" + migration.description() + ")"
+                    + executionTime.map(took -> " in " + took.toMillis() + " ms").orElse("");
+            FleetEvent event = FleetEvent.of(clock.instant(), session.region, EventKind.MIGRATION_APPLIED,
+                    agentOf(session.region), detail);
+            happened.add(executionTime.map(event::took).orElse(event));
         }
         reconsiderWaiting();
         publish();
@@ -414,8 +423,9 @@ public final class FleetHub {
             session.lastSent = null;
         }
         log.info("Region {}: {}", session.region, release);
-        recordAnswer(session.region, release);
         session.outbox.release(session.requestId, release);
+        // after the answer is on its way, so that a Go's event tells when it was sent
+        recordAnswer(session.region, release);
     }
 
     private void recordAnswer(int region, Release release) {

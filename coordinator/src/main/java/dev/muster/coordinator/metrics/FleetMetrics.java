@@ -17,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,10 +30,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FleetMetrics implements FleetObserver {
 
+    private static final Set<EventKind> RELEASE_CAUSES = EnumSet.of(EventKind.MIGRATION_APPLIED,
+            EventKind.MEMBER_REMOVED, EventKind.FORCED_RELEASE, EventKind.RESUMED);
+
     private final MeterRegistry registry;
     private final Clock clock;
     private final MultiGauge sessions;
     private final MultiGauge applied;
+    private final MultiGauge appliedVersion;
     private final MultiGauge pending;
     private final MultiGauge waiting;
     private final MultiGauge subscriptionEnabled;
@@ -39,6 +45,8 @@ public final class FleetMetrics implements FleetObserver {
     private final MultiGauge applyErrors;
     private final MultiGauge lastMessageAge;
     private final MultiGauge slotRetained;
+    private final MultiGauge lagBytes;
+    private final MultiGauge lagSeconds;
     private final MultiGauge problems;
     private final AtomicInteger members = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
@@ -52,6 +60,8 @@ public final class FleetMetrics implements FleetObserver {
                 .register(registry);
         applied = MultiGauge.builder("muster_region_applied_migrations")
                 .description("Migrations the region has applied").register(registry);
+        appliedVersion = MultiGauge.builder("muster_region_applied_version")
+                .description("1, labelled with the newest migration version the region has applied").register(registry);
         pending = MultiGauge.builder("muster_region_pending_migrations")
                 .description("Migrations the region's code contains that it has not applied").register(registry);
         waiting = MultiGauge.builder("muster_region_waiting_seconds").baseUnit("seconds")
@@ -69,6 +79,13 @@ public final class FleetMetrics implements FleetObserver {
                 .register(registry);
         slotRetained = MultiGauge.builder("muster_slot_retained_wal_bytes").baseUnit("bytes")
                 .description("WAL a remote's replication slot keeps from removal").register(registry);
+        lagBytes = MultiGauge.builder("muster_subscription_lag_bytes").baseUnit("bytes")
+                .description("WAL a remote has written that the global's subscription has not confirmed")
+                .register(registry);
+        lagSeconds = MultiGauge.builder("muster_subscription_lag_seconds").baseUnit("seconds")
+                .description("How far the subscription's apply is behind its remote, as the remote's walsender "
+                        + "measures it; 0 once caught up, absent while the subscription does not stream")
+                .register(registry);
         problems = MultiGauge.builder("muster_region_replication_problems")
                 .description("Replication problems the region's last report shows (0 when healthy)").register(registry);
         Gauge.builder("muster_fleet_members", members, AtomicInteger::get)
@@ -82,11 +99,13 @@ public final class FleetMetrics implements FleetObserver {
         for (FleetEvent event : events) {
             count(event);
         }
+        releaseLatencies(events);
         members.set(fleet.members().size());
         paused.set(fleet.paused() ? 1 : 0);
         Instant now = clock.instant();
         List<MultiGauge.Row<?>> sessionRows = new ArrayList<>();
         List<MultiGauge.Row<?>> appliedRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> versionRows = new ArrayList<>();
         List<MultiGauge.Row<?>> pendingRows = new ArrayList<>();
         List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
         List<MultiGauge.Row<?>> problemRows = new ArrayList<>();
@@ -95,10 +114,13 @@ public final class FleetMetrics implements FleetObserver {
         List<MultiGauge.Row<?>> errorRows = new ArrayList<>();
         List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
         List<MultiGauge.Row<?>> slotRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> lagByteRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> lagSecondRows = new ArrayList<>();
         for (RegionState state : fleet.regions().values()) {
             Tags region = Tags.of("region", String.valueOf(state.region()), "role", state.role().name().toLowerCase());
             sessionRows.add(MultiGauge.Row.of(region, state.connections().size()));
             appliedRows.add(MultiGauge.Row.of(region, state.applied().size()));
+            state.newestApplied().ifPresent(version -> versionRows.add(MultiGauge.Row.of(region.and("version", version), 1)));
             pendingRows.add(MultiGauge.Row.of(region, state.available().keySet().stream()
                     .filter(version -> !state.applied().containsKey(version)).count()));
             state.waiting().ifPresent(wait -> waitingRows.add(MultiGauge.Row.of(region.and("version", wait.version()),
@@ -116,11 +138,16 @@ public final class FleetMetrics implements FleetObserver {
                 for (ReplicationHealth.Slot slot : health.slots()) {
                     slot.retainedBytes().ifPresent(bytes ->
                             slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
+                    // a slot on a remote is named after the global's subscription that holds it
+                    Tags subscription = region.and("subscription", slot.name());
+                    slot.lagBytes().ifPresent(bytes -> lagByteRows.add(MultiGauge.Row.of(subscription, bytes)));
+                    slot.lag().ifPresent(lag -> lagSecondRows.add(MultiGauge.Row.of(subscription, seconds(lag))));
                 }
             });
         }
         sessions.register(sessionRows, true);
         applied.register(appliedRows, true);
+        appliedVersion.register(versionRows, true);
         pending.register(pendingRows, true);
         waiting.register(waitingRows, true);
         problems.register(problemRows, true);
@@ -129,15 +156,22 @@ public final class FleetMetrics implements FleetObserver {
         applyErrors.register(errorRows, true);
         lastMessageAge.register(ageRows, true);
         slotRetained.register(slotRows, true);
+        lagBytes.register(lagByteRows, true);
+        lagSeconds.register(lagSecondRows, true);
         previous = fleet;
     }
 
     private void count(FleetEvent event) {
         String region = event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
         switch (event.kind()) {
-            case MIGRATION_APPLIED -> Counter.builder("muster_migrations_applied")
-                    .description("Migrations regions reported applied").tag("region", region)
-                    .register(registry).increment();
+            case MIGRATION_APPLIED -> {
+                Counter.builder("muster_migrations_applied")
+                        .description("Migrations regions reported applied").tag("region", region)
+                        .register(registry).increment();
+                event.took().ifPresent(took -> Timer.builder("muster_migration_duration")
+                        .description("How long each applied migration ran, as Flyway's history records it")
+                        .tag("region", region).register(registry).record(took));
+            }
             case MIGRATION_FAILED -> Counter.builder("muster_migrations_failed")
                     .description("Migrations regions reported failed").tag("region", region)
                     .register(registry).increment();
@@ -169,6 +203,33 @@ public final class FleetMetrics implements FleetObserver {
                 .tag("region", String.valueOf(released.region().getAsInt()))
                 .register(registry)
                 .record(Duration.between(wait.since(), released.at())));
+    }
+
+    /**
+     * A release that followed a wait, measured from the change that allowed it (a member's
+     * report, its removal, a forced release, a resume) to the Go being sent: the hub
+     * decides both in one call, so they are in the same batch of events.
+     */
+    private void releaseLatencies(List<FleetEvent> events) {
+        Optional<FleetEvent> cause = events.stream().filter(event -> RELEASE_CAUSES.contains(event.kind())).findFirst();
+        if (cause.isEmpty() || previous == null) {
+            return;
+        }
+        for (FleetEvent event : events) {
+            if (event.kind() == EventKind.RELEASED && event.region().isPresent()
+                    && previous.region(event.region().getAsInt()).flatMap(RegionState::waiting).isPresent()) {
+                Timer.builder("muster_release_latency")
+                        .description("From the fleet change that released a waiting region (a member's report, "
+                                + "its removal, a forced release, a resume) to the Go sent to it")
+                        .tag("region", String.valueOf(event.region().getAsInt()))
+                        .register(registry)
+                        .record(Duration.between(cause.get().at(), event.at()));
+            }
+        }
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
     }
 
     private static String signal(EventKind kind) {

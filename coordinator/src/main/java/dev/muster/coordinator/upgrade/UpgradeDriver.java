@@ -64,6 +64,7 @@ public final class UpgradeDriver implements AutoCloseable {
         return upgrade;
     });
     private final AtomicReference<String> running = new AtomicReference<>();
+    private volatile UpgradePhase phase = UpgradePhase.IDLE;
 
     public UpgradeDriver(FleetHub hub) {
         this.hub = hub;
@@ -86,6 +87,7 @@ public final class UpgradeDriver implements AutoCloseable {
                 try {
                     outcome = new Run(request, progress).carryOut();
                 } finally {
+                    phase = UpgradePhase.IDLE;
                     running.set(null);
                 }
                 // after it is over, so that whoever hears it may start the next one at once
@@ -95,6 +97,11 @@ public final class UpgradeDriver implements AutoCloseable {
             running.set(null);
             throw new IllegalStateException("the coordinator is stopping");
         }
+    }
+
+    /** Where the running upgrade is, or {@link UpgradePhase#IDLE}. */
+    public UpgradePhase phase() {
+        return phase;
     }
 
     @Override
@@ -123,7 +130,7 @@ public final class UpgradeDriver implements AutoCloseable {
         private final Request request;
         private final Progress progress;
         private final long started = System.nanoTime();
-        private String phase = "preflight";
+        private String phaseName = "preflight";
         private String target;
 
         Run(Request request, Progress progress) {
@@ -136,24 +143,24 @@ public final class UpgradeDriver implements AutoCloseable {
                 UpgradePlan plan = preflight();
                 boolean someoneBehind = plan.steps().stream().anyMatch(step -> !step.versions().isEmpty());
                 if (someoneBehind && replicationIsUp()) {
-                    phase("tear replication down (--mode " + request.teardownMode() + ")");
+                    phase(UpgradePhase.TEARDOWN, "tear replication down (--mode " + request.teardownMode() + ")");
                     carryOut(global(), new Step.Teardown(request.teardownMode()));
                 }
                 migrateRemotes(plan);
                 migrateGlobal(plan);
-                phase("set replication up again");
+                phase(UpgradePhase.SETUP, "set replication up again");
                 for (int member : hub.fleet().members()) {
                     carryOut(member, new Step.SetUp());
                 }
                 carryOut(global(), new Step.SetUp());
-                phase("verify replication");
+                phase(UpgradePhase.VERIFY, "verify replication");
                 verify();
                 String summary = "the fleet is at " + target + " with replication verified, after "
                         + seconds(Duration.ofNanos(System.nanoTime() - started));
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade done: " + summary);
                 return new Outcome(true, summary);
             } catch (Stop stop) {
-                String summary = "stopped at '" + phase + "': " + stop.getMessage() + ". Every step is whole on its "
+                String summary = "stopped at '" + phaseName + "': " + stop.getMessage() + ". Every step is whole on its "
                         + "region; once this is fixed, run 'muster upgrade" + (target == null ? "" : " --to " + target)
                         + "' again to go on from here";
                 log.warn("Upgrade {}", summary);
@@ -161,8 +168,8 @@ public final class UpgradeDriver implements AutoCloseable {
                 return new Outcome(false, summary);
             } catch (RuntimeException e) {
                 log.error("The upgrade failed unexpectedly", e);
-                hub.note(EventKind.UPGRADE, request.actor(), "upgrade failed at '" + phase + "': " + e);
-                return new Outcome(false, "failed unexpectedly at '" + phase + "': " + e);
+                hub.note(EventKind.UPGRADE, request.actor(), "upgrade failed at '" + phaseName + "': " + e);
+                return new Outcome(false, "failed unexpectedly at '" + phaseName + "': " + e);
             }
         }
 
@@ -177,7 +184,7 @@ public final class UpgradeDriver implements AutoCloseable {
             target = plan.target();
             hub.note(EventKind.UPGRADE, request.actor(), "upgrade to " + target + " started");
             progress.line("Upgrade to " + target + ", started by " + request.actor());
-            phase("preflight");
+            phase(UpgradePhase.PREFLIGHT, "preflight");
             List<String> problems = new ArrayList<>(plan.blockers());
             List<Integer> regions = new ArrayList<>(fleet.members());
             fleet.global().ifPresent(global -> regions.add(global.region()));
@@ -239,7 +246,7 @@ public final class UpgradeDriver implements AutoCloseable {
             if (migrating.isEmpty()) {
                 return;
             }
-            phase("migrate the remotes " + migrating.keySet());
+            phase(UpgradePhase.MIGRATE_REMOTES, "migrate the remotes " + migrating.keySet());
             Step migrate = new Step.Migrate(target);
             migrating.replaceAll((region, none) -> send(region, migrate));
             try {
@@ -257,7 +264,7 @@ public final class UpgradeDriver implements AutoCloseable {
             boolean behind = plan.steps().stream()
                     .anyMatch(step -> step.region() == global && !step.versions().isEmpty());
             if (behind) {
-                phase("migrate the global (each version once every member has it)");
+                phase(UpgradePhase.MIGRATE_GLOBAL, "migrate the global (each version once every member has it)");
                 carryOut(global, new Step.Migrate(target));
             }
         }
@@ -357,8 +364,9 @@ public final class UpgradeDriver implements AutoCloseable {
                     .orElseThrow(() -> new Stop("the global region has never connected"));
         }
 
-        private void phase(String name) {
-            phase = name;
+        private void phase(UpgradePhase next, String name) {
+            phase = next;
+            phaseName = name;
             progress.line("==> " + name);
             hub.note(EventKind.UPGRADE, request.actor(), "upgrade to " + target + ": " + name);
         }

@@ -28,7 +28,7 @@ class ReplicationHealthTest {
 
     private static ReplicationHealth.Slot slot(String walStatus) {
         return new ReplicationHealth.Slot("region_1_subscription", true, OptionalLong.of(4096), Optional.of(walStatus),
-                OptionalLong.empty());
+                OptionalLong.empty(), OptionalLong.of(0), Optional.empty());
     }
 
     private static final ReplicationHealth.Publication IN_STEP =

@@ -337,7 +337,7 @@ class AgentSessionServiceTest {
 
         global.send(AgentMessage.newBuilder().setReplicationReport(report).build());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> hub.fleet().region(GLOBAL).orElseThrow().replication().isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.fleet().region(GLOBAL).orElseThrow().replication().isPresent());
         ReplicationHealth health = hub.fleet().region(GLOBAL).orElseThrow().replication().orElseThrow();
         assertThat(health.takenAt()).isEqualTo(Instant.ofEpochSecond(1_587_753_222L, 5));
         assertThat(health.subscriptions()).containsExactly(
@@ -362,11 +362,11 @@ class AgentSessionServiceTest {
 
         region1.send(AgentMessage.newBuilder().setReplicationReport(report).build());
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> hub.fleet().region(1).orElseThrow().replication().isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> hub.fleet().region(1).orElseThrow().replication().isPresent());
         ReplicationHealth health = hub.fleet().region(1).orElseThrow().replication().orElseThrow();
         assertThat(health.publication()).contains(
                 new ReplicationHealth.Publication("miq", true, 2, List.of("public.vms"), List.of()));
         assertThat(health.slots()).containsExactly(new ReplicationHealth.Slot("region_1_subscription", false,
-                OptionalLong.of(4096), Optional.of("reserved"), OptionalLong.empty()));
+                OptionalLong.of(4096), Optional.of("reserved"), OptionalLong.empty(), OptionalLong.empty(), Optional.empty()));
     }
 }

@@ -507,9 +507,11 @@ class FleetHubTest {
     void theNewestReplicationReportIsKeptAcrossSessions() {
         Agent daemon = remoteNotYetMigrated(1);
         ReplicationHealth broken = health(new ReplicationHealth.Slot("region_1_subscription", false,
-                java.util.OptionalLong.of(1 << 20), java.util.Optional.of("lost"), java.util.OptionalLong.empty()));
+                java.util.OptionalLong.of(1 << 20), java.util.Optional.of("lost"), java.util.OptionalLong.empty(),
+                java.util.OptionalLong.empty(), java.util.Optional.empty()));
         ReplicationHealth healthy = health(new ReplicationHealth.Slot("region_1_subscription", true,
-                java.util.OptionalLong.of(0), java.util.Optional.of("reserved"), java.util.OptionalLong.empty()));
+                java.util.OptionalLong.of(0), java.util.Optional.of("reserved"), java.util.OptionalLong.empty(),
+                java.util.OptionalLong.of(0), java.util.Optional.of(java.time.Duration.ZERO)));
 
         hub.replicationReport(daemon.sessionId(), broken);
         hub.replicationReport(daemon.sessionId(), healthy);

@@ -158,7 +158,7 @@ final class FakeFleet implements AutoCloseable {
         return new ReplicationHealth(Instant.now(), List.of(),
                 Optional.of(new ReplicationHealth.Publication("miq", true, 3, List.of(), List.of())),
                 List.of(new ReplicationHealth.Slot("region_" + region + "_subscription", true, OptionalLong.of(4096),
-                        Optional.of(walStatus), OptionalLong.empty())),
+                        Optional.of(walStatus), OptionalLong.empty(), OptionalLong.of(0), Optional.empty())),
                 Optional.empty());
     }
 

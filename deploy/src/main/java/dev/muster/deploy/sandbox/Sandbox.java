@@ -9,12 +9,16 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.cli.CommandLines;
 import dev.muster.common.config.DatabaseConfig;
+import dev.muster.common.config.MetricsConfig;
+import dev.muster.common.metrics.MetricsEndpoint;
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
+import io.micrometer.core.instrument.Tag;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -50,13 +54,20 @@ final class Sandbox implements AutoCloseable {
     private final Narrator narrator;
     private final SandboxFleet fleet;
     private final String teardownMode;
+    private final Optional<Integer> metricsPort;
     private Coordinator coordinator;
     private final List<AgentDaemon> daemons = new ArrayList<>();
+    private final List<MetricsEndpoint> daemonMetrics = new ArrayList<>();
 
-    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode) {
+    /**
+     * @param metricsPort where the coordinator serves its metrics, the agents' daemons on the
+     *                    next ports (regions 1, 2, 99 in that order); empty for none
+     */
+    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode, Optional<Integer> metricsPort) {
         this.narrator = narrator;
         this.fleet = new SandboxFleet(workDir, migrations, GLOBAL, REMOTES);
         this.teardownMode = teardownMode;
+        this.metricsPort = metricsPort;
     }
 
     void run() throws Exception {
@@ -101,6 +112,20 @@ final class Sandbox implements AutoCloseable {
         narrator.summary();
     }
 
+    /** What a person can look at while the fleet stays up after the procedure. */
+    void explore() {
+        narrator.say("");
+        narrator.say("The fleet stays up to be explored until you stop the sandbox (Ctrl-C):");
+        narrator.say("    muster status --coordinator 127.0.0.1:" + coordinator.port());
+        narrator.say("    muster watch --coordinator 127.0.0.1:" + coordinator.port());
+        for (int region : fleet.regions()) {
+            narrator.say("    region " + region + ": psql -h localhost -p " + fleet.port(region) + " -U "
+                    + SandboxFleet.USER + " " + SandboxFleet.DATABASE);
+        }
+        metricsPort.ifPresent(port -> narrator.say("    metrics: " + metricsUrl(port) + " and the agents' on ports "
+                + (port + 1) + " to " + (port + fleet.regions().size())));
+    }
+
     private void startServers() throws Exception {
         for (int region : fleet.regions()) {
             fleet.start(region);
@@ -111,10 +136,26 @@ final class Sandbox implements AutoCloseable {
     private void startCoordinator() throws Exception {
         DatabaseConfig store = new DatabaseConfig(fleet.jdbcUrl(GLOBAL), SandboxFleet.USER, Optional.empty());
         CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.of(store), REMOTES,
-                Optional.empty());
+                metricsPort.map(MetricsConfig::new));
         coordinator = Coordinator.start(config, "sandbox");
         fleet.coordinatorAt("127.0.0.1:" + coordinator.port());
         narrator.say("    listening on 127.0.0.1:" + coordinator.port());
+        metricsPort.ifPresent(port -> {
+            narrator.say("    metrics: the coordinator's at " + metricsUrl(port));
+            for (int region : fleet.regions()) {
+                narrator.say("             region " + region + "'s agent daemon at "
+                        + metricsUrl(daemonMetricsPort(region).orElseThrow().port()));
+            }
+        });
+    }
+
+    /** The port of region's daemon's metrics: after the coordinator's, in the order of {@link SandboxFleet#regions}. */
+    private Optional<MetricsConfig> daemonMetricsPort(int region) {
+        return metricsPort.map(port -> new MetricsConfig(port + 1 + fleet.regions().indexOf(region)));
+    }
+
+    private static String metricsUrl(int port) {
+        return "http://127.0.0.1:" + port + "/metrics";
     }
 
     private void migrateAll(String release) {
@@ -209,10 +250,14 @@ final class Sandbox implements AutoCloseable {
                 + "released once region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
     }
 
-    private void startDaemons(String release) {
+    private void startDaemons(String release) throws IOException {
         for (int region : fleet.regions()) {
+            MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-agent"),
+                    Tag.of("region", String.valueOf(region))));
+            daemonMetrics.add(metrics);
+            metrics.serve(daemonMetricsPort(region));
             AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox",
-                    new PicocliCommandRunner());
+                    new PicocliCommandRunner(), metrics.registry());
             daemons.add(daemon);
             daemon.start();
         }
@@ -221,6 +266,8 @@ final class Sandbox implements AutoCloseable {
     private void stopDaemons() {
         daemons.forEach(AgentDaemon::close);
         daemons.clear();
+        daemonMetrics.forEach(MetricsEndpoint::close);
+        daemonMetrics.clear();
     }
 
     /** Once every daemon has reported healthy replication since {@code since}, what an operator sees. */

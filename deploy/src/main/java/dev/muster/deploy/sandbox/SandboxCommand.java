@@ -6,7 +6,11 @@ import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,12 +25,24 @@ import picocli.CommandLine.Spec;
             "kasparov, printing each step. Cleans up after itself."})
 public final class SandboxCommand implements Callable<Integer> {
 
+    private static final Duration CLEAN_UP_PATIENCE = Duration.ofSeconds(60);
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--teardown", paramLabel = "MODE", defaultValue = "drop",
             description = "How replication comes down before the upgrade: drop or disable (default: ${DEFAULT-VALUE})")
     String teardown;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = {"Serve the coordinator's metrics on PORT and the agent daemons' on the next three ports",
+                "(regions 1, 2 and 99), as Prometheus would scrape them on appliances"})
+    Integer metricsPort;
+
+    @Option(names = "--stay",
+            description = "Keep the fleet running after the procedure, to explore it with muster status and its "
+                    + "metrics, until stopped (Ctrl-C or SIGTERM)")
+    boolean stay;
 
     @Option(names = "--migrations", paramLabel = "DIR",
             description = "The sample migrations (default: share/sample/migrations of the distribution)")
@@ -44,13 +60,41 @@ public final class SandboxCommand implements Callable<Integer> {
             // The daemons warn of replication the sandbox takes down on purpose; its status step shows their reports.
             ((Logger) LoggerFactory.getLogger("dev.muster.agent.daemon")).setLevel(Level.ERROR);
         }
+        if (metricsPort != null && (metricsPort < 1 || metricsPort > 65535 - Sandbox.REMOTES.size() - 1)) {
+            throw new MusterException(ExitCode.USAGE, "--metrics-port must leave room for four ports below 65536, not "
+                    + metricsPort);
+        }
         Narrator narrator = new Narrator(spec.commandLine().getOut());
-        try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown)) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown,
+                Optional.ofNullable(metricsPort))) {
             sandbox.run();
+            if (stay) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopped.countDown();
+                    awaitQuietly(cleanedUp);
+                }, "muster-sandbox-stop"));
+                sandbox.explore();
+                stopped.await();
+                narrator.say("");
+                narrator.say("Stopping the sandbox.");
+            }
+        } finally {
+            cleanedUp.countDown();
         }
         narrator.say("");
         narrator.say("The sandbox ran the procedure to the end; everything it started is stopped and removed.");
         return 0;
+    }
+
+    /** A stop waits for the clean-up, so that no server or temporary directory outlives the sandbox. */
+    private static void awaitQuietly(CountDownLatch cleanedUp) {
+        try {
+            cleanedUp.await(CLEAN_UP_PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Path distributionSamples() {

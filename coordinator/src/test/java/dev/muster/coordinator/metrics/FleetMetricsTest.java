@@ -1,0 +1,224 @@
+package dev.muster.coordinator.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.muster.coordinator.fleet.Fleet;
+import dev.muster.coordinator.fleet.Migration;
+import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.Role;
+import dev.muster.coordinator.hub.AgentHello;
+import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.hub.Outbox;
+import dev.muster.coordinator.steps.Step;
+import dev.muster.coordinator.upgrade.UpgradePhase;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.SortedSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The meters as a real hub drives them: the figures a dashboard plots during an upgrade. */
+class FleetMetricsTest {
+
+    private static final int GLOBAL = 99;
+    private static final String OLDER = "20200101000000";
+    private static final String V = "20200424183342";
+
+    private final SteppingClock clock = new SteppingClock(Instant.parse("2024-04-24T18:33:42Z"));
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private FleetHub hub;
+    private long nextSession;
+
+    @BeforeEach
+    void hub() {
+        hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), clock);
+        hub.observe(new FleetMetrics(registry, clock));
+    }
+
+    @Test
+    void eachRegionShowsTheNewestVersionItHasAppliedAndHowLongItsMigrationsRan() {
+        long remote = connect(1, Role.REMOTE, List.of(OLDER));
+
+        assertThat(gauge("muster_region_applied_version", "region", "1").getId().getTag("version"))
+                .isEqualTo(OLDER);
+        hub.applied(remote, migration(V), Optional.of(Duration.ofMillis(1500)));
+        hub.applied(remote, migration("20200601000000"), Optional.empty());
+
+        assertThat(registry.find("muster_region_applied_version").tag("region", "1").gauges())
+                .singleElement().satisfies(info -> {
+                    assertThat(info.getId().getTag("version")).isEqualTo("20200601000000");
+                    assertThat(info.value()).isEqualTo(1.0);
+                });
+        Timer durations = registry.get("muster_migration_duration").tag("region", "1").timer();
+        assertThat(durations.count()).as("only the run whose time the agent said").isEqualTo(1);
+        assertThat(durations.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
+    }
+
+    @Test
+    void aWaitingGlobalShowsHowLongItWaitedAndHowSoonItWasReleasedAfterTheLastReport() {
+        long global = connect(GLOBAL, Role.GLOBAL, List.of());
+        long region1 = connect(1, Role.REMOTE, List.of());
+        long region2 = connect(2, Role.REMOTE, List.of());
+        hub.requestRelease(global, 1, List.of(migration(OLDER), migration(V)));
+        assertThat(gauge("muster_region_waiting_seconds", "region", "99").getId().getTag("version")).isEqualTo(OLDER);
+
+        clock.advance(Duration.ofSeconds(30));
+        hub.applied(region1, migration(OLDER));
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(registry.find("muster_release_latency").timers()).as("still waiting on region 2").isEmpty();
+        hub.applied(region2, migration(OLDER));
+
+        assertThat(registry.find("muster_region_waiting_seconds").gauges()).as("released").isEmpty();
+        Timer waited = registry.get("muster_release_wait").tag("region", "99").timer();
+        assertThat(waited.count()).isEqualTo(1);
+        assertThat(waited.totalTime(TimeUnit.SECONDS)).isCloseTo(60.0, within(0.01));
+        Timer latency = registry.get("muster_release_latency").tag("region", "99").timer();
+        assertThat(latency.count()).isEqualTo(1);
+        assertThat(latency.totalTime(TimeUnit.MILLISECONDS))
+                .as("from region 2's report to the Go: the clock ticks once per reading in between")
+                .isBetween(0.0, 10.0);
+        assertThat(registry.get("muster_signals_sent").tag("type", "go").counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aGlobalThatNeverWaitedIsNoReleaseLatency() {
+        long region1 = connect(1, Role.REMOTE, List.of());
+        long region2 = connect(2, Role.REMOTE, List.of());
+        hub.applied(region1, migration(OLDER));
+        hub.applied(region2, migration(OLDER));
+        long global = connect(GLOBAL, Role.GLOBAL, List.of());
+
+        hub.requestRelease(global, 1, List.of(migration(OLDER)));
+
+        assertThat(registry.get("muster_signals_sent").tag("type", "go").counter().count()).isEqualTo(1);
+        assertThat(registry.find("muster_release_latency").timers()).isEmpty();
+        assertThat(registry.find("muster_release_wait").timers()).isEmpty();
+    }
+
+    @Test
+    void eachSlotOnARemoteShowsHowFarItsSubscriptionIsBehind() {
+        long remote = connect(1, Role.REMOTE, List.of());
+
+        hub.replicationReport(remote, slotReport(OptionalLong.of(4096), Optional.of(Duration.ofMillis(2500))));
+        assertThat(gauge("muster_subscription_lag_bytes", "subscription", "region_1_subscription").value())
+                .isEqualTo(4096.0);
+        assertThat(gauge("muster_subscription_lag_seconds", "subscription", "region_1_subscription").value())
+                .isEqualTo(2.5);
+        assertThat(gauge("muster_subscription_lag_seconds", "subscription", "region_1_subscription").getId()
+                .getTag("region")).as("the remote's region").isEqualTo("1");
+
+        hub.replicationReport(remote, slotReport(OptionalLong.of(8192), Optional.empty()));
+        assertThat(gauge("muster_subscription_lag_bytes", "subscription", "region_1_subscription").value())
+                .isEqualTo(8192.0);
+        assertThat(registry.find("muster_subscription_lag_seconds").gauges())
+                .as("nobody streams from the slot: no lag in seconds to tell").isEmpty();
+    }
+
+    @Test
+    void theUpgradePhaseIsOneSeriesPerPhaseWithOneForTheCurrent() {
+        AtomicReference<UpgradePhase> phase = new AtomicReference<>(UpgradePhase.IDLE);
+        UpgradeMetrics.register(registry, phase::get);
+
+        assertThat(phaseValue("idle")).isEqualTo(1.0);
+        phase.set(UpgradePhase.MIGRATE_GLOBAL);
+
+        assertThat(phaseValue("idle")).isZero();
+        assertThat(phaseValue("migrate_global")).isEqualTo(1.0);
+        assertThat(registry.find("muster_upgrade_phase").gauges()).hasSize(UpgradePhase.values().length)
+                .filteredOn(gauge -> gauge.value() == 1.0).hasSize(1);
+    }
+
+    private double phaseValue(String phase) {
+        return registry.get("muster_upgrade_phase").tag("phase", phase).gauge().value();
+    }
+
+    private Gauge gauge(String name, String tag, String value) {
+        return registry.get(name).tag(tag, value).gauge();
+    }
+
+    private long connect(int region, Role role, List<String> applied) {
+        long session = ++nextSession;
+        hub.hello(session, "peer-" + session, new AgentHello(region, role, "test", "agent-" + session,
+                "database-" + region, migrations(applied), migrations(List.of(OLDER, V, "20200601000000"))), IGNORED);
+        return session;
+    }
+
+    private static ReplicationHealth slotReport(OptionalLong lagBytes, Optional<Duration> lag) {
+        return new ReplicationHealth(Instant.parse("2024-04-24T18:35:00Z"), List.of(), Optional.empty(),
+                List.of(new ReplicationHealth.Slot("region_1_subscription", lag.isPresent(), OptionalLong.of(1 << 20),
+                        Optional.of("reserved"), OptionalLong.empty(), lagBytes, lag)),
+                Optional.empty());
+    }
+
+    private static Migration migration(String version) {
+        return Migration.of(version, "migration " + version, version.hashCode());
+    }
+
+    private static List<Migration> migrations(List<String> versions) {
+        return versions.stream().map(FleetMetricsTest::migration).toList();
+    }
+
+    private static final Outbox IGNORED = new Outbox() {
+        @Override
+        public void welcome(SortedSet<Integer> memberRegions) {
+        }
+
+        @Override
+        public void release(long requestId, Release release) {
+        }
+
+        @Override
+        public void refuse(String reason) {
+        }
+
+        @Override
+        public void supersede() {
+        }
+
+        @Override
+        public void command(long commandId, Step step) {
+        }
+    };
+
+    /** A clock the test moves on, which also ticks by a microsecond at every reading. */
+    private static final class SteppingClock extends Clock {
+        private Instant now;
+
+        SteppingClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            now = now.plusNanos(1000);
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the hub and the meters read instants only");
+        }
+    }
+}
