@@ -6,13 +6,17 @@ import static org.awaitility.Awaitility.await;
 
 import dev.muster.agent.config.ReplicationConfig;
 import dev.muster.agent.config.SubscriptionConfig;
+import dev.muster.agent.replication.CatchUp;
+import dev.muster.agent.replication.CatchUpBarrier;
 import dev.muster.agent.replication.PublicationChange;
+import dev.muster.agent.replication.ReconcileOutcome;
 import dev.muster.agent.replication.RemotePublication;
 import dev.muster.agent.replication.RemoteStatus;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.ReplicationVerifier;
 import dev.muster.agent.replication.SetupOutcome;
 import dev.muster.agent.replication.SubscriptionSetup;
+import dev.muster.agent.replication.SubscriptionReconciler;
 import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.agent.replication.SubscriptionTeardown;
 import dev.muster.agent.replication.TableName;
@@ -31,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -250,6 +255,56 @@ class ReplicationLifecycleIT {
     }
 
     @Test
+    void theGlobalsMigrateBringsBackASubscriptionAnErrorStoppedButNotOneAnOperatorToreDown() {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+
+        assertThat(teardown(TeardownMode.DISABLE)).extracting(TeardownOutcome::action)
+                .containsOnly(TeardownOutcome.Action.DISABLED);
+        assertThat(reconcile()).extracting(ReconcileOutcome::action).containsOnly(ReconcileOutcome.Action.LEFT_ALONE);
+        assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription")).containsOnly("false");
+
+        setup();
+        // as disable_on_error does when the remote sends a column the global's schema lacks
+        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
+        sql.execute(1, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'on region 1')");
+        sql.execute(GLOBAL, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)");
+        new RemotePublication(local(1), replication()).ensure();
+
+        List<ReconcileOutcome> outcomes = reconcile();
+
+        assertThat(outcomes).extracting(ReconcileOutcome::action)
+                .containsExactly(ReconcileOutcome.Action.ENABLED, ReconcileOutcome.Action.REFRESHED);
+        assertThat(outcomes.get(0).newTables()).containsExactly(new TableName("public", "hosts"));
+        assertThat(outcomes.get(1).newTables()).isEmpty();
+        List<CatchUp> caughtUp = catchUp();
+        assertThat(caughtUp).allSatisfy(catchUp -> assertThat(catchUp.caughtUp()).as(catchUp.describe()).isTrue());
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).containsExactly("{\"id\": " + (R1 + 1)
+                + ", \"name\": \"on region 1\"}");
+        assertThat(verify().inSync()).as("verify passes right after catching up").isTrue();
+    }
+
+    @Test
+    void theCatchUpBarrierWaitsForWhatTheRemoteCommittedBeforeIt() throws Exception {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_2_subscription DISABLE");
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(sql.strings(2,
+                "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+        sql.execute(2, "INSERT INTO users VALUES (" + (R2 + 3) + ", 'while the global did not listen')");
+
+        List<CatchUp> outcomes = new CatchUpBarrier(local(GLOBAL), replication())
+                .await(Set.of("region_1_subscription", "region_2_subscription"), Duration.ofSeconds(2));
+
+        assertThat(outcomes).extracting(CatchUp::caughtUp).containsExactly(true, false);
+        assertThat(outcomes.get(1).describe()).startsWith("region_2_subscription: not caught up after ")
+                .contains("it has not confirmed", "no apply worker runs");
+    }
+
+    @Test
     void verifyNamesTableAndRegionOfEveryMismatch() {
         publishOnRemotes();
         setup();
@@ -417,6 +472,20 @@ class ReplicationLifecycleIT {
 
     private List<SetupOutcome> setup() {
         return new SubscriptionSetup(local(GLOBAL), replication()).run();
+    }
+
+    private List<ReconcileOutcome> reconcile() {
+        return new SubscriptionReconciler(local(GLOBAL), replication()).run();
+    }
+
+    private List<CatchUp> catchUp() {
+        try {
+            return new CatchUpBarrier(local(GLOBAL), replication())
+                    .await(Set.of("region_1_subscription", "region_2_subscription"), PATIENCE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private List<TeardownOutcome> teardown(TeardownMode mode) {

@@ -9,9 +9,14 @@ import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.region.RegionIds;
+import dev.muster.agent.replication.CatchUp;
+import dev.muster.agent.replication.CatchUpBarrier;
+import dev.muster.agent.replication.ReconcileOutcome;
 import dev.muster.agent.replication.RemotePublication;
 import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionReconciler;
 import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.common.BuildInfo;
 import dev.muster.common.ExitCode;
@@ -24,7 +29,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -52,6 +60,12 @@ final class MigrateCommand implements Callable<Integer> {
             description = "How long to keep trying to report applied migrations to the coordinator (default: ${DEFAULT-VALUE})")
     Duration reportTimeout;
 
+    @Option(names = "--catch-up-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            converter = DurationConverter.class,
+            description = {"On the global with replication live: how long to wait, after its last migration, for",
+                "every subscription to confirm its remote's WAL (default: ${DEFAULT-VALUE})"})
+    Duration catchUpTimeout;
+
     @Option(names = "--to", paramLabel = "VERSION", converter = VersionConverter.class,
             description = {
                 "Apply pending migrations only up to and including VERSION, e.g. 20200424183342",
@@ -68,25 +82,61 @@ final class MigrateCommand implements Callable<Integer> {
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
         LocalHello hello = new LocalHello(agent.region(), agent.role().wire(), BuildInfo.version(), migrations::state,
                 new DatabaseIdentity(agent.database()));
-        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), hello, events::add)) {
-            MigrationConsole console = new MigrationConsole(spec.commandLine().getOut());
-            new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout,
-                    Optional.ofNullable(target)).run();
-        }
         PrintWriter out = spec.commandLine().getOut();
+        GatedMigrator.Committed committed = agent.role() == RegionRole.REMOTE
+                ? applied -> publishNewTables(agent, out)
+                : applied -> {
+                };
+        List<LocalMigration> applied;
+        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), hello, events::add)) {
+            MigrationConsole console = new MigrationConsole(out);
+            applied = new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout,
+                    Optional.ofNullable(target), committed).run();
+        }
         // Normally the event trigger has moved them already, as the migrations created them.
         List<String> moved = new RegionIds(agent.database()).alignSequences();
         if (!moved.isEmpty()) {
             out.println("Moved into the region's id range: " + moved);
         }
-        if (agent.role() == RegionRole.REMOTE) {
-            // Tables the migrations added join the publication, if this region publishes.
-            RemotePublication publication = new RemotePublication(agent.database(), agent.replication());
-            if (publication.plan().exists()) {
-                out.println(publication.ensure().describe());
-            }
+        if (agent.role() == RegionRole.REMOTE && applied.isEmpty()) {
+            publishNewTables(agent, out);
+        }
+        if (agent.role() == RegionRole.GLOBAL && !agent.replication().subscriptions().isEmpty()) {
+            bringSubscriptionsInStep(agent, migrations.state().pending().isEmpty(), out);
         }
         return 0;
+    }
+
+    /** Tables the migrations added join the publication, if this region publishes. */
+    private static void publishNewTables(AgentConfig agent, PrintWriter out) {
+        RemotePublication publication = new RemotePublication(agent.database(), agent.replication());
+        if (publication.plan().exists()) {
+            out.println(publication.ensure().describe());
+        }
+    }
+
+    /**
+     * With replication live while the fleet migrates, the global's subscriptions are brought
+     * back in step with its new schema; once it has applied its last migration, it waits
+     * until it has caught up with every remote.
+     */
+    private void bringSubscriptionsInStep(AgentConfig agent, boolean upToDate, PrintWriter out)
+            throws InterruptedException {
+        List<ReconcileOutcome> outcomes = new SubscriptionReconciler(agent.database(), agent.replication()).run();
+        outcomes.forEach(outcome -> out.println(outcome.describe()));
+        Set<String> live = outcomes.stream().filter(ReconcileOutcome::live).map(ReconcileOutcome::subscription)
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (!upToDate || live.isEmpty()) {
+            return;
+        }
+        List<CatchUp> caughtUp = new CatchUpBarrier(agent.database(), agent.replication()).await(live, catchUpTimeout);
+        caughtUp.forEach(catchUp -> out.println(catchUp.describe()));
+        List<String> behind = caughtUp.stream().filter(catchUp -> !catchUp.caughtUp()).map(CatchUp::subscription)
+                .toList();
+        if (!behind.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, "the migrations are applied, but " + behind + " did not catch "
+                    + "up within " + catchUpTimeout.toSeconds() + " s; see 'muster-agent replication status'");
+        }
     }
 
     /**

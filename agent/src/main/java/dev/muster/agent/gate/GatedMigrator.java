@@ -43,6 +43,7 @@ public final class GatedMigrator {
     private final MigrationConsole console;
     private final Duration reportTimeout;
     private final Optional<String> target;
+    private final Committed committed;
     private long requestId;
     private Long firstRefusal;
 
@@ -53,12 +54,30 @@ public final class GatedMigrator {
     }
 
     /**
+     * What is to happen once migrations have committed, before the coordinator hears of
+     * them: on a remote, its publication takes the tables they created, so that the global,
+     * released by the report, finds them published when it refreshes its subscription.
+     */
+    @FunctionalInterface
+    public interface Committed {
+        void migrated(List<LocalMigration> applied);
+    }
+
+    /**
      * @param events where {@code link} delivers its events; this migrator is their only reader
      * @param target the last version to apply; empty to apply every pending migration
      */
     public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
                          BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout,
                          Optional<String> target) {
+        this(role, migrations, link, events, console, reportTimeout, target, applied -> {
+        });
+    }
+
+    public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
+                         BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout,
+                         Optional<String> target, Committed committed) {
+        this.committed = committed;
         this.role = role;
         this.migrations = migrations;
         this.link = link;
@@ -206,7 +225,15 @@ public final class GatedMigrator {
         } catch (MigrationFailure failure) {
             // Those before the failed one committed: report them, then the failure, and
             // make sure the coordinator has both before this run ends.
-            committedSince(pendingBefore, failure).forEach(this::report);
+            List<LocalMigration> before = committedSince(pendingBefore, failure);
+            if (!before.isEmpty()) {
+                try {
+                    committed.migrated(before);
+                } catch (RuntimeException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+            before.forEach(this::report);
             link.report(WireMessages.failed(failure.version(), failure.getMessage()));
             try {
                 deliverReports();
@@ -215,7 +242,18 @@ public final class GatedMigrator {
             }
             throw failure;
         }
+        RuntimeException afterwards = null;
+        try {
+            committed.migrated(applied);
+        } catch (RuntimeException e) {
+            // they are committed all the same: the coordinator hears of them first
+            afterwards = e;
+        }
         applied.forEach(this::report);
+        if (afterwards != null) {
+            deliverReports();
+            throw afterwards;
+        }
         return applied;
     }
 

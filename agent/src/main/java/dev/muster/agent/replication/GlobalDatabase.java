@@ -17,9 +17,16 @@ import java.util.Optional;
 /** The global region's own database: its subscriptions and its copies of the remotes' tables. */
 final class GlobalDatabase implements AutoCloseable {
 
-    /** A subscription as {@code pg_subscription} records it; {@code slot} is empty after {@code SET (slot_name = NONE)}. */
-    record Subscription(long oid, String name, boolean enabled, Optional<String> slot) {
+    /**
+     * A subscription as {@code pg_subscription} records it; {@code slot} is empty after
+     * {@code SET (slot_name = NONE)}. {@code tornDown}: an operator's {@code replication teardown
+     * --mode disable} disabled it, and only {@code replication setup} is to bring it back.
+     */
+    record Subscription(long oid, String name, boolean enabled, Optional<String> slot, boolean tornDown) {
     }
+
+    /** What {@code teardown --mode disable} writes on the subscription, so that no one mistakes its intent. */
+    static final String TORN_DOWN = "muster: torn down by 'replication teardown --mode disable'";
 
     /** The global's tables, and whether each has the {@code id} column that tells regions' rows apart. */
     record Tables(Map<TableName, Boolean> hasId) {
@@ -59,15 +66,18 @@ final class GlobalDatabase implements AutoCloseable {
 
     Optional<Subscription> subscription(String name) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT oid, subenabled, subslotname FROM pg_subscription WHERE subname = ? "
+                "SELECT oid, subenabled, subslotname, "
+                        + "coalesce(obj_description(oid, 'pg_subscription') = ?, false) "
+                        + "FROM pg_subscription WHERE subname = ? "
                         + "AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-            statement.setString(1, name);
+            statement.setString(1, TORN_DOWN);
+            statement.setString(2, name);
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
                     return Optional.empty();
                 }
                 return Optional.of(new Subscription(result.getLong(1), name, result.getBoolean(2),
-                        Optional.ofNullable(result.getString(3))));
+                        Optional.ofNullable(result.getString(3)), result.getBoolean(4)));
             }
         }
     }
@@ -118,6 +128,54 @@ final class GlobalDatabase implements AutoCloseable {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /** Marks the subscription torn down by an operator, or (with {@code false}) clears the mark. */
+    void markTornDown(String subscription, boolean tornDown) throws SQLException {
+        executeAlone("COMMENT ON SUBSCRIPTION " + Sql.identifier(subscription) + " IS "
+                + (tornDown ? Sql.literal(TORN_DOWN) : "NULL"));
+    }
+
+    /** Tables of the subscription not yet ready: being copied, or waiting to be. */
+    long tablesNotReady(String subscription) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid "
+                        + "WHERE s.subname = ? AND r.srsubstate <> 'r'")) {
+            statement.setString(1, subscription);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    /** The subscription's tables, whatever their state. */
+    List<TableName> subscribedTables(String subscription) throws SQLException {
+        List<TableName> tables = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT n.nspname, c.relname FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid "
+                        + "JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        + "WHERE s.subname = ? ORDER BY 1, 2")) {
+            statement.setString(1, subscription);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    tables.add(new TableName(result.getString(1), result.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** The pid of the subscription's apply worker, if one runs. */
+    Optional<Integer> workerPid(String subscription) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT st.pid FROM pg_stat_subscription st JOIN pg_subscription s ON s.oid = st.subid "
+                        + "WHERE s.subname = ? AND st.relid IS NULL AND st.pid IS NOT NULL LIMIT 1")) {
+            statement.setString(1, subscription);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? Optional.of(result.getInt(1)) : Optional.empty();
+            }
         }
     }
 

@@ -109,6 +109,30 @@ final class RemoteRegion implements AutoCloseable {
         }
     }
 
+    /**
+     * Where the remote's WAL ends now: its insert position, which covers every transaction
+     * committed so far, also those with {@code synchronous_commit = off} not yet written.
+     */
+    String currentWalLsn() throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    /** Whether the slot's subscriber has confirmed everything up to {@code lsn}; empty if there is no such slot. */
+    Optional<Boolean> confirmed(String slot, String lsn) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT coalesce(confirmed_flush_lsn >= ?::pg_lsn, false) FROM pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, lsn);
+            statement.setString(2, slot);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? Optional.of(result.getBoolean(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** Rows of this region's id range in {@code table}. */
     RowDigest digest(TableName table) throws SQLException {
         return RowDigest.read(connection, table, endpoint.ids());

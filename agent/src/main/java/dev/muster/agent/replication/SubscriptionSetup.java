@@ -89,22 +89,17 @@ public final class SubscriptionSetup {
         RemoteEndpoint remote = step.remote();
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
-            boolean wasEnabled = step.existing().get().enabled();
-            if (!wasEnabled) {
-                Jdbc.attempt("cannot enable " + remote.subscription() + "; nothing was changed", () -> {
-                    global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
-                    return null;
-                });
+            GlobalDatabase.Subscription existing = step.existing().get();
+            if (existing.tornDown()) {
+                Jdbc.attempt("cannot clear the torn-down mark of " + remote.subscription() + "; nothing was changed",
+                        () -> {
+                            global.markTornDown(remote.subscription(), false);
+                            return null;
+                        });
             }
-            // refused while disabled, hence after ENABLE; copies only tables new to the publication
-            Jdbc.attempt((wasEnabled ? "" : "enabled " + remote.subscription() + ", but ") + "cannot refresh "
-                    + remote.subscription() + " for the tables region " + remote.region() + " publishes now; "
-                    + "run setup again once the cause is mended", () -> {
-                        global.executeAlone("ALTER SUBSCRIPTION " + name + " REFRESH PUBLICATION WITH (copy_data = true)");
-                        return null;
-                    });
-            return new SetupOutcome(remote.region(), remote.subscription(),
-                    wasEnabled ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
+            enableAndRefresh(global, remote, existing.enabled(), "run setup again once the cause is mended");
+            return new SetupOutcome(remote.region(), remote.subscription(), existing.enabled()
+                    ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
         }
         // Created disabled first: that reaches the remote and makes its slot, so whatever
         // can go wrong there (rights, wal_level, free slots) goes wrong before the global's
@@ -134,6 +129,29 @@ public final class SubscriptionSetup {
                 });
         return new SetupOutcome(remote.region(), remote.subscription(), SetupOutcome.Action.CREATED,
                 step.tables().size(), removed);
+    }
+
+    /**
+     * Enables the subscription if it is not, then refreshes it: tables new to the remote's
+     * publication join it and are copied; those it has are not copied again.
+     *
+     * @param remedy what the operator is to do if either fails
+     */
+    static void enableAndRefresh(GlobalDatabase global, RemoteEndpoint remote, boolean enabled, String remedy) {
+        String name = Sql.identifier(remote.subscription());
+        if (!enabled) {
+            Jdbc.attempt("cannot enable " + remote.subscription() + "; nothing was changed", () -> {
+                global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
+                return null;
+            });
+        }
+        // refused while disabled, hence after ENABLE
+        Jdbc.attempt((enabled ? "" : "enabled " + remote.subscription() + ", but ") + "cannot refresh "
+                + remote.subscription() + " for the tables region " + remote.region() + " publishes now; " + remedy,
+                () -> {
+                    global.executeAlone("ALTER SUBSCRIPTION " + name + " REFRESH PUBLICATION WITH (copy_data = true)");
+                    return null;
+                });
     }
 
     private static void dropQuietly(GlobalDatabase global, String name, SQLException cause) {

@@ -72,6 +72,11 @@ public final class SubscriptionTeardown {
         if (step.existing().isEmpty()) {
             return new TeardownOutcome(remote.region(), remote.subscription(), TeardownOutcome.Action.ABSENT);
         }
+        // Marked first: a global that migrates meanwhile leaves a marked subscription alone.
+        Jdbc.attempt("cannot mark " + remote.subscription() + " as torn down; nothing was changed", () -> {
+            global.markTornDown(remote.subscription(), true);
+            return null;
+        });
         if (!step.existing().get().enabled()) {
             return new TeardownOutcome(remote.region(), remote.subscription(), TeardownOutcome.Action.ALREADY_DISABLED);
         }

@@ -1,0 +1,76 @@
+package dev.muster.agent.replication;
+
+import dev.muster.agent.config.ReplicationConfig;
+import dev.muster.agent.config.SubscriptionConfig;
+import dev.muster.common.config.DatabaseConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The global's subscriptions brought back in step after it migrated, with replication live
+ * (the seed's order: replication set up on the new release, then migrated). PostgreSQL does
+ * not replicate schema changes: a remote that migrated first sends rows the global's old
+ * schema cannot take, which disables the subscription ({@code disable_on_error}), and
+ * tables a migration created reach the subscription only when it is refreshed. Once the
+ * global has the same schema, each subscription is enabled again if an error disabled it,
+ * and refreshed, so that new tables are copied (and no table twice). A subscription an
+ * operator tore down is left to {@code replication setup}.
+ */
+public final class SubscriptionReconciler {
+
+    private final DatabaseConfig database;
+    private final ReplicationConfig replication;
+
+    public SubscriptionReconciler(DatabaseConfig database, ReplicationConfig replication) {
+        this.database = database;
+        this.replication = replication;
+    }
+
+    public List<ReconcileOutcome> run() {
+        List<ReconcileOutcome> outcomes = new ArrayList<>();
+        try (GlobalDatabase global = GlobalDatabase.connect(database)) {
+            for (SubscriptionConfig subscription : replication.subscriptions()) {
+                outcomes.add(reconcile(global, new RemoteEndpoint(subscription)));
+            }
+        }
+        return outcomes;
+    }
+
+    private ReconcileOutcome reconcile(GlobalDatabase global, RemoteEndpoint remote) {
+        String name = remote.subscription();
+        Optional<GlobalDatabase.Subscription> existing = Jdbc.attempt(
+                "cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
+        if (existing.isEmpty() || existing.get().slot().isEmpty()) {
+            return leftAlone(remote, "it is not set up ('replication setup' sets it up)");
+        }
+        if (existing.get().tornDown()) {
+            return leftAlone(remote, "an operator tore it down ('replication setup' brings it back)");
+        }
+        List<TableName> published;
+        try (RemoteRegion region = RemoteRegion.connect(remote)) {
+            published = region.publicationTables(replication.publication());
+        }
+        GlobalDatabase.Tables tables = Jdbc.attempt("cannot read the tables of " + global.describe(), global::tables);
+        List<TableName> missing = published.stream().filter(table -> !tables.contains(table)).toList();
+        if (!missing.isEmpty()) {
+            return new ReconcileOutcome(remote.region(), name, ReconcileOutcome.Action.WAITING, List.of(),
+                    "region " + remote.region() + " publishes " + missing.stream().map(TableName::toString)
+                            .collect(Collectors.joining(", ")) + ", which the global does not have yet");
+        }
+        List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
+        boolean enabled = existing.get().enabled();
+        SubscriptionSetup.enableAndRefresh(global, remote, enabled, "run 'muster-agent replication setup' once the "
+                + "cause is mended");
+        List<TableName> added = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name))
+                .stream().filter(table -> !before.contains(table)).toList();
+        return new ReconcileOutcome(remote.region(), name,
+                enabled ? ReconcileOutcome.Action.REFRESHED : ReconcileOutcome.Action.ENABLED, added, "");
+    }
+
+    private static ReconcileOutcome leftAlone(RemoteEndpoint remote, String reason) {
+        return new ReconcileOutcome(remote.region(), remote.subscription(), ReconcileOutcome.Action.LEFT_ALONE,
+                List.of(), reason);
+    }
+}
