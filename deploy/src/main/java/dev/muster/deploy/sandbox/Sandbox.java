@@ -54,6 +54,7 @@ final class Sandbox implements AutoCloseable {
     private final Narrator narrator;
     private final SandboxFleet fleet;
     private final String teardownMode;
+    private final boolean seedOrder;
     private final Optional<Integer> metricsPort;
     private Coordinator coordinator;
     private final List<AgentDaemon> daemons = new ArrayList<>();
@@ -63,16 +64,23 @@ final class Sandbox implements AutoCloseable {
      * @param metricsPort where the coordinator serves its metrics, the agents' daemons on the
      *                    next ports (regions 1, 2, 99 in that order); empty for none
      */
-    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode, Optional<Integer> metricsPort) {
+    /**
+     * @param seedOrder the seed's order: replication set up again on the new release before
+     *                  migrating, so that the fleet migrates with replication live
+     */
+    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode, boolean seedOrder,
+            Optional<Integer> metricsPort) {
         this.narrator = narrator;
         this.fleet = new SandboxFleet(workDir, migrations, GLOBAL, REMOTES);
         this.teardownMode = teardownMode;
+        this.seedOrder = seedOrder;
         this.metricsPort = metricsPort;
     }
 
     void run() throws Exception {
         narrator.say("muster sandbox: the upgrade of regions 99 (global), 1 and 2 from " + FIRST + " to " + SECOND
-                + ", replication torn down with --mode " + teardownMode);
+                + ", replication torn down with --mode " + teardownMode
+                + (seedOrder ? ", in the seed's order (replication set up again before migrating)" : ""));
         narrator.step("Start PostgreSQL for regions 1, 2 and 99 (wal_level=logical)", this::startServers);
         narrator.step("Start the coordinator (members 1 and 2; its state in region 99's database)",
                 this::startCoordinator);
@@ -94,16 +102,29 @@ final class Sandbox implements AutoCloseable {
         narrator.step("Tear replication down before the upgrade (--mode " + teardownMode + ")",
                 () -> fleet.agent(GLOBAL, FIRST, shown(GLOBAL), "replication", "teardown", "--mode", teardownMode));
         narrator.step("Write on the remotes while replication is down", this::writeDuringTheUpgrade);
-        narrator.step("Upgrade to " + SECOND + ": the global waits for region 1, then region 2", this::upgrade);
-        narrator.step("Set up replication again on the new release", () -> setUpReplication(SECOND));
+        if (seedOrder) {
+            narrator.step("Upgrade the code: the agents' daemons restart on " + SECOND, this::restartDaemonsOnNewCode);
+            narrator.step("Set up replication again on the new release, before migrating", () -> setUpReplication(SECOND));
+            narrator.step("Migrate to " + SECOND + " with replication live; each remote then writes rows of the new "
+                    + "schema", () -> upgrade(true));
+        } else {
+            narrator.step("Upgrade to " + SECOND + ": the global waits for region 1, then region 2", () -> {
+                restartDaemonsOnNewCode();
+                upgrade(false);
+            });
+            narrator.step("Set up replication again on the new release", () -> setUpReplication(SECOND));
+        }
         narrator.step("Verify: every row is on the global, also those written during the upgrade", () -> {
             awaitVerified(SECOND);
-            long arrived = count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written during the upgrade'");
-            if (arrived != (long) WRITES_PER_REMOTE * REMOTES.size()) {
-                throw new MusterException(ExitCode.FAILED, "only " + arrived + " of the "
-                        + WRITES_PER_REMOTE * REMOTES.size() + " rows written during the upgrade reached the global");
+            narrator.note("from the end of the global's last migration to verified: " + sinceGlobalsLastMigration());
+            requireArrived("SELECT count(*) FROM vms WHERE vendor = 'written during the upgrade'",
+                    WRITES_PER_REMOTE * REMOTES.size(), "rows written on the remotes during the upgrade");
+            if (seedOrder) {
+                requireArrived("SELECT count(*) FROM vms WHERE retirement_state = 'written after migrating'",
+                        REMOTES.size(), "rows of the new schema written on the remotes after they migrated");
+                requireArrived("SELECT count(*) FROM service_templates WHERE id < " + GLOBAL + "000000000000",
+                        REMOTES.size(), "rows of the remotes' new table service_templates");
             }
-            narrator.say("    all " + arrived + " rows written on the remotes during the upgrade are on the global");
             narrator.say("    users on the global: " + userIds());
         });
         narrator.step("Replication status: every subscription enabled, its worker running",
@@ -217,12 +238,40 @@ final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** The heart of it: the global's migrate started first, released only after each remote has migrated. */
-    private void upgrade() throws Exception {
-        // as on an appliance: the new code restarts the agent's service
+    /** As on an appliance: the new code restarts the agent's service. */
+    private void restartDaemonsOnNewCode() throws IOException {
         stopDaemons();
         startDaemons(SECOND);
         narrator.say("    the agents' daemons restarted on the code of " + SECOND);
+    }
+
+    private void requireArrived(String countOnGlobal, long expected, String what) throws Exception {
+        long arrived = count(GLOBAL, countOnGlobal);
+        if (arrived != expected) {
+            throw new MusterException(ExitCode.FAILED, "only " + arrived + " of the " + expected + " " + what
+                    + " reached the global");
+        }
+        narrator.say("    all " + arrived + " " + what + " are on the global");
+    }
+
+    /** The time from the commit of the global's last migration (as Flyway's history has it) until now. */
+    private String sinceGlobalsLastMigration() throws Exception {
+        try (Connection connection = fleet.database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT extract(epoch FROM clock_timestamp() - (installed_on "
+                     + "+ execution_time * interval '1 millisecond')) FROM flyway_schema_history "
+                     + "WHERE success ORDER BY installed_rank DESC LIMIT 1")) {
+            result.next();
+            return Narrator.seconds(Duration.ofMillis(Math.round(result.getDouble(1) * 1000)));
+        }
+    }
+
+    /**
+     * The heart of it: the global's migrate started first, released only after each remote
+     * has migrated; in the seed's order each remote then writes rows of the new schema,
+     * which reach the global once it has migrated too.
+     */
+    private void upgrade(boolean writeNewSchema) throws Exception {
         RegionConsole globalConsole = shown(GLOBAL);
         long started = System.nanoTime();
         ExecutorService background = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "sandbox-global"));
@@ -232,6 +281,9 @@ final class Sandbox implements AutoCloseable {
             for (int region : REMOTES) {
                 awaitLine(globalConsole, global, line -> line.startsWith("Waiting for remote region " + region + " "));
                 fleet.agent(region, SECOND, shown(region), "migrate");
+                if (writeNewSchema) {
+                    writeNewSchema(region);
+                }
             }
             global.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
@@ -248,6 +300,18 @@ final class Sandbox implements AutoCloseable {
         narrator.note("the global's migrate printed " + waits + " wait lines and finished "
                 + Narrator.seconds(Duration.ofNanos(System.nanoTime() - started)) + " after it started, "
                 + "released once region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
+    }
+
+    /** A vm that retires and a service template: a column and a table the global gets only with the same migrations. */
+    private void writeNewSchema(int region) throws Exception {
+        try (Connection connection = fleet.database(region).getConnection();
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO vms (name, vendor, retires_on, retirement_state) VALUES ('vm-" + region
+                    + "-retiring', 'written after migrating', DATE '2030-01-01', 'written after migrating')");
+            statement.execute("INSERT INTO service_templates (name) VALUES ('template of region " + region + "')");
+        }
+        narrator.say("    region " + region + ": wrote a vm with retires_on and a service template, "
+                + "which the global's schema has not yet");
     }
 
     private void startDaemons(String release) throws IOException {

@@ -34,6 +34,12 @@ public final class SandboxCommand implements Callable<Integer> {
             description = "How replication comes down before the upgrade: drop or disable (default: ${DEFAULT-VALUE})")
     String teardown;
 
+    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "default",
+            description = {"default: tear replication down, migrate, set it up again;",
+                "seed: as the manual procedure does, set replication up again on the new release before",
+                "migrating, so that the fleet migrates with replication live (default: ${DEFAULT-VALUE})"})
+    String order;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = {"Serve the coordinator's metrics on PORT and the agent daemons' on the next three ports",
                 "(regions 1, 2 and 99), as Prometheus would scrape them on appliances"})
@@ -59,6 +65,10 @@ public final class SandboxCommand implements Callable<Integer> {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
             // The daemons warn of replication the sandbox takes down on purpose; its status step shows their reports.
             ((Logger) LoggerFactory.getLogger("dev.muster.agent.daemon")).setLevel(Level.ERROR);
+            ((Logger) LoggerFactory.getLogger("dev.muster.coordinator.hub")).setLevel(Level.ERROR);
+        }
+        if (!order.equals("default") && !order.equals("seed")) {
+            throw new MusterException(ExitCode.USAGE, "--order must be default or seed, not '" + order + "'");
         }
         if (metricsPort != null && (metricsPort < 1 || metricsPort > 65535 - Sandbox.REMOTES.size() - 1)) {
             throw new MusterException(ExitCode.USAGE, "--metrics-port must leave room for four ports below 65536, not "
@@ -68,7 +78,7 @@ public final class SandboxCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown,
-                Optional.ofNullable(metricsPort))) {
+                order.equals("seed"), Optional.ofNullable(metricsPort))) {
             sandbox.run();
             if (stay) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
