@@ -3,8 +3,13 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.muster.agent.cli.PicocliCommandRunner;
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
@@ -127,6 +132,41 @@ class SeedOrderIT {
     }
 
     @Test
+    void whileTheGlobalWaitsAStoppedSubscriptionIsExplainedWithTheMigrationThatBringsItBack() throws Exception {
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test",
+                new PicocliCommandRunner());
+        daemon.start();
+        try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
+            global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
+            runToCompletion(1, "kasparov", "migrate");
+            sql.execute(1, "INSERT INTO vms (name, vendor, retires_on) VALUES ('vm-new', 'after migrating', "
+                    + "DATE '2030-01-01')");
+            await("the global's subscription to region 1 stopped by the row it cannot take").atMost(PATIENCE)
+                    .until(() -> sql.string(GLOBAL, "SELECT subenabled FROM pg_subscription "
+                            + "WHERE subname = 'region_1_subscription'").equals("f"));
+
+            String why = "region 1 publishes columns public.users.email, public.vms.retirement_state, "
+                    + "public.vms.retires_on and tables public.service_templates, which the global lacks; migration "
+                    + GATED_VERSION + ", pending on the global and applied on region 1, should bring it back once "
+                    + "the global applies it";
+            try (CommandRun status = agent(GLOBAL, "kasparov", "replication", "status")) {
+                assertThat(status.awaitExit(PATIENCE)).isZero();
+                assertThat(status.output().lines()).contains("region_1_subscription is down: " + why);
+            }
+            await("the coordinator told why").atMost(PATIENCE).untilAsserted(() ->
+                    assertThat(coordinator.hub().fleet().region(GLOBAL).flatMap(RegionState::replication)
+                            .map(ReplicationHealth::problems).orElse(List.of()))
+                            .contains("subscription region_1_subscription is disabled: " + why));
+
+            runToCompletion(2, "kasparov", "migrate");
+            assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
+        } finally {
+            daemon.close();
+        }
+        assertThat(sql.rowsOfRegion(GLOBAL, "vms", 1)).anyMatch(row -> row.contains("vm-new"));
+    }
+
+    @Test
     void aRemoteWritingAllThroughTheUpgradeLosesNothing() throws Exception {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicLong written = new AtomicLong();
@@ -191,9 +231,12 @@ class SeedOrderIT {
         }
     }
 
+    private Path config(int region, String release) {
+        return configs.replicatedAgent(region, GLOBAL, REMOTES, coordinatorAddress, release);
+    }
+
     private CommandRun agent(int region, String release, String... command) {
-        Path config = configs.replicatedAgent(region, GLOBAL, REMOTES, coordinatorAddress, release);
-        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config.toString()))
+        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
                 .toArray(String[]::new);
         return new InProcessAgent("region-" + region, args);
     }

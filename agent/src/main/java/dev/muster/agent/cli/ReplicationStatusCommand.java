@@ -3,7 +3,11 @@ package dev.muster.agent.cli;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionOutages;
 import dev.muster.agent.replication.SubscriptionStatus;
+import dev.muster.agent.migrate.FlywayMigrations;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,9 +31,19 @@ final class ReplicationStatusCommand implements Callable<Integer> {
     public Integer call() {
         AgentConfig agent = config.load();
         ReplicationStatus status = new ReplicationStatus(agent.database(), agent.replication());
-        spec.commandLine().getOut().println(agent.role() == RegionRole.REMOTE
-                ? status.remote().describe()
-                : SubscriptionStatus.table(status.subscriptions()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (agent.role() == RegionRole.REMOTE) {
+            out.println(status.remote().describe());
+            return 0;
+        }
+        List<SubscriptionStatus> subscriptions = status.subscriptions();
+        out.println(SubscriptionStatus.table(subscriptions));
+        if (subscriptions.stream().anyMatch(SubscriptionOutages::down)) {
+            List<String> pending = new FlywayMigrations(agent.database(), agent.migrationLocations()).state()
+                    .pendingVersions();
+            new SubscriptionOutages(agent.database(), agent.replication()).diagnose(subscriptions, pending)
+                    .forEach((subscription, why) -> out.println(subscription + " is down: " + why));
+        }
         return 0;
     }
 }

@@ -8,6 +8,7 @@ import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.replication.ReplicationStatus;
+import dev.muster.agent.replication.SubscriptionOutages;
 import dev.muster.common.ExitCode;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
@@ -136,7 +137,9 @@ public final class AgentDaemon implements AutoCloseable {
         LocalHello hello = new LocalHello(config.region(), config.role().wire(), agentVersion, migrations::state,
                 new DatabaseIdentity(config.database()));
         ReplicationProbe probe = new ReplicationProbe(config.role(),
-                new ReplicationStatus(config.database(), config.replication()), Clock.systemUTC());
+                new ReplicationStatus(config.database(), config.replication()),
+                Optional.of(new ReplicationProbe.Outages(new SubscriptionOutages(config.database(), config.replication()),
+                        () -> migrations.state().pendingVersions())), Clock.systemUTC());
         return new AgentDaemon((helloSupplier, listener) ->
                 CoordinatorLink.to(config.coordinator().address(), helloSupplier, listener),
                 hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner, registry);

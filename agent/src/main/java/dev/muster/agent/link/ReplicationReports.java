@@ -11,6 +11,7 @@ import dev.muster.proto.v1.SlotHealth;
 import dev.muster.proto.v1.SubscriptionHealth;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** What {@link dev.muster.agent.replication.ReplicationStatus} reads, in wire form. */
 public final class ReplicationReports {
@@ -20,8 +21,15 @@ public final class ReplicationReports {
 
     /** The global's report: each of its subscriptions. */
     public static ReplicationReport global(List<SubscriptionStatus> subscriptions, Instant takenAt) {
+        return global(subscriptions, Map.of(), takenAt);
+    }
+
+    /** The global's report: each of its subscriptions, and why those in {@code outages} are down. */
+    public static ReplicationReport global(List<SubscriptionStatus> subscriptions, Map<String, String> outages,
+                                           Instant takenAt) {
         ReplicationReport.Builder report = ReplicationReport.newBuilder().setTakenAt(WireMessages.timestamp(takenAt));
-        subscriptions.forEach(subscription -> report.addSubscriptions(subscription(subscription)));
+        subscriptions.forEach(subscription -> report.addSubscriptions(subscription(subscription).toBuilder()
+                .setOutage(outages.getOrDefault(subscription.name(), ""))));
         return report.build();
     }
 

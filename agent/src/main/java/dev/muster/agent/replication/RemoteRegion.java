@@ -34,6 +34,10 @@ final class RemoteRegion implements AutoCloseable {
         return new RemoteRegion(endpoint, Jdbc.remote(endpoint));
     }
 
+    Connection connection() {
+        return connection;
+    }
+
     RemoteEndpoint endpoint() {
         return endpoint;
     }

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -88,6 +89,21 @@ class ReplicationReportsTest {
         assertThat(second.getConfigured()).isFalse();
         assertThat(second.hasApplyErrors()).as("zero errors is not no count").isTrue();
         assertThat(second.getApplyErrors()).isZero();
+    }
+
+    @Test
+    void aSubscriptionThatIsDownCarriesWhyAndOnlyThatOne() {
+        SubscriptionStatus disabled = new SubscriptionStatus("region_1_subscription", OptionalInt.of(1), true, true,
+                false, OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(1), 0);
+        SubscriptionStatus running = new SubscriptionStatus("region_2_subscription", OptionalInt.of(2), true, true,
+                true, OptionalInt.of(7), Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.of(0), 0);
+
+        List<SubscriptionHealth> wire = ReplicationReports.global(List.of(disabled, running),
+                Map.of("region_1_subscription", "region 1 publishes columns public.vms.retires_on"), TAKEN_AT)
+                .getSubscriptionsList();
+
+        assertThat(wire).extracting(SubscriptionHealth::getOutage)
+                .containsExactly("region 1 publishes columns public.vms.retires_on", "");
     }
 
     @Test

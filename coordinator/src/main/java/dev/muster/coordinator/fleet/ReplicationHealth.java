@@ -25,10 +25,12 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
     /**
      * @param region       the remote region it subscribes to, if its name says
      * @param applyErrors  errors while applying changes (PostgreSQL 15+), cumulative
+     * @param outage       why it is down, as its agent can tell, while it is
      */
     public record Subscription(String name, OptionalInt region, boolean configured, boolean exists, boolean enabled,
                                boolean workerRunning, Optional<String> receivedLsn, Optional<String> latestEndLsn,
-                               Optional<Instant> lastMessage, OptionalLong applyErrors, long tablesNotReady) {
+                               Optional<Instant> lastMessage, OptionalLong applyErrors, long tablesNotReady,
+                               Optional<String> outage) {
     }
 
     public record Publication(String name, boolean exists, int tables, List<String> notYetPublished,
@@ -57,9 +59,10 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
             if (!subscription.exists()) {
                 problems.add("subscription " + subscription.name() + " does not exist");
             } else if (!subscription.enabled()) {
-                problems.add("subscription " + subscription.name() + " is disabled");
+                problems.add("subscription " + subscription.name() + " is disabled" + because(subscription));
             } else if (!subscription.workerRunning()) {
-                problems.add("subscription " + subscription.name() + " has no apply worker running");
+                problems.add("subscription " + subscription.name() + " has no apply worker running"
+                        + because(subscription));
             }
         }
         publication.ifPresent(publication -> {
@@ -76,6 +79,10 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
                             : " is about to be lost: it retains more WAL than max_slot_wal_keep_size allows")));
         }
         return List.copyOf(problems);
+    }
+
+    private static String because(Subscription subscription) {
+        return subscription.outage().map(why -> ": " + why).orElse("");
     }
 
     public boolean healthy() {

@@ -96,7 +96,7 @@ final class ProtoMapping {
                 nonEmpty(subscription.getLatestEndLsn()),
                 subscription.hasLastMessage() ? Optional.of(instant(subscription.getLastMessage())) : Optional.empty(),
                 subscription.hasApplyErrors() ? OptionalLong.of(subscription.getApplyErrors()) : OptionalLong.empty(),
-                subscription.getTablesNotReady());
+                subscription.getTablesNotReady(), nonEmpty(subscription.getOutage()));
     }
 
     private static ReplicationHealth.Publication publication(PublicationHealth publication) {

@@ -15,7 +15,8 @@ class ReplicationHealthTest {
 
     private static ReplicationHealth.Subscription subscription(boolean exists, boolean enabled, boolean worker) {
         return new ReplicationHealth.Subscription("region_1_subscription", OptionalInt.of(1), true, exists, enabled,
-                worker, Optional.of("0/3000060"), Optional.of("0/3000060"), Optional.of(TAKEN), OptionalLong.of(0), 0);
+                worker, Optional.of("0/3000060"), Optional.of("0/3000060"), Optional.of(TAKEN), OptionalLong.of(0), 0,
+                Optional.empty());
     }
 
     private static ReplicationHealth global(ReplicationHealth.Subscription... subscriptions) {
@@ -49,6 +50,18 @@ class ReplicationHealthTest {
                 "subscription region_1_subscription does not exist",
                 "subscription region_1_subscription is disabled",
                 "subscription region_1_subscription has no apply worker running");
+    }
+
+    @Test
+    void aStoppedSubscriptionSaysWhyWhenItsAgentCouldTell() {
+        String why = "region 1 publishes columns public.vms.retires_on, which the global lacks";
+        ReplicationHealth.Subscription disabled = subscription(true, false, false);
+        ReplicationHealth.Subscription explained = new ReplicationHealth.Subscription(disabled.name(), disabled.region(),
+                true, true, false, false, disabled.receivedLsn(), disabled.latestEndLsn(), disabled.lastMessage(),
+                disabled.applyErrors(), 0, Optional.of(why));
+
+        assertThat(global(explained).problems())
+                .containsExactly("subscription region_1_subscription is disabled: " + why);
     }
 
     @Test

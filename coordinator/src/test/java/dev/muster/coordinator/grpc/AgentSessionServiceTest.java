@@ -342,9 +342,10 @@ class AgentSessionServiceTest {
         assertThat(health.takenAt()).isEqualTo(Instant.ofEpochSecond(1_587_753_222L, 5));
         assertThat(health.subscriptions()).containsExactly(
                 new ReplicationHealth.Subscription("region_1_subscription", OptionalInt.of(1), true, true, false, false,
-                        Optional.of("0/3000060"), Optional.empty(), Optional.empty(), OptionalLong.of(3), 2),
+                        Optional.of("0/3000060"), Optional.empty(), Optional.empty(), OptionalLong.of(3), 2,
+                        Optional.empty()),
                 new ReplicationHealth.Subscription("legacy", OptionalInt.empty(), false, true, true, true,
-                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0));
+                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0, Optional.empty()));
         assertThat(health.publication()).isEmpty();
         assertThat(health.problems()).containsExactly("subscription region_1_subscription is disabled");
     }

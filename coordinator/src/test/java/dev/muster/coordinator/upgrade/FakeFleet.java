@@ -148,7 +148,7 @@ final class FakeFleet implements AutoCloseable {
             subscriptions.add(new ReplicationHealth.Subscription("region_" + region + "_subscription",
                     OptionalInt.of(region), true, exists, enabled, state == Subscriptions.UP,
                     Optional.of("0/3000060"), Optional.of("0/3000060"), Optional.of(Instant.now()), OptionalLong.of(0),
-                    0));
+                    0, Optional.empty()));
         }
         return new ReplicationHealth(Instant.now(), subscriptions, Optional.empty(), List.of(), Optional.empty());
     }
