@@ -80,6 +80,9 @@ class AgentDaemonIT {
         new RegionSql(REGIONS.databases()).dropReplication(GLOBAL, 1, 2);
     }
 
+    private static final String DISABLED_BY_HAND = "subscription region_1_subscription is disabled: not by an apply "
+            + "error; 'replication setup' enables it";
+
     @Test
     void daemonsReportReplicationHealthAndTheCoordinatorNamesWhatBreaks() throws Exception {
         ALL_REGIONS.forEach(region -> startDaemon(region, "jansa"));
@@ -96,10 +99,10 @@ class AgentDaemonIT {
         await("the disabled subscription reported").atMost(PATIENCE).until(() -> replication(GLOBAL)
                 .map(ReplicationHealth::problems)
                 .orElse(List.of())
-                .contains("subscription region_1_subscription is disabled"));
+                .contains(DISABLED_BY_HAND));
         RegionStatus global = status().getRegionsList().stream()
                 .filter(region -> region.getRegion() == GLOBAL).findFirst().orElseThrow();
-        assertThat(global.getReplicationProblemsList()).contains("subscription region_1_subscription is disabled");
+        assertThat(global.getReplicationProblemsList()).contains(DISABLED_BY_HAND);
         assertThat(global.getSessions()).isEqualTo(1);
     }
 

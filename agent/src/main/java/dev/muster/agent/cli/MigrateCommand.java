@@ -24,6 +24,7 @@ import dev.muster.common.MusterException;
 import dev.muster.common.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -126,16 +127,27 @@ final class MigrateCommand implements Callable<Integer> {
         outcomes.forEach(outcome -> out.println(outcome.describe()));
         Set<String> live = outcomes.stream().filter(ReconcileOutcome::live).map(ReconcileOutcome::subscription)
                 .collect(Collectors.toCollection(TreeSet::new));
-        if (!upToDate || live.isEmpty()) {
-            return;
+        List<String> failed = outcomes.stream().filter(outcome -> outcome.action() == ReconcileOutcome.Action.FAILED)
+                .map(ReconcileOutcome::subscription).toList();
+        List<String> behind = List.of();
+        if (upToDate && !live.isEmpty()) {
+            List<CatchUp> caughtUp = new CatchUpBarrier(agent.database(), agent.replication())
+                    .await(live, catchUpTimeout);
+            caughtUp.forEach(catchUp -> out.println(catchUp.describe()));
+            behind = caughtUp.stream().filter(catchUp -> !catchUp.caughtUp()).map(CatchUp::subscription).toList();
         }
-        List<CatchUp> caughtUp = new CatchUpBarrier(agent.database(), agent.replication()).await(live, catchUpTimeout);
-        caughtUp.forEach(catchUp -> out.println(catchUp.describe()));
-        List<String> behind = caughtUp.stream().filter(catchUp -> !catchUp.caughtUp()).map(CatchUp::subscription)
-                .toList();
+        List<String> problems = new ArrayList<>();
+        if (!failed.isEmpty()) {
+            problems.add(failed + " could not be brought in step (see above; 'muster-agent replication setup' "
+                    + "does it once the cause is mended)");
+        }
         if (!behind.isEmpty()) {
-            throw new MusterException(ExitCode.FAILED, "the migrations are applied, but " + behind + " did not catch "
-                    + "up within " + catchUpTimeout.toSeconds() + " s; see 'muster-agent replication status'");
+            problems.add(behind + " did not catch up within " + catchUpTimeout.toSeconds() + " s (see "
+                    + "'muster-agent replication status')");
+        }
+        if (!problems.isEmpty()) {
+            throw new MusterException(ExitCode.FAILED, "the migrations are applied and reported, but "
+                    + String.join("; and ", problems));
         }
     }
 

@@ -28,7 +28,7 @@ public final class CatchUpBarrier {
         this.replication = replication;
     }
 
-    /** Waits for the subscriptions named in {@code subscriptions}, each at most {@code patience}. */
+    /** Waits for the subscriptions named in {@code subscriptions}, all of them together at most {@code patience}. */
     public List<CatchUp> await(Set<String> subscriptions, Duration patience) throws InterruptedException {
         List<RemoteEndpoint> remotes = new ArrayList<>();
         for (SubscriptionConfig subscription : replication.subscriptions()) {
@@ -63,6 +63,12 @@ public final class CatchUpBarrier {
                 Optional<Boolean> confirmed = Jdbc.attempt("cannot read slot " + name + " of " + remote.describe(),
                         () -> region.confirmed(name, target));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
+                boolean enabled = Jdbc.attempt("cannot read the subscriptions of " + global.describe(),
+                        () -> global.subscription(name)).map(GlobalDatabase.Subscription::enabled).orElse(false);
+                if (!enabled) {
+                    return new CatchUp(remote.region(), name, target, took, Optional.of("it is disabled (an apply "
+                            + "error stops it): 'muster-agent replication status' says why"));
+                }
                 if (confirmed.isEmpty()) {
                     return new CatchUp(remote.region(), name, target, took,
                             Optional.of(remote.describe() + " has no slot " + name));

@@ -21,8 +21,16 @@ final class GlobalDatabase implements AutoCloseable {
      * A subscription as {@code pg_subscription} records it; {@code slot} is empty after
      * {@code SET (slot_name = NONE)}. {@code tornDown}: an operator's {@code replication teardown
      * --mode disable} disabled it, and only {@code replication setup} is to bring it back.
+     * {@code failedToApply}: it stops on errors ({@code disable_on_error}, PostgreSQL 15+) and
+     * has had some, so a disabled one was most likely stopped by an error, not by a person.
      */
-    record Subscription(long oid, String name, boolean enabled, Optional<String> slot, boolean tornDown) {
+    record Subscription(long oid, String name, boolean enabled, Optional<String> slot, boolean tornDown,
+                        boolean failedToApply) {
+
+        /** Disabled by an apply error, as far as the server tells: not by a person. */
+        boolean stoppedByError() {
+            return !enabled && !tornDown && failedToApply;
+        }
     }
 
     /** What {@code teardown --mode disable} writes on the subscription, so that no one mistakes its intent. */
@@ -65,11 +73,15 @@ final class GlobalDatabase implements AutoCloseable {
     }
 
     Optional<Subscription> subscription(String name) throws SQLException {
+        String failedToApply = serverVersion() >= 150000
+                ? "s.subdisableonerr AND coalesce((SELECT st.apply_error_count + st.sync_error_count "
+                        + "FROM pg_stat_subscription_stats st WHERE st.subid = s.oid), 0) > 0"
+                : "false";
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT oid, subenabled, subslotname, "
-                        + "coalesce(obj_description(oid, 'pg_subscription') = ?, false) "
-                        + "FROM pg_subscription WHERE subname = ? "
-                        + "AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+                "SELECT s.oid, s.subenabled, s.subslotname, "
+                        + "coalesce(obj_description(s.oid, 'pg_subscription') = ?, false), " + failedToApply
+                        + " FROM pg_subscription s WHERE s.subname = ? "
+                        + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             statement.setString(1, TORN_DOWN);
             statement.setString(2, name);
             try (ResultSet result = statement.executeQuery()) {
@@ -77,7 +89,7 @@ final class GlobalDatabase implements AutoCloseable {
                     return Optional.empty();
                 }
                 return Optional.of(new Subscription(result.getLong(1), name, result.getBoolean(2),
-                        Optional.ofNullable(result.getString(3)), result.getBoolean(4)));
+                        Optional.ofNullable(result.getString(3)), result.getBoolean(4), result.getBoolean(5)));
             }
         }
     }
@@ -171,7 +183,9 @@ final class GlobalDatabase implements AutoCloseable {
     Optional<Integer> workerPid(String subscription) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT st.pid FROM pg_stat_subscription st JOIN pg_subscription s ON s.oid = st.subid "
-                        + "WHERE s.subname = ? AND st.relid IS NULL AND st.pid IS NOT NULL LIMIT 1")) {
+                        + "WHERE s.subname = ? AND st.relid IS NULL AND st.pid IS NOT NULL "
+                        + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                        + "ORDER BY st.pid LIMIT 1")) {
             statement.setString(1, subscription);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? Optional.of(result.getInt(1)) : Optional.empty();

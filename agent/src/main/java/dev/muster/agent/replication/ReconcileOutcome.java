@@ -17,10 +17,12 @@ public record ReconcileOutcome(int region, String subscription, Action action, L
         ENABLED,
         /** It was running: refreshed, so that tables new to the publication are copied. */
         REFRESHED,
-        /** Not set up, or torn down by an operator: left for 'replication setup'. */
+        /** Not set up, torn down by an operator, or disabled by one: left for 'replication setup'. */
         LEFT_ALONE,
-        /** The remote publishes tables the global does not have yet; a later migration brings them. */
-        WAITING
+        /** The remote publishes tables or columns the global does not have yet; a later migration brings them. */
+        WAITING,
+        /** Its remote could not be reached, or the server refused: the reason says what to do. */
+        FAILED
     }
 
     public ReconcileOutcome {
@@ -40,6 +42,7 @@ public record ReconcileOutcome(int region, String subscription, Action action, L
                     + "and refreshed" + tables;
             case REFRESHED -> subscription + ": refreshed" + tables;
             case LEFT_ALONE, WAITING -> subscription + ": left alone, " + reason;
+            case FAILED -> subscription + ": not brought in step: " + reason;
         };
     }
 }

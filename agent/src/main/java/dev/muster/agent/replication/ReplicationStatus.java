@@ -40,7 +40,8 @@ public final class ReplicationStatus {
             SELECT s.slot_name, s.slot_type, s.database, s.active,
                    pg_wal_lsn_diff(pg_current_wal_lsn(), s.restart_lsn)::bigint, %s,
                    pg_wal_lsn_diff(pg_current_wal_lsn(), s.confirmed_flush_lsn)::bigint,
-                   (SELECT extract(epoch FROM coalesce(r.replay_lag, interval '0'))::float8
+                   (SELECT CASE WHEN r.state IS NULL THEN NULL
+                                ELSE extract(epoch FROM coalesce(r.replay_lag, interval '0'))::float8 END
                     FROM pg_stat_replication r WHERE r.pid = s.active_pid)
             FROM pg_replication_slots s ORDER BY s.slot_name
             """;

@@ -14,7 +14,8 @@ import java.util.OptionalLong;
  * @param lagBytes    WAL written that the subscriber has not confirmed ({@code pg_current_wal_lsn() -
  *                    confirmed_flush_lsn}); empty for a physical slot
  * @param lag         the walsender's {@code replay_lag}, zero once it has caught up (PostgreSQL then
- *                    shows no lag at all); empty while nobody streams from the slot
+ *                    shows no lag at all); empty while nobody streams from the slot, and
+ *                    when the agent's role may not see it (neither superuser nor {@code pg_read_all_stats})
  */
 public record SlotStatus(String name, String type, Optional<String> database, boolean active,
                          OptionalLong retainedBytes, Optional<String> walStatus, OptionalLong safeWalSize,

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +24,6 @@ import java.util.TreeSet;
  * the remote already, should bring them.
  */
 public final class SubscriptionOutages {
-
-    private static final String PUBLISHED_COLUMNS = """
-            SELECT pt.schemaname, pt.tablename, a.attname
-            FROM pg_publication_tables pt
-            JOIN pg_namespace n ON n.nspname = pt.schemaname
-            JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-            WHERE pt.pubname = ?
-            """;
-    private static final String LOCAL_COLUMNS = """
-            SELECT n.nspname, c.relname, a.attname
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-            WHERE c.relkind IN ('r', 'p')
-            """;
 
     private final DatabaseConfig database;
     private final ReplicationConfig replication;
@@ -68,57 +52,38 @@ public final class SubscriptionOutages {
             return outages;
         }
         try (GlobalDatabase global = GlobalDatabase.connect(database)) {
-            Set<String> localColumns = Jdbc.attempt("cannot read the columns of " + global.describe(),
-                    () -> columns(global.connection(), LOCAL_COLUMNS, Optional.empty()));
             for (SubscriptionConfig config : replication.subscriptions()) {
                 RemoteEndpoint remote = new RemoteEndpoint(config);
                 if (down.contains(remote.subscription())) {
-                    outages.put(remote.subscription(), diagnose(global, remote, localColumns, pendingOnGlobal));
+                    outages.put(remote.subscription(), diagnose(global, remote, pendingOnGlobal));
                 }
             }
         }
         return outages;
     }
 
-    private String diagnose(GlobalDatabase global, RemoteEndpoint remote, Set<String> localColumns,
-                            List<String> pendingOnGlobal) {
-        boolean tornDown = Jdbc.attempt("cannot read the subscriptions of " + global.describe(),
-                () -> global.subscription(remote.subscription())).map(GlobalDatabase.Subscription::tornDown)
-                .orElse(false);
-        if (tornDown) {
+    private String diagnose(GlobalDatabase global, RemoteEndpoint remote, List<String> pendingOnGlobal) {
+        Optional<GlobalDatabase.Subscription> subscription = Jdbc.attempt("cannot read the subscriptions of "
+                + global.describe(), () -> global.subscription(remote.subscription()));
+        if (subscription.map(GlobalDatabase.Subscription::tornDown).orElse(false)) {
             return "an operator tore it down ('replication teardown --mode disable'); 'replication setup' brings it back";
         }
-        Set<String> published;
+        SchemaGap gap;
         Optional<Set<String>> appliedThere;
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
-            published = Jdbc.attempt("cannot read what " + remote.describe() + " publishes",
-                    () -> columns(region.connection(), PUBLISHED_COLUMNS, Optional.of(replication.publication())));
+            gap = SchemaGap.between(global, region, replication.publication());
             appliedThere = appliedMigrations(region.connection());
         } catch (MusterException e) {
             return e.getMessage();
         }
-        Set<String> missingTables = new TreeSet<>();
-        Set<String> missingColumns = new TreeSet<>();
-        for (String column : published) {
-            String table = column.substring(0, column.lastIndexOf('.'));
-            if (localColumns.stream().noneMatch(local -> local.startsWith(table + "."))) {
-                missingTables.add(table);
-            } else if (!localColumns.contains(column)) {
-                missingColumns.add(column);
-            }
+        if (gap.isEmpty()) {
+            boolean byPerson = subscription.map(found -> !found.enabled() && !found.failedToApply()).orElse(false);
+            return byPerson
+                    ? "not by an apply error; 'replication setup' enables it"
+                    : "no difference between the schemas of region " + remote.region() + " and the global explains "
+                            + "it; the global's server log has the apply worker's error";
         }
-        if (missingTables.isEmpty() && missingColumns.isEmpty()) {
-            return "no difference between the schemas of region " + remote.region() + " and the global explains it; "
-                    + "the global's server log has the apply worker's error";
-        }
-        List<String> lacks = new ArrayList<>();
-        if (!missingColumns.isEmpty()) {
-            lacks.add("columns " + String.join(", ", missingColumns));
-        }
-        if (!missingTables.isEmpty()) {
-            lacks.add("tables " + String.join(", ", missingTables));
-        }
-        return "region " + remote.region() + " publishes " + String.join(" and ", lacks) + ", which the global lacks"
+        return "region " + remote.region() + " publishes " + gap.describe() + ", which the global lacks"
                 + fix(remote, pendingOnGlobal, appliedThere);
     }
 
@@ -133,23 +98,6 @@ public final class SubscriptionOutages {
                 .map(version -> "; migration " + version + ", pending on the global and applied on region "
                         + remote.region() + ", should bring it back once the global applies it")
                 .orElse("; none of the global's pending migrations has been applied on region " + remote.region());
-    }
-
-    /** {@code schema.table.column} of every column the query lists. */
-    private static Set<String> columns(Connection connection, String query, Optional<String> publication)
-            throws SQLException {
-        Set<String> columns = new TreeSet<>();
-        try (PreparedStatement statement = connection.prepareStatement(query)) {
-            if (publication.isPresent()) {
-                statement.setString(1, publication.get());
-            }
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    columns.add(result.getString(1) + "." + result.getString(2) + "." + result.getString(3));
-                }
-            }
-        }
-        return columns;
     }
 
     /** The remote's applied migrations, if its migration history is readable with the subscription's login. */

@@ -2,11 +2,11 @@ package dev.muster.agent.replication;
 
 import dev.muster.agent.config.ReplicationConfig;
 import dev.muster.agent.config.SubscriptionConfig;
+import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The global's subscriptions brought back in step after it migrated, with replication live
@@ -32,7 +32,14 @@ public final class SubscriptionReconciler {
         List<ReconcileOutcome> outcomes = new ArrayList<>();
         try (GlobalDatabase global = GlobalDatabase.connect(database)) {
             for (SubscriptionConfig subscription : replication.subscriptions()) {
-                outcomes.add(reconcile(global, new RemoteEndpoint(subscription)));
+                RemoteEndpoint remote = new RemoteEndpoint(subscription);
+                try {
+                    outcomes.add(reconcile(global, remote));
+                } catch (MusterException e) {
+                    // the others are brought in step all the same
+                    outcomes.add(new ReconcileOutcome(remote.region(), remote.subscription(),
+                            ReconcileOutcome.Action.FAILED, List.of(), e.getMessage()));
+                }
             }
         }
         return outcomes;
@@ -48,16 +55,18 @@ public final class SubscriptionReconciler {
         if (existing.get().tornDown()) {
             return leftAlone(remote, "an operator tore it down ('replication setup' brings it back)");
         }
-        List<TableName> published;
-        try (RemoteRegion region = RemoteRegion.connect(remote)) {
-            published = region.publicationTables(replication.publication());
+        if (!existing.get().enabled() && !existing.get().stoppedByError()) {
+            return leftAlone(remote, "it was disabled, though not by an apply error ('replication setup' enables it)");
         }
-        GlobalDatabase.Tables tables = Jdbc.attempt("cannot read the tables of " + global.describe(), global::tables);
-        List<TableName> missing = published.stream().filter(table -> !tables.contains(table)).toList();
-        if (!missing.isEmpty()) {
+        SchemaGap gap;
+        try (RemoteRegion region = RemoteRegion.connect(remote)) {
+            region.publicationTables(replication.publication());
+            gap = SchemaGap.between(global, region, replication.publication());
+        }
+        if (!gap.isEmpty()) {
             return new ReconcileOutcome(remote.region(), name, ReconcileOutcome.Action.WAITING, List.of(),
-                    "region " + remote.region() + " publishes " + missing.stream().map(TableName::toString)
-                            .collect(Collectors.joining(", ")) + ", which the global does not have yet");
+                    "region " + remote.region() + " publishes " + gap.describe() + ", which the global does not "
+                            + "have yet");
         }
         List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
         boolean enabled = existing.get().enabled();

@@ -90,14 +90,15 @@ public final class SubscriptionSetup {
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
             GlobalDatabase.Subscription existing = step.existing().get();
+            enableAndRefresh(global, remote, existing.enabled(), "run setup again once the cause is mended");
+            // after: while the mark is there, nothing but setup enables the subscription
             if (existing.tornDown()) {
-                Jdbc.attempt("cannot clear the torn-down mark of " + remote.subscription() + "; nothing was changed",
-                        () -> {
+                Jdbc.attempt(remote.subscription() + " is enabled and refreshed, but its mark of an operator's "
+                        + "teardown cannot be cleared; run setup again", () -> {
                             global.markTornDown(remote.subscription(), false);
                             return null;
                         });
             }
-            enableAndRefresh(global, remote, existing.enabled(), "run setup again once the cause is mended");
             return new SetupOutcome(remote.region(), remote.subscription(), existing.enabled()
                     ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
         }

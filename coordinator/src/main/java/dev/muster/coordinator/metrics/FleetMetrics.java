@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The fleet as Prometheus sees it: gauges that follow each change of the fleet, counters
@@ -32,6 +33,8 @@ public final class FleetMetrics implements FleetObserver {
 
     private static final Set<EventKind> RELEASE_CAUSES = EnumSet.of(EventKind.MIGRATION_APPLIED,
             EventKind.MEMBER_REMOVED, EventKind.FORCED_RELEASE, EventKind.RESUMED);
+
+    private static final Pattern SUBSCRIPTION_SLOT = Pattern.compile("region_[0-9]+_subscription");
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -138,10 +141,13 @@ public final class FleetMetrics implements FleetObserver {
                 for (ReplicationHealth.Slot slot : health.slots()) {
                     slot.retainedBytes().ifPresent(bytes ->
                             slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
-                    // a slot on a remote is named after the global's subscription that holds it
-                    Tags subscription = region.and("subscription", slot.name());
-                    slot.lagBytes().ifPresent(bytes -> lagByteRows.add(MultiGauge.Row.of(subscription, bytes)));
-                    slot.lag().ifPresent(lag -> lagSecondRows.add(MultiGauge.Row.of(subscription, seconds(lag))));
+                    // the global's subscription's slot is named after it; others (a table copy's, a
+                    // standby's) are no subscription's lag
+                    if (SUBSCRIPTION_SLOT.matcher(slot.name()).matches()) {
+                        Tags subscription = region.and("subscription", slot.name());
+                        slot.lagBytes().ifPresent(bytes -> lagByteRows.add(MultiGauge.Row.of(subscription, bytes)));
+                        slot.lag().ifPresent(lag -> lagSecondRows.add(MultiGauge.Row.of(subscription, seconds(lag))));
+                    }
                 }
             });
         }

@@ -128,6 +128,26 @@ class FleetMetricsTest {
     }
 
     @Test
+    void aSlotOfATableCopyOrAStandbyIsNoSubscriptionsLag() {
+        long remote = connect(1, Role.REMOTE, List.of());
+
+        hub.replicationReport(remote, new ReplicationHealth(Instant.parse("2024-04-24T18:35:00Z"), List.of(),
+                Optional.empty(), List.of(
+                        slot("pg_16390_sync_16384_7431234567890123456"), slot("standby_1"),
+                        slot("region_1_subscription")),
+                Optional.empty()));
+
+        assertThat(registry.find("muster_subscription_lag_bytes").gauges())
+                .extracting(gauge -> gauge.getId().getTag("subscription")).containsExactly("region_1_subscription");
+        assertThat(registry.find("muster_slot_retained_wal_bytes").gauges()).as("every slot retains WAL").hasSize(3);
+    }
+
+    private static ReplicationHealth.Slot slot(String name) {
+        return new ReplicationHealth.Slot(name, true, OptionalLong.of(1 << 20), Optional.of("reserved"),
+                OptionalLong.empty(), OptionalLong.of(512), Optional.of(Duration.ZERO));
+    }
+
+    @Test
     void theUpgradePhaseIsOneSeriesPerPhaseWithOneForTheCurrent() {
         AtomicReference<UpgradePhase> phase = new AtomicReference<>(UpgradePhase.IDLE);
         UpgradeMetrics.register(registry, phase::get);
