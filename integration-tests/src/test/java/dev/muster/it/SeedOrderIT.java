@@ -221,6 +221,10 @@ class SeedOrderIT {
                 assertThat(Long.parseLong(sql.string(remote, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
                         + "confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'region_" + remote
                         + "_subscription'"))).as("WAL of region %d not confirmed by the global", remote).isZero();
+                assertThat(Long.parseLong(sql.string(remote, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
+                        + "restart_lsn) FROM pg_replication_slots WHERE slot_name = 'region_" + remote
+                        + "_subscription'"))).as("WAL region %d's slot retains, in bytes", remote)
+                        .isLessThan(16L * 1024 * 1024);
             }
         });
     }
