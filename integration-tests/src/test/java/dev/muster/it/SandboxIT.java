@@ -3,8 +3,12 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.it.fixture.LauncherProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -58,6 +62,32 @@ class SandboxIT {
                         "    all 2 rows of the new schema written on the remotes after they migrated are on the global",
                         "    all 2 rows of the remotes' new table service_templates are on the global");
             }
+        }
+    }
+
+    @Test
+    void stoppedHalfwayItStillRemovesEverythingItStarted() throws Exception {
+        try (LauncherProcess sandbox = new LauncherProcess("sandbox-stopped", "muster", "sandbox")) {
+            sandbox.output().awaitLineMatching(line -> line.startsWith("==> 5. "), Duration.ofMinutes(2));
+            List<Integer> ports = sandbox.output().lines().stream()
+                    .filter(line -> line.matches("    region \\d+: PostgreSQL on port \\d+"))
+                    .map(line -> Integer.valueOf(line.substring(line.lastIndexOf(' ') + 1))).toList();
+            assertThat(ports).as("its PostgreSQL servers").hasSize(3).allMatch(SandboxIT::listening);
+
+            assertThat(sandbox.terminate(Duration.ofMinutes(1))).as("%s", sandbox.output()).isEqualTo(143);
+
+            assertThat(sandbox.output().lines())
+                    .contains("The sandbox was stopped; everything it started is stopped and removed.");
+            assertThat(ports).as("its PostgreSQL servers, stopped").noneMatch(SandboxIT::listening);
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException refused) {
+            return false;
         }
     }
 }

@@ -77,16 +77,36 @@ public final class SandboxCommand implements Callable<Integer> {
         Narrator narrator = new Narrator(spec.commandLine().getOut());
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
+        Thread story = Thread.currentThread();
+        // Ctrl-C or SIGTERM at any moment: the story is interrupted, and the JVM waits for the clean-up.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stopped.getCount() > 0 && cleanedUp.getCount() > 0) {
+                stopped.countDown();
+                story.interrupt();
+                awaitQuietly(cleanedUp);
+            }
+        }, "muster-sandbox-stop"));
+        boolean ranToTheEnd = false;
         try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown,
                 order.equals("seed"), Optional.ofNullable(metricsPort))) {
-            sandbox.run();
-            if (stay) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stopped.countDown();
-                    awaitQuietly(cleanedUp);
-                }, "muster-sandbox-stop"));
+            try {
+                sandbox.run();
+                ranToTheEnd = true;
+            } catch (Exception e) {
+                if (stopped.getCount() > 0) {
+                    throw e;
+                }
+                // interrupted, or its servers stopped under it: PostgreSQL's own shutdown hooks run too
+                narrator.say("");
+                narrator.say("Stopped before the end; cleaning up.");
+            }
+            if (stay && ranToTheEnd) {
                 sandbox.explore();
-                stopped.await();
+                try {
+                    stopped.await();
+                } catch (InterruptedException stop) {
+                    // the shutdown hook's: the sandbox is to stop
+                }
                 narrator.say("");
                 narrator.say("Stopping the sandbox.");
             }
@@ -94,8 +114,9 @@ public final class SandboxCommand implements Callable<Integer> {
             cleanedUp.countDown();
         }
         narrator.say("");
-        narrator.say("The sandbox ran the procedure to the end; everything it started is stopped and removed.");
-        return 0;
+        narrator.say((ranToTheEnd ? "The sandbox ran the procedure to the end" : "The sandbox was stopped")
+                + "; everything it started is stopped and removed.");
+        return ranToTheEnd ? 0 : 128 + 15;
     }
 
     /** A stop waits for the clean-up, so that no server or temporary directory outlives the sandbox. */
