@@ -60,7 +60,7 @@ public final class SubscriptionReconciler {
         }
         SchemaGap gap;
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
-            region.publicationTables(replication.publication());
+            region.publicationTables(replication.publication()); // refuses a remote that no longer publishes
             gap = SchemaGap.between(global, region, replication.publication());
         }
         if (!gap.isEmpty()) {

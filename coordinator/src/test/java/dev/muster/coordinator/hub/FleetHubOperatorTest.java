@@ -3,6 +3,7 @@ package dev.muster.coordinator.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.muster.coordinator.ManualClock;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
@@ -15,11 +16,8 @@ import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.Waiting;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +38,10 @@ class FleetHubOperatorTest {
     private static final String ALICE = "operator alice@ops-1";
     private static final String BOB = "operator bob@ops-2";
 
-    private TickingClock clock;
+    /** Each step the test moves the clock on, so that times the hub records can be told apart. */
+    private static final Duration STEP = Duration.ofMinutes(1);
+
+    private ManualClock clock;
     private FleetHub hub;
     private RecordingObserver observer;
     private long nextSessionId;
@@ -48,40 +49,10 @@ class FleetHubOperatorTest {
 
     @BeforeEach
     void newHub() {
-        clock = new TickingClock(NOW);
+        clock = new ManualClock(NOW);
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), clock);
         observer = new RecordingObserver();
         hub.observe(observer);
-    }
-
-    /** A clock the test moves by hand, so that times the hub records can be told apart. */
-    private static final class TickingClock extends Clock {
-        private Instant now;
-
-        TickingClock(Instant start) {
-            now = start;
-        }
-
-        Instant advance() {
-            now = now.plus(Duration.ofMinutes(1));
-            return now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        /** A copy in another zone would not tick with this one; the hub reads instants only. */
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("this test clock is UTC only: the hub reads instant() alone");
-        }
     }
 
     /** One call of {@link FleetObserver#changed}. */
@@ -300,7 +271,7 @@ class FleetHubOperatorTest {
         @Test
         void pausingTurnsAWaitingGlobalsWaitIntoAHold() {
             WaitingFleet fleet = globalWaitingOnBoth();
-            Instant pausedAt = clock.advance();
+            Instant pausedAt = clock.advance(STEP);
 
             assertThat(hub.pause("replication lag in region 2", ALICE)).isTrue();
 
@@ -320,7 +291,7 @@ class FleetHubOperatorTest {
         void resumingSendsTheWaitTheGlobalWouldHaveHad() {
             WaitingFleet fleet = globalWaitingOnBoth();
             hub.pause("look first", ALICE);
-            Instant resumedAt = clock.advance();
+            Instant resumedAt = clock.advance(STEP);
 
             assertThat(hub.resume(BOB)).isTrue();
 
@@ -374,7 +345,7 @@ class FleetHubOperatorTest {
             assertThat(hub.pause("first", ALICE)).isTrue();
             Fleet paused = hub.fleet();
             int calls = observer.changes().size();
-            clock.advance();
+            clock.advance(STEP);
 
             assertThat(hub.pause("second", BOB)).isFalse();
 
@@ -403,7 +374,7 @@ class FleetHubOperatorTest {
         void aForcedReleaseSendsGoToTheWaitingGlobalAndRecordsWhoAndWhy() {
             WaitingFleet fleet = globalWaitingOnBoth();
             hub.applied(fleet.region1().sessionId(), migration(V));
-            Instant forcedAt = clock.advance();
+            Instant forcedAt = clock.advance(STEP);
 
             hub.forceRelease(V, "region 2 is being rebuilt", BOB);
 
@@ -550,12 +521,12 @@ class FleetHubOperatorTest {
             WaitingFleet fleet = globalWaitingOnBoth();
             assertThat(state(GLOBAL).waiting()).contains(new Waiting(V, List.of(1, 2), Optional.empty(), NOW));
 
-            clock.advance();
+            clock.advance(STEP);
             hub.applied(fleet.region1().sessionId(), migration(V));
             assertThat(state(GLOBAL).waiting()).as("since: when V began to wait, not when its regions last changed")
                     .contains(new Waiting(V, List.of(2), Optional.empty(), NOW));
 
-            clock.advance();
+            clock.advance(STEP);
             hub.applied(fleet.region2().sessionId(), migration(V));
             assertThat(state(GLOBAL).waiting()).isEmpty();
         }
@@ -563,7 +534,7 @@ class FleetHubOperatorTest {
         @Test
         void theGlobalsWaitSurvivesItsDisconnect() {
             WaitingFleet fleet = globalWaitingOnBoth();
-            clock.advance();
+            clock.advance(STEP);
 
             hub.ended(fleet.global().sessionId());
 
@@ -575,7 +546,7 @@ class FleetHubOperatorTest {
         void aGlobalThatReconnectsToTheSameWaitKeepsWhenItStarted() {
             WaitingFleet fleet = globalWaitingOnBoth();
             hub.ended(fleet.global().sessionId());
-            clock.advance();
+            clock.advance(STEP);
 
             Agent renewed = globalWithFiles();
             hub.requestRelease(renewed.sessionId(), 2, migrations(V));
@@ -590,15 +561,15 @@ class FleetHubOperatorTest {
             Agent region1 = remoteNotYetMigrated(1);
             assertThat(state(1).lastSeen()).contains(NOW);
 
-            Instant appliedAt = clock.advance();
+            Instant appliedAt = clock.advance(STEP);
             hub.applied(region1.sessionId(), migration(V));
             assertThat(state(1).lastSeen()).contains(appliedAt);
 
-            Instant endedAt = clock.advance();
+            Instant endedAt = clock.advance(STEP);
             hub.ended(region1.sessionId());
             assertThat(state(1).lastSeen()).contains(endedAt);
 
-            Instant againAt = clock.advance();
+            Instant againAt = clock.advance(STEP);
             remoteNotYetMigrated(1);
             assertThat(state(1).lastSeen()).contains(againAt);
         }
@@ -682,7 +653,7 @@ class FleetHubOperatorTest {
     @Test
     void aReleaseRequestCountsAsTheRegionBeingSeen() {
         Agent global = globalWithFiles();
-        Instant asked = clock.advance();
+        Instant asked = clock.advance(STEP);
 
         hub.requestRelease(global.sessionId(), 1, migrations(V));
 
