@@ -80,6 +80,7 @@ public final class WireMessages {
         migration.checksum().ifPresent(wire::setChecksum);
         migration.installedOn().ifPresent(instant -> wire.setInstalledOn(timestamp(instant)));
         migration.executionTime().ifPresent(took -> wire.setExecutionTime(duration(took)));
+        migration.installedRank().ifPresent(wire::setInstalledRank);
         return wire.build();
     }
 

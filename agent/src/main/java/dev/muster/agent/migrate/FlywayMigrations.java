@@ -51,7 +51,9 @@ public final class FlywayMigrations implements Migrations {
                 applied.add(new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
                         checksum(migration.getAppliedChecksum()),
                         Optional.ofNullable(migration.getInstalledOn()).map(date -> Instant.ofEpochMilli(date.getTime())),
-                        Optional.ofNullable(migration.getExecutionTime()).map(Duration::ofMillis)));
+                        Optional.ofNullable(migration.getExecutionTime()).map(Duration::ofMillis),
+                        migration.getInstalledRank() == null ? OptionalInt.empty()
+                                : OptionalInt.of(migration.getInstalledRank())));
             }
         }
         List<LocalMigration> available = Arrays.stream(info.all())

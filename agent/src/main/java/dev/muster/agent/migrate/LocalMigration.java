@@ -11,12 +11,13 @@ import java.util.OptionalInt;
  *
  * @param installedOn   when it was applied, for an applied one
  * @param executionTime how long it ran, for an applied one
+ * @param installedRank its place in Flyway's history, for an applied one: later rows rank higher
  */
 public record LocalMigration(String version, String description, OptionalInt checksum, Optional<Instant> installedOn,
-                             Optional<Duration> executionTime) {
+                             Optional<Duration> executionTime, OptionalInt installedRank) {
 
-    /** One whose run time is not known: not applied yet, or read from elsewhere than Flyway's history. */
+    /** One not read from Flyway's history: not applied yet, or applied as a test says. */
     public LocalMigration(String version, String description, OptionalInt checksum, Optional<Instant> installedOn) {
-        this(version, description, checksum, installedOn, Optional.empty());
+        this(version, description, checksum, installedOn, Optional.empty(), OptionalInt.empty());
     }
 }

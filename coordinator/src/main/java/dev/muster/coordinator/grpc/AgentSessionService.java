@@ -64,7 +64,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                             message.getReleaseRequest().getPendingList().stream().map(ProtoMapping::migration).toList());
                     case MIGRATION_APPLIED -> hub.applied(sessionId,
                             ProtoMapping.migration(message.getMigrationApplied().getMigration()),
-                            ProtoMapping.executionTime(message.getMigrationApplied().getMigration()));
+                            ProtoMapping.installation(message.getMigrationApplied().getMigration()));
                     case MIGRATION_FAILED -> hub.failed(sessionId, message.getMigrationFailed().getVersion(),
                             message.getMigrationFailed().getError());
                     case REPLICATION_REPORT -> hub.replicationReport(sessionId,

@@ -8,6 +8,7 @@ import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.hub.AgentHello;
+import dev.muster.coordinator.hub.Installation;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.steps.StepResult;
@@ -31,6 +32,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 
 /** Translation between the wire messages and the fleet model; nothing else. */
 final class ProtoMapping {
@@ -51,7 +53,9 @@ final class ProtoMapping {
         }
         return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(), hello.getDatabaseId(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
-                hello.getAvailableList().stream().map(ProtoMapping::migration).toList(), hello.getDaemon());
+                hello.getAvailableList().stream().map(ProtoMapping::migration).toList(), hello.getDaemon(),
+                hello.getAppliedList().stream().collect(Collectors.toMap(dev.muster.proto.v1.Migration::getVersion,
+                        ProtoMapping::installation, (first, same) -> first)));
     }
 
     static CoordinatorMessage command(long commandId, Step step) {
@@ -114,9 +118,11 @@ final class ProtoMapping {
                 slot.hasLag() ? Optional.of(duration(slot.getLag())) : Optional.empty());
     }
 
-    /** How long a migration ran, when its agent says. */
-    static Optional<Duration> executionTime(dev.muster.proto.v1.Migration migration) {
-        return migration.hasExecutionTime() ? Optional.of(duration(migration.getExecutionTime())) : Optional.empty();
+    /** Where an applied migration is in its Flyway history and how long it ran, as far as its agent says. */
+    static Installation installation(dev.muster.proto.v1.Migration migration) {
+        return new Installation(
+                migration.hasInstalledRank() ? OptionalInt.of(migration.getInstalledRank()) : OptionalInt.empty(),
+                migration.hasExecutionTime() ? Optional.of(duration(migration.getExecutionTime())) : Optional.empty());
     }
 
     private static Duration duration(com.google.protobuf.Duration duration) {

@@ -50,6 +50,7 @@ public final class FleetHub {
     private final List<FleetEvent> happened = new ArrayList<>();
     private final EventHistory history;
     private final Map<Long, PendingCommand> commands = new HashMap<>();
+    private final HistoryRanks ranks = new HistoryRanks();
     private long lastCommandId;
     private Fleet fleet;
 
@@ -120,18 +121,26 @@ public final class FleetHub {
         }
         supersedeEarlierSessions(hello.region(), hello.instanceId());
         Connection connection = new Connection(sessionId, hello.instanceId(), hello.databaseId(), peer, clock.instant());
-        RegionState state = fleet.region(hello.region())
-                .map(known -> known.rehello(hello.role(), hello.applied(), hello.available(), connection))
-                .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), hello.applied(),
+        Optional<RegionState> known = fleet.region(hello.region());
+        List<Migration> applied = known.map(before -> appliedAsOf(hello, before)).orElse(hello.applied());
+        ranks.record(hello, clock.instant());
+        RegionState state = known
+                .map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
+                .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), applied,
                         hello.available(), connection));
         fleet = fleet.with(state);
-        sessions.put(sessionId, new Session(hello.region(), outbox, hello.daemon()));
+        sessions.put(sessionId, new Session(hello.region(), hello.databaseId(), outbox, hello.daemon()));
         String detail = hello.role().name().toLowerCase() + ", agent " + hello.agentVersion() + " from " + peer + ": "
                 + hello.applied().size() + " migrations applied, " + hello.available().size() + " available"
                 + (fleet.isMember(hello.region()) || hello.role() != Role.REMOTE
                         ? "" : "; not a member, so it gates nothing");
         log.info("Region {} connected ({})", hello.region(), detail);
         event(hello.region(), EventKind.CONNECTED, agentOf(hello.region()), detail);
+        // A region heard from before: what it applied meanwhile is news, like a report of it.
+        known.ifPresent(before -> applied.stream()
+                .filter(migration -> !before.applied().containsKey(migration.version()))
+                .forEach(migration -> migrationApplied(hello.region(), migration,
+                        hello.installation(migration.version()).took())));
         outbox.welcome(fleet.members());
         reconsiderWaiting();
         publish();
@@ -161,27 +170,49 @@ public final class FleetHub {
         publish();
     }
 
-    /** The agent's region committed {@code migration}; how long it ran is not known. */
+    /** The agent's region committed {@code migration}; where Flyway's history has it is not known. */
     public void applied(long sessionId, Migration migration) {
-        applied(sessionId, migration, Optional.empty());
+        applied(sessionId, migration, Installation.UNKNOWN);
     }
 
-    /** The agent's region committed {@code migration}, which ran for {@code executionTime}. */
-    public synchronized void applied(long sessionId, Migration migration, Optional<Duration> executionTime) {
+    /** The agent's region committed {@code migration}, as {@code installation} in its Flyway history. */
+    public synchronized void applied(long sessionId, Migration migration, Installation installation) {
         Session session = session(sessionId, "a migration report");
         RegionState state = fleet.region(session.region).orElseThrow();
         boolean news = !state.applied().containsKey(migration.version());
         fleet = fleet.with(state.withApplied(migration).seenAt(clock.instant()));
+        ranks.record(session.region, session.databaseId, migration.version(), installation, clock.instant());
         if (news) {
-            log.info("Region {} applied migration {}", session.region, migration.version());
-            String detail = migration.version() + " (" + migration.description() + ")"
-                    + executionTime.map(took -> " in " + took.toMillis() + " ms").orElse("");
-            FleetEvent event = FleetEvent.of(clock.instant(), session.region, EventKind.MIGRATION_APPLIED,
-                    agentOf(session.region), detail);
-            happened.add(executionTime.map(event::took).orElse(event));
+            migrationApplied(session.region, migration, installation.took());
         }
         reconsiderWaiting();
         publish();
+    }
+
+    /**
+     * What {@code hello} says its region has applied, and what the region was known to
+     * have applied that committed after the hello was read (another session of the same
+     * database reported it first): a hello replaces what was known, but is no older than
+     * its own reading.
+     */
+    private List<Migration> appliedAsOf(AgentHello hello, RegionState before) {
+        List<Migration> committedAfter = ranks.committedAfter(hello, before.applied().values(), clock.instant());
+        if (committedAfter.isEmpty()) {
+            return hello.applied();
+        }
+        log.info("Region {}'s hello was read before {} committed, which stays applied",
+                hello.region(), committedAfter.stream().map(Migration::version).toList());
+        List<Migration> applied = new ArrayList<>(hello.applied());
+        applied.addAll(committedAfter);
+        return applied;
+    }
+
+    private void migrationApplied(int region, Migration migration, Optional<Duration> took) {
+        log.info("Region {} applied migration {}", region, migration.version());
+        String detail = migration.version() + " (" + migration.description() + ")"
+                + took.map(duration -> " in " + duration.toMillis() + " ms").orElse("");
+        FleetEvent event = FleetEvent.of(clock.instant(), region, EventKind.MIGRATION_APPLIED, agentOf(region), detail);
+        happened.add(took.map(event::took).orElse(event));
     }
 
     public synchronized void failed(long sessionId, String version, String error) {
@@ -494,6 +525,7 @@ public final class FleetHub {
 
     private static final class Session {
         final int region;
+        final String databaseId;
         final Outbox outbox;
         long requestId;
         List<String> pending;
@@ -501,8 +533,9 @@ public final class FleetHub {
 
         final boolean daemon;
 
-        Session(int region, Outbox outbox, boolean daemon) {
+        Session(int region, String databaseId, Outbox outbox, boolean daemon) {
             this.region = region;
+            this.databaseId = databaseId;
             this.outbox = outbox;
             this.daemon = daemon;
         }

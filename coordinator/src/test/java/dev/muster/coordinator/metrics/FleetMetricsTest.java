@@ -10,6 +10,7 @@ import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.hub.AgentHello;
 import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.hub.Installation;
 import dev.muster.coordinator.hub.Outbox;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.upgrade.UpgradePhase;
@@ -51,8 +52,8 @@ class FleetMetricsTest {
 
         assertThat(gauge("muster_region_applied_version", "region", "1").getId().getTag("version"))
                 .isEqualTo(OLDER);
-        hub.applied(remote, migration(V), Optional.of(Duration.ofMillis(1500)));
-        hub.applied(remote, migration("20200601000000"), Optional.empty());
+        hub.applied(remote, migration(V), Installation.took(Duration.ofMillis(1500)));
+        hub.applied(remote, migration("20200601000000"), Installation.UNKNOWN);
 
         assertThat(registry.find("muster_region_applied_version").tag("region", "1").gauges())
                 .singleElement().satisfies(info -> {
