@@ -50,74 +50,82 @@ class SandboxMetricsIT {
                     // before the coordinator starts, and after the sandbox stops
                 }
             }, 0, 200, TimeUnit.MILLISECONDS);
-            output.awaitLine(STAYS_UP, 0, PATIENCE);
+            try {
+                output.awaitLine(STAYS_UP, 0, PATIENCE);
 
-            int upgradeStarts = lineStarting(output, "==> 10. Upgrade to kasparov");
-            List<MetricsPage> beforeUpgrade = pages(timeline, 0, upgradeStarts);
-            List<MetricsPage> duringUpgrade = pages(timeline, upgradeStarts, lineStarting(output, "==> 11. "));
-            assertThat(beforeUpgrade).as("scrapes before the upgrade").isNotEmpty();
-            MetricsPage lastBefore = beforeUpgrade.get(beforeUpgrade.size() - 1);
-            assertThat(lastBefore.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
-            assertThat(lastBefore.label("muster_region_applied_version", "version", "region=\"99\""))
-                    .hasValue("20200101000003");
+                int upgradeStarts = lineStarting(output, "==> 10. Upgrade to kasparov");
+                List<MetricsPage> beforeUpgrade = pages(timeline, 0, upgradeStarts);
+                List<MetricsPage> duringUpgrade = pages(timeline, upgradeStarts, lineStarting(output, "==> 11. "));
+                assertThat(beforeUpgrade).as("scrapes before the upgrade").isNotEmpty();
+                MetricsPage lastBefore = beforeUpgrade.get(beforeUpgrade.size() - 1);
+                assertThat(lastBefore.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
+                assertThat(lastBefore.label("muster_region_applied_version", "version", "region=\"99\""))
+                        .hasValue("20200101000003");
 
-            assertThat(duringUpgrade).as("once on the new release's code, the global has its 4 migrations to apply")
-                    .anySatisfy(page -> assertThat(page.value("muster_region_pending_migrations", "region=\"99\""))
-                            .hasValue(4.0));
-            assertThat(duringUpgrade).as("while the global waits, a scrape shows how long it has waited")
-                    .anySatisfy(page -> assertThat(page.value("muster_region_waiting_seconds",
-                            "region=\"99\"", "version=\"" + GATED_VERSION + "\"")).isPresent());
-            assertThat(pages(timeline, lineStarting(output, "==> 9. "), lineStarting(output, "==> 12. ")))
-                    .as("with its subscription disabled, region 1's writes pile up unconfirmed in its slot")
-                    .anySatisfy(page -> assertThat(page.value("muster_subscription_lag_bytes",
-                            "region=\"1\"", "subscription=\"region_1_subscription\"")).hasValueSatisfying(bytes ->
-                            assertThat(bytes).isPositive()));
+                assertThat(duringUpgrade).as("once on the new release's code, the global has its 4 migrations to apply")
+                        .anySatisfy(page -> assertThat(page.value("muster_region_pending_migrations", "region=\"99\""))
+                                .hasValue(4.0));
+                assertThat(duringUpgrade).as("while the global waits, a scrape shows how long it has waited")
+                        .anySatisfy(page -> assertThat(page.value("muster_region_waiting_seconds",
+                                "region=\"99\"", "version=\"" + GATED_VERSION + "\"")).isPresent());
+                assertThat(pages(timeline, lineStarting(output, "==> 9. "), lineStarting(output, "==> 12. ")))
+                        .as("with its subscription disabled, region 1's writes pile up unconfirmed in its slot")
+                        .anySatisfy(page -> assertThat(page.value("muster_subscription_lag_bytes",
+                                "region=\"1\"", "subscription=\"region_1_subscription\"")).hasValueSatisfying(bytes ->
+                                assertThat(bytes).isPositive()));
 
-            MetricsPage released = MetricsPage.scrape(coordinatorPort);
-            assertThat(released.value("muster_region_waiting_seconds", "region=\"99\"")).as("no longer waiting").isEmpty();
-            assertThat(released.value("muster_signals_sent_total", "type=\"go\"")).hasValueSatisfying(goes ->
-                    assertThat(goes).isGreaterThan(lastBefore.value("muster_signals_sent_total", "type=\"go\"").orElse(0.0)));
-            assertThat(released.value("muster_release_wait_seconds_count", "region=\"99\"")).hasValue(1.0);
-            assertThat(released.value("muster_release_wait_seconds_sum", "region=\"99\"")).hasValueSatisfying(waited ->
-                    assertThat(waited).isPositive());
-            assertThat(released.value("muster_release_latency_seconds_count", "region=\"99\"")).hasValue(1.0);
-            assertThat(released.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
-            assertThat(released.label("muster_region_applied_version", "version", "region=\"99\""))
-                    .hasValue(LAST_VERSION);
-            for (String region : List.of("1", "2", "99")) {
-                assertThat(released.value("muster_migration_duration_seconds_count", "region=\"" + region + "\""))
-                        .as("region %s's migrations, with how long each ran", region).hasValue(7.0);
-            }
-            assertThat(released.value("muster_upgrade_phase", "phase=\"idle\"")).hasValue(1.0);
-
-            await("replication lag back to zero").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                MetricsPage now = MetricsPage.scrape(coordinatorPort);
-                for (String region : List.of("1", "2")) {
-                    String subscription = "subscription=\"region_" + region + "_subscription\"";
-                    assertThat(now.value("muster_subscription_lag_bytes", subscription)).hasValue(0.0);
-                    assertThat(now.value("muster_subscription_lag_seconds", subscription)).hasValue(0.0);
-                    assertThat(now.value("muster_slot_retained_wal_bytes", "slot=\"region_" + region + "_subscription\""))
-                            .isPresent();
+                MetricsPage released = MetricsPage.scrape(coordinatorPort);
+                assertThat(released.value("muster_region_waiting_seconds", "region=\"99\"")).as("no longer waiting").isEmpty();
+                assertThat(released.value("muster_signals_sent_total", "type=\"go\"")).hasValueSatisfying(goes ->
+                        assertThat(goes).isGreaterThan(lastBefore.value("muster_signals_sent_total", "type=\"go\"").orElse(0.0)));
+                // Go releases the longest released prefix: when region 2's reports of its four
+                // migrations trickle in, the global may be released for the first and wait again.
+                assertThat(released.value("muster_release_wait_seconds_count", "region=\"99\""))
+                        .hasValueSatisfying(waits -> assertThat(waits).isBetween(1.0, 4.0));
+                assertThat(released.value("muster_release_wait_seconds_sum", "region=\"99\"")).hasValueSatisfying(waited ->
+                        assertThat(waited).isPositive());
+                assertThat(released.value("muster_release_latency_seconds_count", "region=\"99\""))
+                        .hasValueSatisfying(releases -> assertThat(releases).isBetween(1.0, 4.0));
+                assertThat(released.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
+                assertThat(released.label("muster_region_applied_version", "version", "region=\"99\""))
+                        .hasValue(LAST_VERSION);
+                for (String region : List.of("1", "2", "99")) {
+                    assertThat(released.value("muster_migration_duration_seconds_count", "region=\"" + region + "\""))
+                            .as("region %s's migrations, with how long each ran", region).hasValue(7.0);
                 }
-            });
+                assertThat(released.value("muster_upgrade_phase", "phase=\"idle\"")).hasValue(1.0);
 
-            MetricsPage agent = MetricsPage.scrape(regionOneAgentPort);
-            assertThat(agent.value("muster_agent_connected", "region=\"1\"")).hasValue(1.0);
-            double reports = agent.value("muster_agent_replication_reports_total", "region=\"1\"").orElseThrow();
-            await("region 1's daemon reporting on").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                    assertThat(MetricsPage.scrape(regionOneAgentPort).value("muster_agent_replication_reports_total",
-                            "region=\"1\"")).hasValueSatisfying(now -> assertThat(now).isGreaterThan(reports)));
+                await("replication lag back to zero").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    MetricsPage now = MetricsPage.scrape(coordinatorPort);
+                    for (String region : List.of("1", "2")) {
+                        String subscription = "subscription=\"region_" + region + "_subscription\"";
+                        assertThat(now.value("muster_subscription_lag_bytes", subscription)).hasValue(0.0);
+                        assertThat(now.value("muster_subscription_lag_seconds", subscription)).hasValue(0.0);
+                        assertThat(now.value("muster_slot_retained_wal_bytes", "slot=\"region_" + region + "_subscription\""))
+                                .isPresent();
+                    }
+                });
 
-            Promtool promtool = Promtool.get();
-            for (MetricsPage page : List.of(MetricsPage.scrape(coordinatorPort), agent)) {
-                Promtool.Result check = promtool.checkMetrics(page.text());
-                assertThat(check.exitCode()).as("promtool check metrics: %s", check.output()).isZero();
+                MetricsPage agent = MetricsPage.scrape(regionOneAgentPort);
+                assertThat(agent.value("muster_agent_connected", "region=\"1\"")).hasValue(1.0);
+                double reports = agent.value("muster_agent_replication_reports_total", "region=\"1\"").orElseThrow();
+                await("region 1's daemon reporting on").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(MetricsPage.scrape(regionOneAgentPort).value("muster_agent_replication_reports_total",
+                                "region=\"1\"")).hasValueSatisfying(now -> assertThat(now).isGreaterThan(reports)));
+
+                Promtool promtool = Promtool.get();
+                for (MetricsPage page : List.of(MetricsPage.scrape(coordinatorPort), agent)) {
+                    Promtool.Result check = promtool.checkMetrics(page.text());
+                    assertThat(check.exitCode()).as("promtool check metrics: %s", check.output()).isZero();
+                }
+
+                assertThat(sandbox.terminate(Duration.ofSeconds(60))).as("stopped by SIGTERM").isEqualTo(143);
+                assertThat(output.lines()).contains(
+                        "Stopping the sandbox.",
+                        "The sandbox ran the procedure to the end; everything it started is stopped and removed.");
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "\n" + output, e);
             }
-
-            assertThat(sandbox.terminate(Duration.ofSeconds(60))).as("stopped by SIGTERM").isEqualTo(143);
-            assertThat(output.lines()).contains(
-                    "Stopping the sandbox.",
-                    "The sandbox ran the procedure to the end; everything it started is stopped and removed.");
         } finally {
             scraper.shutdownNow();
             scraper.awaitTermination(10, TimeUnit.SECONDS);
