@@ -33,10 +33,16 @@ import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.ReplicationLogin;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -61,6 +67,8 @@ class ReplicationLifecycleIT {
     private static final TableName USERS = new TableName("public", "users");
     private static final TableName VMS = new TableName("public", "vms");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** The advisory lock on the global's subscriptions that setup, teardown and reconcile take. */
+    private static final long SUBSCRIPTIONS_LOCK = 0x6d75737465720002L;
 
     private static PostgresFleet databases;
     private static RegionSql sql;
@@ -299,6 +307,37 @@ class ReplicationLifecycleIT {
                 + ", \"name\": \"with email\", \"email\": \"ann@example.org\"}");
         assertThat(sql.strings(GLOBAL, "SELECT subname || ' ' || subenabled FROM pg_subscription ORDER BY 1"))
                 .containsExactly("region_1_subscription true", "region_2_subscription false");
+    }
+
+    @Test
+    void setupTeardownAndReconcileOnTheGlobalTakeTurns() throws Exception {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+
+        ExecutorService operator = Executors.newSingleThreadExecutor();
+        try (Connection other = databases.database(GLOBAL).getConnection()) {
+            // another agent's setup, teardown or reconcile, midway
+            try (Statement lock = other.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(" + SUBSCRIPTIONS_LOCK + ")");
+            }
+            Future<List<TeardownOutcome>> teardown = operator.submit(() -> teardown(TeardownMode.DISABLE));
+            await("teardown trying for its turn").atMost(PATIENCE).until(() -> sql.string(GLOBAL,
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_try_advisory_lock%'").equals("1"));
+            assertThat(teardown).isNotDone();
+            assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription")).containsOnly("true");
+
+            try (Statement unlock = other.createStatement()) {
+                unlock.execute("SELECT pg_advisory_unlock(" + SUBSCRIPTIONS_LOCK + ")");
+            }
+            assertThat(teardown.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).extracting(TeardownOutcome::action)
+                    .containsOnly(TeardownOutcome.Action.DISABLED);
+        } finally {
+            operator.shutdownNow();
+        }
+        assertThat(sql.strings(GLOBAL, "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'"))
+                .as("released when done").containsExactly("0");
+        assertThat(reconcile()).extracting(ReconcileOutcome::action).containsOnly(ReconcileOutcome.Action.LEFT_ALONE);
     }
 
     @Test

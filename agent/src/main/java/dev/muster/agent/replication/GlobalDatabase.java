@@ -1,5 +1,7 @@
 package dev.muster.agent.replication;
 
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,6 +39,12 @@ final class GlobalDatabase implements AutoCloseable {
     /** What {@code teardown --mode disable} writes on the subscription, so that no one mistakes its intent. */
     static final String TORN_DOWN = "muster: torn down by 'replication teardown --mode disable'";
 
+    /** The advisory lock that {@link #changingSubscriptions} holds: "muster" and 2. */
+    private static final long SUBSCRIPTIONS_LOCK = 0x6d75737465720002L;
+    private static final Duration LOCK_POLL = Duration.ofMillis(200);
+    /** Setup waits on the remotes' slot creation, which waits on their open transactions: minutes at worst. */
+    private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
+
     /** The global's tables, and whether each has the {@code id} column that tells regions' rows apart. */
     record Tables(Map<TableName, Boolean> hasId) {
 
@@ -58,6 +67,68 @@ final class GlobalDatabase implements AutoCloseable {
 
     static GlobalDatabase connect(DatabaseConfig database) {
         return new GlobalDatabase(database, Jdbc.local(database));
+    }
+
+    /**
+     * Connects, and holds the global's lock on its subscriptions until closed: setup,
+     * teardown and the reconciling of a global that migrated run one at a time, so that
+     * none acts on what it read before another changed it (a reconcile that read a
+     * subscription just before an operator tore it down would enable it again).
+     *
+     * @throws MusterException if another holds the lock longer than {@link #LOCK_PATIENCE}
+     */
+    static GlobalDatabase changingSubscriptions(DatabaseConfig database) {
+        GlobalDatabase global = connect(database);
+        try {
+            global.lockSubscriptions(LOCK_PATIENCE);
+            return global;
+        } catch (RuntimeException e) {
+            global.close();
+            throw e;
+        }
+    }
+
+    private void lockSubscriptions(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            lock.setLong(1, SUBSCRIPTIONS_LOCK);
+            while (true) {
+                try (ResultSet result = lock.executeQuery()) {
+                    result.next();
+                    if (result.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new MusterException(ExitCode.UNAVAILABLE, "another muster-agent (replication setup or "
+                            + "teardown, or the global's migrate) has been changing the subscriptions of " + describe()
+                            + " for over " + patience.toSeconds() + " s" + holder().map(pid -> " (server process " + pid
+                            + ")").orElse("") + "; nothing was changed; run this again once it is done");
+                }
+                Thread.sleep(LOCK_POLL.toMillis());
+            }
+        } catch (SQLException e) {
+            throw new MusterException(ExitCode.UNAVAILABLE, "cannot lock the subscriptions of " + describe() + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MusterException(ExitCode.FAILED, "interrupted while waiting to change the subscriptions of "
+                    + describe() + "; nothing was changed", e);
+        }
+    }
+
+    /** The server process of the session that holds the subscriptions' lock, if the server tells. */
+    private Optional<Integer> holder() {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pid FROM pg_locks "
+                + "WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database "
+                + "WHERE datname = current_database()) AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ? LIMIT 1")) {
+            statement.setLong(1, SUBSCRIPTIONS_LOCK);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? Optional.of(result.getInt(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            return Optional.empty();
+        }
     }
 
     String describe() {

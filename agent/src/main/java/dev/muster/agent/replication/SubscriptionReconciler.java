@@ -30,7 +30,7 @@ public final class SubscriptionReconciler {
 
     public List<ReconcileOutcome> run() {
         List<ReconcileOutcome> outcomes = new ArrayList<>();
-        try (GlobalDatabase global = GlobalDatabase.connect(database)) {
+        try (GlobalDatabase global = GlobalDatabase.changingSubscriptions(database)) {
             for (SubscriptionConfig subscription : replication.subscriptions()) {
                 RemoteEndpoint remote = new RemoteEndpoint(subscription);
                 try {

@@ -31,7 +31,7 @@ public final class SubscriptionSetup {
     }
 
     public List<SetupOutcome> run() {
-        try (GlobalDatabase global = GlobalDatabase.connect(database)) {
+        try (GlobalDatabase global = GlobalDatabase.changingSubscriptions(database)) {
             GlobalDatabase.Tables tables = Jdbc.attempt("cannot read the tables of " + global.describe(), global::tables);
             List<Step> steps = new ArrayList<>();
             for (SubscriptionConfig subscription : replication.subscriptions()) {

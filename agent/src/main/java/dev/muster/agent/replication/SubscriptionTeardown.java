@@ -29,7 +29,7 @@ public final class SubscriptionTeardown {
     }
 
     public List<TeardownOutcome> run(TeardownMode mode) {
-        try (GlobalDatabase global = GlobalDatabase.connect(database)) {
+        try (GlobalDatabase global = GlobalDatabase.changingSubscriptions(database)) {
             List<Step> steps = new ArrayList<>();
             for (SubscriptionConfig subscription : replication.subscriptions()) {
                 RemoteEndpoint remote = new RemoteEndpoint(subscription);
