@@ -123,7 +123,10 @@ public final class FleetHub {
         Connection connection = new Connection(sessionId, hello.instanceId(), hello.databaseId(), peer, clock.instant());
         Optional<RegionState> known = fleet.region(hello.region());
         List<Migration> applied = known.map(before -> appliedAsOf(hello, before)).orElse(hello.applied());
-        ranks.record(hello, clock.instant());
+        Map<String, Migration> knownApplied = known.map(RegionState::applied).orElse(Map.of());
+        applied.stream().filter(migration -> !knownApplied.containsKey(migration.version()))
+                .forEach(migration -> ranks.learned(hello.region(), hello.databaseId(), migration.version(),
+                        hello.installation(migration.version()), clock.instant()));
         RegionState state = known
                 .map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
                 .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), applied,
@@ -181,8 +184,8 @@ public final class FleetHub {
         RegionState state = fleet.region(session.region).orElseThrow();
         boolean news = !state.applied().containsKey(migration.version());
         fleet = fleet.with(state.withApplied(migration).seenAt(clock.instant()));
-        ranks.record(session.region, session.databaseId, migration.version(), installation, clock.instant());
         if (news) {
+            ranks.learned(session.region, session.databaseId, migration.version(), installation, clock.instant());
             migrationApplied(session.region, migration, installation.took());
         }
         reconsiderWaiting();
@@ -197,13 +200,19 @@ public final class FleetHub {
      */
     private List<Migration> appliedAsOf(AgentHello hello, RegionState before) {
         List<Migration> committedAfter = ranks.committedAfter(hello, before.applied().values(), clock.instant());
-        if (committedAfter.isEmpty()) {
-            return hello.applied();
-        }
-        log.info("Region {}'s hello was read before {} committed, which stays applied",
-                hello.region(), committedAfter.stream().map(Migration::version).toList());
         List<Migration> applied = new ArrayList<>(hello.applied());
-        applied.addAll(committedAfter);
+        if (!committedAfter.isEmpty()) {
+            log.info("Region {}'s hello was read before {} committed, which stays applied",
+                    hello.region(), committedAfter.stream().map(Migration::version).toList());
+            applied.addAll(committedAfter);
+        }
+        List<String> lost = before.applied().keySet().stream()
+                .filter(version -> applied.stream().noneMatch(migration -> migration.version().equals(version)))
+                .toList();
+        if (!lost.isEmpty()) {
+            log.warn("Region {}'s migration history no longer has {}, which it had applied; its database was "
+                    + "restored or recreated, or rows were deleted from its flyway_schema_history", hello.region(), lost);
+        }
         return applied;
     }
 

@@ -14,7 +14,7 @@ public record Installation(OptionalInt rank, Optional<Duration> took) {
 
     public static final Installation UNKNOWN = new Installation(OptionalInt.empty(), Optional.empty());
 
-    public static Installation took(Duration took) {
+    public static Installation ofRunTime(Duration took) {
         return new Installation(OptionalInt.empty(), Optional.of(took));
     }
 }

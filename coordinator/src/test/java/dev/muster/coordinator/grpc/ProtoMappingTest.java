@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.muster.coordinator.fleet.Blocker;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.hub.AgentHello;
+import dev.muster.coordinator.hub.Installation;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.Migration;
 import dev.muster.proto.v1.Role;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +36,22 @@ class ProtoMappingTest {
         assertThat(hello.applied()).containsExactly(dev.muster.coordinator.fleet.Migration.of("1", "migration 1", 10));
         assertThat(hello.available()).extracting(m -> m.version()).containsExactly("1", "2");
         assertThat(hello.available().get(1).checksum()).isEqualTo(OptionalInt.empty());
+    }
+
+    @Test
+    void anAppliedMigrationsPlaceInTheHistoryAndRunTimeAreKeptWhenSaid() {
+        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE)
+                .addApplied(AgentMessages.migration("1", 10).toBuilder().setInstalledRank(4)
+                        .setExecutionTime(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000)))
+                .addApplied(AgentMessages.migration("2", 20))
+                .build());
+
+        assertThat(hello.installation("1")).isEqualTo(new Installation(OptionalInt.of(4),
+                Optional.of(Duration.ofMillis(1500))));
+        assertThat(hello.installation("2")).as("an older agent's").isEqualTo(Installation.UNKNOWN);
+        assertThat(hello.newestRank()).as("unknown while one applied migration's place is").isEmpty();
+        assertThat(ProtoMapping.installation(AgentMessages.migration("3", 30).toBuilder().setInstalledRank(0).build())
+                .rank()).as("0 is a place, not absence").hasValue(0);
     }
 
     @Test

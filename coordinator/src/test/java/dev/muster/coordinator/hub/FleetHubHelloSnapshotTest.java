@@ -130,10 +130,36 @@ class FleetHubHelloSnapshotTest {
         hub.applied(migrate, migration(V), ranked(2));
 
         // no hello is that old: the database was recreated or restored since
-        clock.advance(HistoryRanks.HELLO_AGE.plusSeconds(1));
+        clock.advance(HistoryRanks.MAX_HELLO_AGE.plusSeconds(1));
         connect(remoteHello("daemon", DATABASE, row(OLDER, 1)));
 
         assertThat(appliedOnRegion1()).containsExactly(OLDER);
+    }
+
+    @Test
+    void hearingOfAMigrationAgainDoesNotMakeItNewerThanItIs() {
+        long migrate = connect(remoteHello("migrate", DATABASE, row(OLDER, 1)));
+        hub.applied(migrate, migration(V), ranked(2));
+        clock.advance(HistoryRanks.MAX_HELLO_AGE.dividedBy(2));
+        connect(remoteHello("daemon", DATABASE, row(OLDER, 1), row(V, 2)));
+        hub.applied(migrate, migration(V), ranked(2)); // re-sent after a reconnect
+
+        clock.advance(HistoryRanks.MAX_HELLO_AGE.dividedBy(2).plusSeconds(1));
+        connect(remoteHello("restored", DATABASE, row(OLDER, 1)));
+
+        assertThat(appliedOnRegion1()).as("first heard of longer ago than any hello can be old").containsExactly(OLDER);
+    }
+
+    @Test
+    void twoHellosReadBeforeTheMigrationCommittedBothLeaveIt() {
+        long migrate = connect(remoteHello("migrate", DATABASE, row(OLDER, 1)));
+        hub.applied(migrate, migration(V), ranked(2));
+
+        connect(remoteHello("daemon", DATABASE, row(OLDER, 1)));
+        connect(remoteHello("daemon, reconnected", DATABASE, row(OLDER, 1)));
+
+        assertThat(appliedOnRegion1()).containsExactly(OLDER, V);
+        assertThat(migrationEvents(V)).isEqualTo(1);
     }
 
     @Test

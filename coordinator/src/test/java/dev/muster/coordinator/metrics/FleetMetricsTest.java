@@ -52,7 +52,7 @@ class FleetMetricsTest {
 
         assertThat(gauge("muster_region_applied_version", "region", "1").getId().getTag("version"))
                 .isEqualTo(OLDER);
-        hub.applied(remote, migration(V), Installation.took(Duration.ofMillis(1500)));
+        hub.applied(remote, migration(V), Installation.ofRunTime(Duration.ofMillis(1500)));
         hub.applied(remote, migration("20200601000000"), Installation.UNKNOWN);
 
         assertThat(registry.find("muster_region_applied_version").tag("region", "1").gauges())
