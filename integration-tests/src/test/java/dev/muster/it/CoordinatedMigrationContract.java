@@ -37,7 +37,7 @@ abstract class CoordinatedMigrationContract {
     private static final int GLOBAL = 99;
     private static final String GATED_VERSION = "20200424183342";
     private static final List<String> KASPAROV = List.of(GATED_VERSION, "20200601000000", "20200715000000", "20200801120000");
-    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @RegisterExtension
     static final InitializedRegions REGIONS = new InitializedRegions(GLOBAL, 1, 2);
@@ -91,8 +91,10 @@ abstract class CoordinatedMigrationContract {
 
             migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).isZero();
+            // A later version may still wait: region 2's hello, read while its migrate ran,
+            // can release a prefix before its last migration is reported.
             assertThat(global.output().since(waitForTwo + 1))
-                    .noneMatch(line -> line.startsWith("Waiting for"));
+                    .noneMatch(line -> line.startsWith("Waiting for") && line.endsWith(GATED_VERSION));
         }
         assertGlobalFollowedEveryRemote();
     }
@@ -238,7 +240,7 @@ abstract class CoordinatedMigrationContract {
      * A closed session leaves pg_stat_activity a moment later, so wait for none, then for none to stay.
      */
     private static void assertHoldsNothingOnItsDatabase(int region) {
-        await().atMost(Duration.ofSeconds(10)).during(Duration.ofMillis(500)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(500)).untilAsserted(() ->
                 assertThat(otherSessions(region)).as("other sessions on the global's database").isZero());
     }
 

@@ -78,6 +78,9 @@ class FleetUpgradeIT {
         ALL_REGIONS.forEach(region -> startDaemon(region, "kasparov"));
         await("the global's replication reported healthy").atMost(PATIENCE).until(() ->
                 replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
+        await("every daemon connected with the new code").atMost(PATIENCE).until(() -> ALL_REGIONS.stream()
+                .allMatch(region -> coordinator.hub().hasDaemon(region) && coordinator.hub().fleet().region(region)
+                        .map(state -> state.available().containsKey(TARGET)).orElse(false)));
     }
 
     @AfterEach

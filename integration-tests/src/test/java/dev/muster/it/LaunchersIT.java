@@ -72,7 +72,7 @@ class LaunchersIT {
         try (LauncherProcess serve = new LauncherProcess("serve", "muster", "serve", "--config", config.toString())) {
             serve.output().awaitLineMatching(line -> line.contains("Coordinator listening on port"), PATIENCE);
             // 128 + SIGTERM: the JVM ran its shutdown hooks and exited as a terminated process does.
-            assertThat(serve.terminate(Duration.ofSeconds(10))).isEqualTo(143);
+            assertThat(serve.terminate(Duration.ofSeconds(30))).isEqualTo(143);
             assertThat(serve.output().lines()).anyMatch(line -> line.contains("Coordinator stopped"));
         }
     }

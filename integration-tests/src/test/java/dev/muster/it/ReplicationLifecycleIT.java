@@ -335,8 +335,9 @@ class ReplicationLifecycleIT {
         } finally {
             operator.shutdownNow();
         }
-        assertThat(sql.strings(GLOBAL, "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'"))
-                .as("released when done").containsExactly("0");
+        // a session's advisory locks go when its backend has exited, a moment after it was closed
+        await("released when done").atMost(PATIENCE).untilAsserted(() -> assertThat(sql.strings(GLOBAL,
+                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'")).containsExactly("0"));
         assertThat(reconcile()).extracting(ReconcileOutcome::action).containsOnly(ReconcileOutcome.Action.LEFT_ALONE);
     }
 
@@ -351,7 +352,7 @@ class ReplicationLifecycleIT {
         sql.execute(2, "INSERT INTO users VALUES (" + (R2 + 3) + ", 'while the global did not listen')");
 
         List<CatchUp> outcomes = new CatchUpBarrier(local(GLOBAL), replication())
-                .await(Set.of("region_1_subscription", "region_2_subscription"), Duration.ofSeconds(2));
+                .await(Set.of("region_1_subscription", "region_2_subscription"), PATIENCE);
 
         assertThat(outcomes).extracting(CatchUp::caughtUp).containsExactly(true, false);
         assertThat(outcomes.get(1).describe()).startsWith("region_2_subscription: not caught up after ")

@@ -20,7 +20,7 @@ class SandboxIT {
     void theWholeProcedureRunsToTheEndInBothOrdersAndTeardownModes(String order, String mode) throws Exception {
         try (LauncherProcess sandbox = new LauncherProcess("sandbox-" + order + "-" + mode, "muster", "sandbox",
                 "--order", order, "--teardown", mode)) {
-            assertThat(sandbox.awaitExit(Duration.ofMinutes(2))).as("%s", sandbox.output()).isZero();
+            assertThat(sandbox.awaitExit(Duration.ofMinutes(5))).as("%s", sandbox.output()).isZero();
             List<String> lines = sandbox.output().lines();
             assertThat(lines).contains(
                     "    region 99 | Waiting for remote region 1 to run migration 20200424183342",
@@ -68,7 +68,7 @@ class SandboxIT {
     @Test
     void stoppedHalfwayItStillRemovesEverythingItStarted() throws Exception {
         try (LauncherProcess sandbox = new LauncherProcess("sandbox-stopped", "muster", "sandbox")) {
-            sandbox.output().awaitLineMatching(line -> line.startsWith("==> 5. "), Duration.ofMinutes(2));
+            sandbox.output().awaitLineMatching(line -> line.startsWith("==> 5. "), Duration.ofMinutes(5));
             List<Integer> ports = sandbox.output().lines().stream()
                     .filter(line -> line.matches("    region \\d+: PostgreSQL on port \\d+"))
                     .map(line -> Integer.valueOf(line.substring(line.lastIndexOf(' ') + 1))).toList();
