@@ -18,9 +18,17 @@ final class ConnectionString {
         this.password = password;
     }
 
+    /**
+     * How long the global's apply worker waits for a remote's server to answer before it
+     * gives up and tries again: without it, a remote that swallows packets holds the worker
+     * for the system's TCP timeout, minutes.
+     */
+    static final int CONNECT_TIMEOUT_SECONDS = 10;
+
     static ConnectionString of(String host, int port, String user, String dbname, Optional<Secret> password) {
         String text = "host=" + value(host) + " port=" + value(Integer.toString(port))
-                + " user=" + value(user) + " dbname=" + value(dbname);
+                + " user=" + value(user) + " dbname=" + value(dbname)
+                + " connect_timeout=" + value(Integer.toString(CONNECT_TIMEOUT_SECONDS));
         return new ConnectionString(text, password);
     }
 

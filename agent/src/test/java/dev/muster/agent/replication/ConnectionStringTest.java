@@ -26,9 +26,9 @@ class ConnectionStringTest {
         ConnectionString connection = remote.connectionString();
 
         assertThat(connection.reveal()).isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
-                + " password='s3cr\\'et\\\\pw'");
+                + " connect_timeout='10' password='s3cr\\'et\\\\pw'");
         assertThat(connection.toString()).isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
-                + " password=****");
+                + " connect_timeout='10' password=****");
         assertThat(connection.toString()).doesNotContain("s3cr");
     }
 
@@ -43,7 +43,8 @@ class ConnectionStringTest {
     void quotesValuesForLibpq() {
         ConnectionString connection = ConnectionString.of("db host", 5433, "o'neil", "my\\db", Optional.empty());
 
-        assertThat(connection.reveal()).isEqualTo("host='db host' port='5433' user='o\\'neil' dbname='my\\\\db'");
+        assertThat(connection.reveal()).isEqualTo("host='db host' port='5433' user='o\\'neil' dbname='my\\\\db'"
+                + " connect_timeout='10'");
     }
 
     @Test

@@ -107,9 +107,9 @@ final class SandboxFleet implements AutoCloseable {
         List<String> lines = new ArrayList<>(List.of(
                 "region: " + region,
                 "role: " + (region == global ? "global" : "remote"),
-                "database: { url: \"" + jdbcUrl(region) + "\", user: " + USER + " }",
+                "database: { url: " + yamlString(jdbcUrl(region)) + ", user: " + USER + " }",
                 "migrations: { locations: [" + locations(release) + "] }",
-                "coordinator: { address: \"" + coordinatorAddress + "\", report_interval: 1s }"));
+                "coordinator: { address: " + yamlString(coordinatorAddress) + ", report_interval: 1s }"));
         if (region == global) {
             lines.add("replication:");
             lines.add("  subscriptions:");
@@ -133,8 +133,13 @@ final class SandboxFleet implements AutoCloseable {
             default -> throw new IllegalArgumentException("no sample release " + release);
         };
         return directories.stream()
-                .map(directory -> "\"filesystem:" + migrations.resolve(directory) + "\"")
+                .map(directory -> yamlString("filesystem:" + migrations.resolve(directory)))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** {@code text} as a double-quoted YAML scalar: an install path may hold quotes, backslashes or '#'. */
+    static String yamlString(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     @Override
