@@ -264,6 +264,35 @@ class ReplicationLifecycleIT {
     }
 
     @Test
+    void setupRefusesASubscriptionWhoseSlotIsGoneAndFollowingItsAdviceCopiesTheRegionAfresh() {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+        teardown(TeardownMode.DISABLE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+        sql.execute(1, "SELECT pg_drop_replication_slot('region_1_subscription')");
+        sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written after the slot was dropped')");
+
+        assertThatThrownBy(this::setup)
+                .isInstanceOf(MusterException.class)
+                .hasMessageContainingAll("region_1_subscription exists on the global, but its replication slot "
+                        + "region_1_subscription on region 1 is gone", "SET (slot_name = NONE)", "copies region 1 afresh",
+                        "Nothing was changed")
+                .satisfies(e -> assertThat(((MusterException) e).exitCode()).isEqualTo(ExitCode.FAILED));
+        assertThat(sql.strings(GLOBAL, "SELECT subname || ' ' || subenabled FROM pg_subscription ORDER BY 1"))
+                .containsExactly("region_1_subscription false", "region_2_subscription false");
+
+        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription SET (slot_name = NONE)",
+                "DROP SUBSCRIPTION region_1_subscription");
+        assertThat(setup()).extracting(SetupOutcome::action)
+                .containsExactly(SetupOutcome.Action.CREATED, SetupOutcome.Action.ENABLED);
+        awaitInStep();
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3);
+        assertThat(verify().inSync()).isTrue();
+    }
+
+    @Test
     void theGlobalsMigrateBringsBackASubscriptionAnErrorStoppedButNotOneAPersonStopped() throws Exception {
         publishOnRemotes();
         setup();

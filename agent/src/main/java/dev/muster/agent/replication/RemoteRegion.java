@@ -19,7 +19,8 @@ import java.util.Optional;
 final class RemoteRegion implements AutoCloseable {
 
     /** A replication slot on the remote; {@code active} while a walsender streams from it. */
-    record Slot(String name, boolean active) {
+    /** A replication slot; {@code lost}: the server removed WAL the slot still needed (max_slot_wal_keep_size). */
+    record Slot(String name, boolean active, boolean lost) {
     }
 
     private final RemoteEndpoint endpoint;
@@ -102,11 +103,15 @@ final class RemoteRegion implements AutoCloseable {
     }
 
     Optional<Slot> slot(String name) {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            statement.setString(1, name);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? Optional.of(new Slot(name, result.getBoolean(1))) : Optional.empty();
+        try {
+            String lost = Jdbc.serverVersion(connection) >= 130000 ? "wal_status = 'lost'" : "false";
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT active, " + lost + " FROM pg_replication_slots WHERE slot_name = ?")) {
+                statement.setString(1, name);
+                try (ResultSet result = statement.executeQuery()) {
+                    return result.next() ? Optional.of(new Slot(name, result.getBoolean(1), result.getBoolean(2)))
+                            : Optional.empty();
+                }
             }
         } catch (SQLException e) {
             throw Jdbc.failure("cannot read the replication slots of " + endpoint.describe(), e);

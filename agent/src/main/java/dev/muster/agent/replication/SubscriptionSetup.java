@@ -68,6 +68,12 @@ public final class SubscriptionSetup {
                 region.slot(name).ifPresent(slot -> {
                     throw leftoverSlot(remote, slot);
                 });
+            } else {
+                String slotName = existing.get().slot().orElseThrow();
+                Optional<RemoteRegion.Slot> slot = region.slot(slotName);
+                if (slot.isEmpty() || slot.get().lost()) {
+                    throw unusableSlot(remote, slotName, slot.isPresent());
+                }
             }
         }
         List<TableName> missing = published.stream().filter(table -> !globalTables.contains(table)).toList();
@@ -175,6 +181,25 @@ public final class SubscriptionSetup {
                 + "drop did not reach region " + remote.region() + ", and it retains WAL there. If no other server "
                 + "uses it, drop it on region " + remote.region() + " (SELECT pg_drop_replication_slot("
                 + Sql.literal(name) + ")) and run setup again. Nothing was changed");
+    }
+
+    /**
+     * The subscription's slot is gone from the remote, or lost WAL it needed: what the
+     * region changed since the global last heard from it cannot be streamed any more, and
+     * enabling would only fail, again and again. The region must be copied afresh.
+     */
+    private static MusterException unusableSlot(RemoteEndpoint remote, String slot, boolean lost) {
+        String name = Sql.identifier(remote.subscription());
+        String dropWithoutRemote = "ALTER SUBSCRIPTION " + name + " DISABLE; ALTER SUBSCRIPTION " + name
+                + " SET (slot_name = NONE); DROP SUBSCRIPTION " + name;
+        return new MusterException(ExitCode.FAILED, remote.subscription() + " exists on the global, but its "
+                + "replication slot " + slot + " on region " + remote.region() + (lost
+                        ? " lost WAL it still needed (the remote's max_slot_wal_keep_size)"
+                        : " is gone (dropped by hand, or the remote was rebuilt)")
+                + ", so region " + remote.region() + "'s changes since then cannot reach the global. Drop the "
+                + "subscription on the global (" + dropWithoutRemote + ")" + (lost ? " and the slot on region "
+                        + remote.region() + " (SELECT pg_drop_replication_slot(" + Sql.literal(slot) + "))" : "")
+                + ", then run setup again, which copies region " + remote.region() + " afresh. Nothing was changed");
     }
 
     private static String names(List<TableName> tables) {
