@@ -402,15 +402,20 @@ class ReplicationLifecycleIT {
         sql.execute(GLOBAL, "INSERT INTO users VALUES (" + (R1 + 500) + ", 'only on the global')",
                 "INSERT INTO users VALUES (" + (R99 + 2) + ", 'the global''s own, not compared')");
         sql.execute(GLOBAL, "UPDATE users SET name = 'changed on the global' WHERE id = " + (R2 + 1));
+        sql.execute(2, "INSERT INTO vms VALUES (7, 'an id region 2 does not own', 1)");
+        await("the stray row on the global").atMost(PATIENCE).until(() ->
+                sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE id = 7").equals("1"));
 
         VerifyReport report = verify();
 
         assertThat(report.mismatches()).extracting(comparison -> comparison.region() + " " + comparison.table())
-                .containsExactly("1 public.users", "2 public.users");
+                .containsExactly("1 public.users", "2 public.users", "2 public.vms");
         assertThatThrownBy(report::requireInSync)
                 .isInstanceOf(MusterException.class)
                 .hasMessageContaining("public.users of region 1 (remote 2 rows, global 3 rows: row counts differ)")
                 .hasMessageContaining("public.users of region 2 (remote 1 row, global 1 row: contents differ)")
+                .hasMessageContaining("public.vms of region 2 (remote 0 rows, global 0 rows: 1 remote row outside "
+                        + "region 2's id range)")
                 .satisfies(e -> assertThat(((MusterException) e).exitCode()).isEqualTo(ExitCode.FAILED));
     }
 

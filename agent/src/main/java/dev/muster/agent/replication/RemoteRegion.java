@@ -142,9 +142,9 @@ final class RemoteRegion implements AutoCloseable {
         }
     }
 
-    /** Rows of this region's id range in {@code table}. */
-    RowDigest digest(TableName table) throws SQLException {
-        return RowDigest.read(connection, table, endpoint.ids());
+    /** Rows of this region's id range in {@code table}, and how many lie outside it. */
+    RowDigest.RegionRows digest(TableName table) throws SQLException {
+        return RowDigest.readRegion(connection, table, endpoint.ids());
     }
 
     void prepareDigests() throws SQLException {

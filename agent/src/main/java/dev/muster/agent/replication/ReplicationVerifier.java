@@ -11,7 +11,8 @@ import java.util.Optional;
  * {@code replication verify} on the global: for each remote region and each table it
  * publishes, the remote's rows and the global's copies of that region's id range, compared
  * by count and digest. Compare when replication has caught up (remotes idle, as during an
- * upgrade): rows still in flight show as mismatches.
+ * upgrade): rows still in flight show as mismatches. A remote's rows outside its own id
+ * range are a mismatch too: on the global they pass for another region's, or collide.
  */
 public final class ReplicationVerifier {
 
@@ -40,13 +41,14 @@ public final class ReplicationVerifier {
                         return null;
                     });
                     for (TableName table : published) {
-                        RowDigest remoteRows = Jdbc.attempt("cannot read " + table + " of " + remote.describe(),
-                                () -> region.digest(table));
+                        RowDigest.RegionRows remoteRows = Jdbc.attempt("cannot read " + table + " of "
+                                + remote.describe(), () -> region.digest(table));
                         Optional<RowDigest> globalRows = globalTables.contains(table)
                                 ? Optional.of(Jdbc.attempt("cannot read " + table + " of " + global.describe(),
                                         () -> global.digest(table, remote.ids())))
                                 : Optional.empty();
-                        comparisons.add(new TableComparison(remote.region(), table, remoteRows, globalRows));
+                        comparisons.add(new TableComparison(remote.region(), table, remoteRows.inRange(),
+                                remoteRows.outsideRange(), globalRows));
                     }
                 }
             }

@@ -31,6 +31,29 @@ public record RowDigest(long rows, BigDecimal digest) {
         }
     }
 
+    /** A remote's rows of one table: those of its id range, summarised, and how many lie outside that range. */
+    record RegionRows(RowDigest inRange, long outsideRange) {
+    }
+
+    /** Like {@link #read}, also counting rows outside {@code ids}, in the same single pass. */
+    static RegionRows readRegion(Connection connection, TableName table, IdRange ids) throws SQLException {
+        String inRange = "r.id BETWEEN ? AND ?";
+        String query = "SELECT count(*) FILTER (WHERE " + inRange + "), "
+                + "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint) FILTER (WHERE "
+                + inRange + "), 0), count(*) FILTER (WHERE r.id IS NULL OR NOT " + inRange + ") "
+                + "FROM " + table.quoted() + " AS r";
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            for (int range = 0; range < 3; range++) {
+                statement.setLong(2 * range + 1, ids.first());
+                statement.setLong(2 * range + 2, ids.last());
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return new RegionRows(new RowDigest(result.getLong(1), result.getBigDecimal(2)), result.getLong(3));
+            }
+        }
+    }
+
     static RowDigest read(Connection connection, TableName table, IdRange ids) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(QUERY.formatted(table.quoted()))) {
             statement.setLong(1, ids.first());

@@ -35,9 +35,13 @@ public record VerifyReport(List<TableComparison> comparisons) {
     public void requireInSync() {
         List<TableComparison> mismatches = mismatches();
         if (!mismatches.isEmpty()) {
+            boolean outsideRange = mismatches.stream().anyMatch(comparison -> comparison.remoteOutsideRange() > 0);
             throw new MusterException(ExitCode.FAILED, "the global is not in step with its remotes in "
                     + mismatches.size() + (mismatches.size() == 1 ? " table: " : " tables: ")
-                    + mismatches.stream().map(TableComparison::describe).collect(Collectors.joining("; ")));
+                    + mismatches.stream().map(TableComparison::describe).collect(Collectors.joining("; "))
+                    + (outsideRange ? ". Rows outside a region's id range were written with ids the region does not "
+                            + "own (set by hand, or before 'muster-agent init' moved its sequences); give them ids in "
+                            + "the region's range on the remote" : ""));
         }
     }
 }

@@ -46,6 +46,21 @@ class VerifyReportTest {
     }
 
     @Test
+    void rowsARemoteWroteOutsideItsIdRangeAreAMismatchEvenWhenTheRangesMatch() {
+        VerifyReport report = new VerifyReport(List.of(
+                new TableComparison(2, VMS, digest(2, 10), 1, Optional.of(digest(2, 10))),
+                new TableComparison(2, HOSTS, digest(0, 0), 3, Optional.empty())));
+
+        assertThat(report.mismatches()).extracting(TableComparison::table).containsExactly(VMS, HOSTS);
+        assertThat(report.table()).contains("MISMATCH: 1 remote row outside region 2's id range",
+                "MISMATCH: 3 remote rows outside region 2's id range");
+        assertThatThrownBy(report::requireInSync)
+                .hasMessageContaining("public.vms of region 2 (remote 2 rows, global 2 rows: 1 remote row outside "
+                        + "region 2's id range)")
+                .hasMessageContaining("give them ids in the region's range");
+    }
+
+    @Test
     void digestsCompareByValue() {
         assertThat(new RowDigest(1, new BigDecimal("10")).sameAs(new RowDigest(1, new BigDecimal("10.0")))).isTrue();
         assertThat(new RowDigest(1, BigDecimal.TEN).sameAs(new RowDigest(2, BigDecimal.TEN))).isFalse();
