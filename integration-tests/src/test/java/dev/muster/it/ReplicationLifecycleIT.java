@@ -293,6 +293,31 @@ class ReplicationLifecycleIT {
     }
 
     @Test
+    void aTableThatJoinsThePublicationReplacesWhatTheGlobalHeldOfTheRegionInIt() {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+        // hosts was published once, then excluded: the global kept an old copy of region 1's rows
+        sql.execute(1, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a'), (" + (R1 + 2) + ", 'host-b')");
+        sql.execute(GLOBAL, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a, as it was'), (" + (R1 + 9) + ", 'long gone'), ("
+                        + (R99 + 1) + ", 'the global''s own')");
+        new RemotePublication(local(1), replication()).ensure();
+
+        List<SetupOutcome> outcomes = setup();
+
+        assertThat(outcomes).extracting(SetupOutcome::action, SetupOutcome::rowsRemoved).containsExactly(
+                tuple(SetupOutcome.Action.REFRESHED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
+        assertThat(outcomes.get(0).describe()).contains("removed 2 rows of region 1 from the global's copies of the "
+                + "tables new to it");
+        awaitInStep();
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2);
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", GLOBAL)).as("the global's own rows are untouched").hasSize(1);
+        assertThat(verify().inSync()).isTrue();
+    }
+
+    @Test
     void theGlobalsMigrateBringsBackASubscriptionAnErrorStoppedButNotOneAPersonStopped() throws Exception {
         publishOnRemotes();
         setup();

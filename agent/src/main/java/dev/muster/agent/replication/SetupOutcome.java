@@ -12,6 +12,11 @@ public record SetupOutcome(int region, String subscription, Action action, int t
         REFRESHED
     }
 
+    private String joiningRowsRemoved() {
+        return rowsRemoved == 0 ? "" : "; removed " + rowsRemoved + (rowsRemoved == 1 ? " row" : " rows") + " of region "
+                + region + " from the global's copies of the tables new to it, which it copies afresh";
+    }
+
     public String describe() {
         String count = tables == 1 ? "1 table" : tables + " tables";
         return switch (action) {
@@ -19,8 +24,8 @@ public record SetupOutcome(int region, String subscription, Action action, int t
                     + " of region " + region
                     + " from the global's copies of " + count + ", which it copies afresh from region " + region;
             case ENABLED -> subscription + ": enabled and refreshed (" + count + "); the changes its slot kept "
-                    + "follow, and only tables new to the publication are copied";
-            case REFRESHED -> subscription + ": already enabled; refreshed (" + count + ")";
+                    + "follow, and only tables new to the publication are copied" + joiningRowsRemoved();
+            case REFRESHED -> subscription + ": already enabled; refreshed (" + count + ")" + joiningRowsRemoved();
         };
     }
 }

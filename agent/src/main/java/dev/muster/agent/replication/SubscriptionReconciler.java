@@ -59,8 +59,9 @@ public final class SubscriptionReconciler {
             return leftAlone(remote, "it was disabled, though not by an apply error ('replication setup' enables it)");
         }
         SchemaGap gap;
+        List<TableName> published;
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
-            region.publicationTables(replication.publication()); // refuses a remote that no longer publishes
+            published = region.publicationTables(replication.publication());
             gap = SchemaGap.between(global, region, replication.publication());
         }
         if (!gap.isEmpty()) {
@@ -70,8 +71,8 @@ public final class SubscriptionReconciler {
         }
         List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
         boolean enabled = existing.get().enabled();
-        SubscriptionSetup.enableAndRefresh(global, remote, enabled, "run 'muster-agent replication setup' once the "
-                + "cause is mended");
+        SubscriptionSetup.enableAndRefresh(global, remote, enabled, published, "run 'muster-agent replication setup' "
+                + "once the cause is mended");
         List<TableName> added = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name))
                 .stream().filter(table -> !before.contains(table)).toList();
         return new ReconcileOutcome(remote.region(), name,

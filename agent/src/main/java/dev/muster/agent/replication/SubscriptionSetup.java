@@ -96,7 +96,8 @@ public final class SubscriptionSetup {
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
             GlobalDatabase.Subscription existing = step.existing().get();
-            enableAndRefresh(global, remote, existing.enabled(), "run setup again once the cause is mended");
+            long removed = enableAndRefresh(global, remote, existing.enabled(), step.tables(),
+                    "run setup again once the cause is mended");
             // after: while the mark is there, nothing but setup enables the subscription
             if (existing.tornDown()) {
                 Jdbc.attempt(remote.subscription() + " is enabled and refreshed, but its mark of an operator's "
@@ -106,7 +107,7 @@ public final class SubscriptionSetup {
                         });
             }
             return new SetupOutcome(remote.region(), remote.subscription(), existing.enabled()
-                    ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), 0);
+                    ? SetupOutcome.Action.REFRESHED : SetupOutcome.Action.ENABLED, step.tables().size(), removed);
         }
         // Created disabled first: that reaches the remote and makes its slot, so whatever
         // can go wrong there (rights, wal_level, free slots) goes wrong before the global's
@@ -140,12 +141,27 @@ public final class SubscriptionSetup {
 
     /**
      * Enables the subscription if it is not, then refreshes it: tables new to the remote's
-     * publication join it and are copied; those it has are not copied again.
+     * publication join it and are copied; those it has are not copied again. What the
+     * global's copies of the joining tables hold of the region's id range goes first, as
+     * when the subscription is created: rows left from before the table was excluded
+     * would make the copy fail on duplicate ids.
      *
-     * @param remedy what the operator is to do if either fails
+     * @param published the tables the remote publishes now
+     * @param remedy    what the operator is to do if a step fails
+     * @return how many of the region's rows were removed from the joining tables
      */
-    static void enableAndRefresh(GlobalDatabase global, RemoteEndpoint remote, boolean enabled, String remedy) {
+    static long enableAndRefresh(GlobalDatabase global, RemoteEndpoint remote, boolean enabled,
+                                 List<TableName> published, String remedy) {
         String name = Sql.identifier(remote.subscription());
+        List<TableName> subscribed = Jdbc.attempt("cannot read the tables of " + remote.subscription()
+                + "; nothing was changed", () -> global.subscribedTables(remote.subscription()));
+        List<TableName> joining = published.stream().filter(table -> !subscribed.contains(table)).toList();
+        long removed = Jdbc.attempt("cannot remove region " + remote.region() + "'s rows from the global's copies of "
+                + names(joining) + " before they are copied; nothing was changed", () ->
+                global.deleteRange(joining, remote.ids()));
+        if (removed > 0) {
+            remedy = remedy + " (it copies the " + removed + " removed rows of region " + remote.region() + " again)";
+        }
         if (!enabled) {
             Jdbc.attempt("cannot enable " + remote.subscription() + "; nothing was changed", () -> {
                 global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
@@ -159,6 +175,7 @@ public final class SubscriptionSetup {
                     global.executeAlone("ALTER SUBSCRIPTION " + name + " REFRESH PUBLICATION WITH (copy_data = true)");
                     return null;
                 });
+        return removed;
     }
 
     private static void dropQuietly(GlobalDatabase global, String name, SQLException cause) {
