@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +24,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,8 @@ public final class UpgradeDriver implements AutoCloseable {
     /** How long a region's daemon may be gone while it carries out a step before the upgrade stops. */
     static final Duration DAEMON_ABSENCE = Duration.ofSeconds(60);
     private static final Duration POLL = Duration.ofMillis(500);
-    private static final Duration VERIFY_PATIENCE = Duration.ofMinutes(2);
+    /** How long verification is tried again while the copies after setup run. */
+    static final Duration VERIFY_PATIENCE = Duration.ofMinutes(2);
 
     /**
      * @param target       the version to reach; empty for the newest the global's files contain
@@ -58,6 +61,7 @@ public final class UpgradeDriver implements AutoCloseable {
     }
 
     private final FleetHub hub;
+    private final LongSupplier nanoTime;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
         Thread upgrade = new Thread(runnable, "muster-upgrade");
         upgrade.setDaemon(true);
@@ -67,7 +71,13 @@ public final class UpgradeDriver implements AutoCloseable {
     private volatile UpgradePhase phase = UpgradePhase.IDLE;
 
     public UpgradeDriver(FleetHub hub) {
+        this(hub, System::nanoTime);
+    }
+
+    /** @param nanoTime a monotonic time in nanoseconds, for the upgrade's deadlines: {@link System#nanoTime} */
+    UpgradeDriver(FleetHub hub, LongSupplier nanoTime) {
         this.hub = hub;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -129,7 +139,7 @@ public final class UpgradeDriver implements AutoCloseable {
 
         private final Request request;
         private final Progress progress;
-        private final long started = System.nanoTime();
+        private final long started = nanoTime.getAsLong();
         private String phaseName = "preflight";
         private String target;
 
@@ -156,7 +166,7 @@ public final class UpgradeDriver implements AutoCloseable {
                 phase(UpgradePhase.VERIFY, "verify replication");
                 verify();
                 String summary = "the fleet is at " + target + " with replication verified, after "
-                        + seconds(Duration.ofNanos(System.nanoTime() - started));
+                        + seconds(Duration.ofNanos(nanoTime.getAsLong() - started));
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade done: " + summary);
                 return new Outcome(true, summary);
             } catch (Stop stop) {
@@ -273,11 +283,11 @@ public final class UpgradeDriver implements AutoCloseable {
         private void verify() throws Stop {
             int global = global();
             Step verify = new Step.Verify();
-            long deadline = System.nanoTime() + VERIFY_PATIENCE.toNanos();
+            long deadline = nanoTime.getAsLong() + VERIFY_PATIENCE.toNanos();
             progress.line("    region " + global + ": " + verify.describe());
             while (true) {
                 StepResult result = finish(global, verify, hub.command(global, verify), false);
-                boolean last = result.succeeded() || System.nanoTime() > deadline;
+                boolean last = result.succeeded() || nanoTime.getAsLong() - deadline > 0;
                 if (last) {
                     result.output().forEach(line -> progress.line("    region " + global + " | " + line));
                 }
@@ -307,8 +317,8 @@ public final class UpgradeDriver implements AutoCloseable {
         /** Waits for a step's result, showing what the global waits on meanwhile. */
         private StepResult finish(int region, Step step, CompletableFuture<StepResult> pending, boolean show)
                 throws Stop {
-            long deadline = System.nanoTime() + request.stepTimeout().toNanos();
-            long goneSince = 0;
+            long deadline = nanoTime.getAsLong() + request.stepTimeout().toNanos();
+            OptionalLong goneSince = OptionalLong.empty();
             Optional<Waiting> shownWait = Optional.empty();
             try {
                 while (true) {
@@ -326,14 +336,14 @@ public final class UpgradeDriver implements AutoCloseable {
                         shownWait = showWait(region, shownWait);
                     }
                     if (hub.hasDaemon(region)) {
-                        goneSince = 0;
-                    } else if (goneSince == 0) {
-                        goneSince = System.nanoTime();
-                    } else if (System.nanoTime() - goneSince > DAEMON_ABSENCE.toNanos()) {
+                        goneSince = OptionalLong.empty();
+                    } else if (goneSince.isEmpty()) {
+                        goneSince = OptionalLong.of(nanoTime.getAsLong());
+                    } else if (nanoTime.getAsLong() - goneSince.getAsLong() > DAEMON_ABSENCE.toNanos()) {
                         throw new Stop("region " + region + "'s daemon has been gone for " + DAEMON_ABSENCE.toSeconds()
                                 + " s while carrying out '" + step.describe() + "'");
                     }
-                    if (System.nanoTime() > deadline) {
+                    if (nanoTime.getAsLong() - deadline > 0) {
                         throw new Stop("'" + step.describe() + "' did not finish on region " + region + " within "
                                 + seconds(request.stepTimeout()) + " (--step-timeout)");
                     }

@@ -16,9 +16,11 @@ import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.steps.Step;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,6 +245,53 @@ class UpgradeDriverTest {
                 .contains("    region 99 | replication verified")
                 .doesNotContain("    region 99 | replication verify failed");
         assertEachStepWaitedForTheOnesBefore();
+    }
+
+    @Test
+    void verifyStillFailingAfterItsPatienceStopsTheUpgrade() {
+        AtomicLong nanos = onManualTime();
+        fleet.standard();
+        fleet.daemon(GLOBAL).exits(Step.Verify.class, Collections.nCopies(1000, 1).toArray(Integer[]::new));
+        driver.start(request(V3), progress);
+        await().atMost(PATIENCE).until(() -> fleet.sent().contains("99: replication verify"));
+
+        nanos.addAndGet(UpgradeDriver.VERIFY_PATIENCE.plusSeconds(1).toNanos());
+
+        Finished finished = finished();
+        assertThat(finished.succeeded()).isFalse();
+        assertThat(finished.summary()).contains("stopped at 'verify replication'",
+                "replication verify still fails after 2 min");
+    }
+
+    @Test
+    void aDaemonGoneLongerThanItMayBeStopsTheUpgradeItsStepBelongsTo() {
+        AtomicLong nanos = onManualTime();
+        fleet.standard();
+        fleet.daemon(1).silent.add(Step.Migrate.class);
+        driver.start(new UpgradeDriver.Request(V3, "drop", ACTOR, Duration.ofDays(1)), progress);
+        await().atMost(PATIENCE).until(() -> fleet.sent().contains("1: migrate --to " + V3));
+
+        hub.ended(fleet.daemon(1).sessionId);
+        nanos.addAndGet(UpgradeDriver.DAEMON_ABSENCE.toNanos());
+        assertThat(progress.finished).as("gone for no longer than it may be").isNotDone();
+        // it notices the absence at its next look (every 0.5 s), and counts from then
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(700)).until(() -> {
+            nanos.addAndGet(Duration.ofSeconds(31).toNanos());
+            return progress.finished.isDone();
+        });
+
+        Finished finished = finished();
+        assertThat(finished.succeeded()).isFalse();
+        assertThat(finished.summary()).contains("region 1's daemon has been gone for 60 s while carrying out "
+                + "'migrate --to " + V3 + "'");
+    }
+
+    /** The driver's deadlines on a time the test moves on; returns that time, in nanoseconds. */
+    private AtomicLong onManualTime() {
+        driver.close();
+        AtomicLong nanos = new AtomicLong();
+        driver = new UpgradeDriver(hub, nanos::get);
+        return nanos;
     }
 
     // ---- preflight --------------------------------------------------------------------------------------------
