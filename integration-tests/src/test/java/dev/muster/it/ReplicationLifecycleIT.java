@@ -297,12 +297,11 @@ class ReplicationLifecycleIT {
         publishOnRemotes();
         setup();
         awaitInStep();
-        // hosts was published once, then excluded: the global kept an old copy of region 1's rows
-        sql.execute(1, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
-                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a'), (" + (R1 + 2) + ", 'host-b')");
-        sql.execute(GLOBAL, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
-                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a, as it was'), (" + (R1 + 9) + ", 'long gone'), ("
-                        + (R99 + 1) + ", 'the global''s own')");
+        hostsWithAnOldCopyOnTheGlobal();
+        // a table keyed otherwise than by id is copied as it is
+        sql.execute(1, "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))",
+                "INSERT INTO user_groups VALUES (" + (R1 + 1) + ", 'admins')");
+        sql.execute(GLOBAL, "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))");
         new RemotePublication(local(1), replication()).ensure();
 
         List<SetupOutcome> outcomes = setup();
@@ -314,7 +313,40 @@ class ReplicationLifecycleIT {
         awaitInStep();
         assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2);
         assertThat(sql.rowsOfRegion(GLOBAL, "hosts", GLOBAL)).as("the global's own rows are untouched").hasSize(1);
+        assertThat(sql.strings(GLOBAL, "SELECT group_name FROM user_groups")).containsExactly("admins");
+        VerifyReport verified = verify();
+        assertThat(verified.inSync()).isTrue();
+        assertThat(verified.table()).contains("public.user_groups  -            -            not compared: no integer id "
+                + "column tells region 1's rows apart");
+    }
+
+    @Test
+    void setupMendsASubscriptionThatACopyOnDuplicateIdsStopped() {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+        hostsWithAnOldCopyOnTheGlobal();
+        new RemotePublication(local(1), replication()).ensure();
+        // refreshed as before setup cleared joining tables: the copy fails on the old rows' ids
+        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription REFRESH PUBLICATION");
+        await("the failed copy stops the subscription").atMost(PATIENCE).until(() -> sql.string(GLOBAL,
+                "SELECT subenabled FROM pg_subscription WHERE subname = 'region_1_subscription'").equals("f"));
+
+        assertThat(setup()).extracting(SetupOutcome::action, SetupOutcome::rowsRemoved).containsExactly(
+                tuple(SetupOutcome.Action.ENABLED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
+
+        awaitInStep();
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2);
         assertThat(verify().inSync()).isTrue();
+    }
+
+    /** hosts on region 1, and on the global an old copy of region 1's hosts (from before it was excluded, say). */
+    private void hostsWithAnOldCopyOnTheGlobal() {
+        sql.execute(1, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a'), (" + (R1 + 2) + ", 'host-b')");
+        sql.execute(GLOBAL, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+                "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a, as it was'), (" + (R1 + 9) + ", 'long gone'), ("
+                        + (R99 + 1) + ", 'the global''s own')");
     }
 
     @Test

@@ -123,7 +123,14 @@ final class MigrateCommand implements Callable<Integer> {
      */
     private void bringSubscriptionsInStep(AgentConfig agent, boolean upToDate, PrintWriter out)
             throws InterruptedException {
-        List<ReconcileOutcome> outcomes = new SubscriptionReconciler(agent.database(), agent.replication()).run();
+        List<ReconcileOutcome> outcomes;
+        try {
+            outcomes = new SubscriptionReconciler(agent.database(), agent.replication()).run();
+        } catch (MusterException e) {
+            // the subscriptions could not even be looked at (their lock, the global's database)
+            throw new MusterException(e.exitCode(), "the migrations are applied and reported, but the subscriptions "
+                    + "were not brought in step: " + e.getMessage() + "; 'muster-agent replication setup' does it", e);
+        }
         outcomes.forEach(outcome -> out.println(outcome.describe()));
         Set<String> live = outcomes.stream().filter(ReconcileOutcome::live).map(ReconcileOutcome::subscription)
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -45,7 +45,7 @@ final class GlobalDatabase implements AutoCloseable {
     /** Setup waits on the remotes' slot creation, which waits on their open transactions: minutes at worst. */
     private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
 
-    /** The global's tables, and whether each has the {@code id} column that tells regions' rows apart. */
+    /** The global's tables, and whether each has the integer {@code id} column that tells regions' rows apart. */
     record Tables(Map<TableName, Boolean> hasId) {
 
         boolean contains(TableName table) {
@@ -103,7 +103,7 @@ final class GlobalDatabase implements AutoCloseable {
                     throw new MusterException(ExitCode.UNAVAILABLE, "another muster-agent (replication setup or "
                             + "teardown, or the global's migrate) has been changing the subscriptions of " + describe()
                             + " for over " + patience.toSeconds() + " s" + holder().map(pid -> " (server process " + pid
-                            + ")").orElse("") + "; nothing was changed; run this again once it is done");
+                            + ")").orElse("") + ", so these were left as they were");
                 }
                 Thread.sleep(LOCK_POLL.toMillis());
             }
@@ -113,7 +113,7 @@ final class GlobalDatabase implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MusterException(ExitCode.FAILED, "interrupted while waiting to change the subscriptions of "
-                    + describe() + "; nothing was changed", e);
+                    + describe() + ", which were left as they were", e);
         }
     }
 
@@ -170,11 +170,10 @@ final class GlobalDatabase implements AutoCloseable {
         try (Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("""
                      SELECT n.nspname, c.relname,
-                            EXISTS (SELECT 1 FROM pg_attribute a
-                                    WHERE a.attrelid = c.oid AND a.attname = 'id' AND a.attnum > 0 AND NOT a.attisdropped)
+                            EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND %s)
                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                      WHERE c.relkind IN ('r', 'p')
-                     """)) {
+                     """.formatted(Sql.IS_INTEGER_ID))) {
             while (result.next()) {
                 tables.put(new TableName(result.getString(1), result.getString(2)), result.getBoolean(3));
             }
@@ -233,13 +232,25 @@ final class GlobalDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * The subscription's tables whose copy has not begun or not finished: a copy that
+     * failed (on duplicate ids, say) leaves its table so, with nothing of it committed.
+     */
+    List<TableName> tablesNotCopied(String subscription) throws SQLException {
+        return subscriptionTables(subscription, "r.srsubstate IN ('i', 'd')");
+    }
+
     /** The subscription's tables, whatever their state. */
     List<TableName> subscribedTables(String subscription) throws SQLException {
+        return subscriptionTables(subscription, "true");
+    }
+
+    private List<TableName> subscriptionTables(String subscription, String stateCondition) throws SQLException {
         List<TableName> tables = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT n.nspname, c.relname FROM pg_subscription_rel r JOIN pg_subscription s ON s.oid = r.srsubid "
                         + "JOIN pg_class c ON c.oid = r.srrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        + "WHERE s.subname = ? ORDER BY 1, 2")) {
+                        + "WHERE s.subname = ? AND " + stateCondition + " ORDER BY 1, 2")) {
             statement.setString(1, subscription);
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {

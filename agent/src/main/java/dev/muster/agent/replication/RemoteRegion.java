@@ -19,8 +19,11 @@ import java.util.Optional;
 final class RemoteRegion implements AutoCloseable {
 
     /** A replication slot on the remote; {@code active} while a walsender streams from it. */
-    /** A replication slot; {@code lost}: the server removed WAL the slot still needed (max_slot_wal_keep_size). */
-    record Slot(String name, boolean active, boolean lost) {
+    /**
+     * A replication slot; {@code invalidated}: why the server made it unusable, as
+     * {@code invalidation_reason} says (PostgreSQL 17+; before, only {@code wal_removed} is told).
+     */
+    record Slot(String name, boolean active, Optional<String> invalidated) {
     }
 
     private final RemoteEndpoint endpoint;
@@ -104,13 +107,15 @@ final class RemoteRegion implements AutoCloseable {
 
     Optional<Slot> slot(String name) {
         try {
-            String lost = Jdbc.serverVersion(connection) >= 130000 ? "wal_status = 'lost'" : "false";
+            int version = Jdbc.serverVersion(connection);
+            String invalidated = version >= 170000 ? "invalidation_reason"
+                    : version >= 130000 ? "CASE WHEN wal_status = 'lost' THEN 'wal_removed' END" : "NULL";
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT active, " + lost + " FROM pg_replication_slots WHERE slot_name = ?")) {
+                    "SELECT active, " + invalidated + " FROM pg_replication_slots WHERE slot_name = ?")) {
                 statement.setString(1, name);
                 try (ResultSet result = statement.executeQuery()) {
-                    return result.next() ? Optional.of(new Slot(name, result.getBoolean(1), result.getBoolean(2)))
-                            : Optional.empty();
+                    return result.next() ? Optional.of(new Slot(name, result.getBoolean(1),
+                            Optional.ofNullable(result.getString(2)))) : Optional.empty();
                 }
             }
         } catch (SQLException e) {
@@ -139,6 +144,20 @@ final class RemoteRegion implements AutoCloseable {
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? Optional.of(result.getBoolean(1)) : Optional.empty();
             }
+        }
+    }
+
+    /** Whether {@code table} has the integer id column that tells this region's rows apart. */
+    boolean hasId(TableName table) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_attribute a "
+                + "WHERE a.attrelid = to_regclass(?) AND " + Sql.IS_INTEGER_ID + ")")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("cannot read the columns of " + table + " of " + endpoint.describe(), e);
         }
     }
 

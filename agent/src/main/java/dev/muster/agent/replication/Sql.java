@@ -6,6 +6,13 @@ package dev.muster.agent.replication;
  */
 final class Sql {
 
+    /**
+     * The condition on {@code pg_attribute a} that it is an integer {@code id} column: the
+     * one that tells a region's rows apart by range.
+     */
+    static final String IS_INTEGER_ID = "a.attname = 'id' AND a.attnum > 0 AND NOT a.attisdropped "
+            + "AND a.atttypid IN ('bigint'::regtype, 'integer'::regtype, 'smallint'::regtype, 'numeric'::regtype)";
+
     private Sql() {
     }
 

@@ -59,9 +59,8 @@ public final class SubscriptionReconciler {
             return leftAlone(remote, "it was disabled, though not by an apply error ('replication setup' enables it)");
         }
         SchemaGap gap;
-        List<TableName> published;
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
-            published = region.publicationTables(replication.publication());
+            region.publicationTables(replication.publication()); // refuses a remote that no longer publishes
             gap = SchemaGap.between(global, region, replication.publication());
         }
         if (!gap.isEmpty()) {
@@ -71,7 +70,8 @@ public final class SubscriptionReconciler {
         }
         List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
         boolean enabled = existing.get().enabled();
-        SubscriptionSetup.enableAndRefresh(global, remote, enabled, published, "run 'muster-agent replication setup' "
+        // Clearing the global's copies of a region's rows is left to setup, an operator's act.
+        SubscriptionSetup.enableAndRefresh(global, remote, enabled, List.of(), "run 'muster-agent replication setup' "
                 + "once the cause is mended");
         List<TableName> added = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name))
                 .stream().filter(table -> !before.contains(table)).toList();

@@ -19,7 +19,12 @@ import java.util.stream.Collectors;
  */
 public final class SubscriptionSetup {
 
-    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing, List<TableName> tables) {
+    /**
+     * @param clearFirst for an existing subscription, the tables whose copy is to come, whose
+     *                   copies on the global are first cleared of the region's rows
+     */
+    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing, List<TableName> tables,
+                        List<TableName> clearFirst) {
     }
 
     private final DatabaseConfig database;
@@ -71,8 +76,8 @@ public final class SubscriptionSetup {
             } else {
                 String slotName = existing.get().slot().orElseThrow();
                 Optional<RemoteRegion.Slot> slot = region.slot(slotName);
-                if (slot.isEmpty() || slot.get().lost()) {
-                    throw unusableSlot(remote, slotName, slot.isPresent());
+                if (slot.isEmpty() || slot.get().invalidated().isPresent()) {
+                    throw unusableSlot(remote, slotName, slot.flatMap(RemoteRegion.Slot::invalidated));
                 }
             }
         }
@@ -84,11 +89,35 @@ public final class SubscriptionSetup {
         List<TableName> withoutId = published.stream().filter(table -> !globalTables.hasId(table)).toList();
         if (existing.isEmpty() && !withoutId.isEmpty()) {
             throw new MusterException(ExitCode.FAILED, "cannot subscribe to " + remote.describe() + ": the global's "
-                    + names(withoutId) + " has no id column, so region " + remote.region() + "'s rows cannot be "
-                    + "told apart before the copy; exclude such tables on region " + remote.region()
+                    + names(withoutId) + " has no integer id column, so region " + remote.region() + "'s rows cannot "
+                    + "be told apart before the copy; exclude such tables on region " + remote.region()
                     + " (replication.exclude_tables). Nothing was changed");
         }
-        return new Step(remote, existing, published);
+        if (existing.isEmpty()) {
+            return new Step(remote, existing, published, List.of());
+        }
+        return new Step(remote, existing, published, toCopy(global, existing.get(), published).stream()
+                .filter(globalTables::hasId).toList());
+    }
+
+    /**
+     * The tables enabling and refreshing {@code existing} will copy: those new to it, and,
+     * while it is disabled, those whose copy failed. A table without an id cannot be
+     * cleared of one region's rows; it is copied as it is.
+     */
+    private static List<TableName> toCopy(GlobalDatabase global, GlobalDatabase.Subscription existing,
+                                          List<TableName> published) {
+        String name = existing.name();
+        return Jdbc.attempt("cannot read the tables of " + name, () -> {
+            List<TableName> subscribed = global.subscribedTables(name);
+            List<TableName> copied = new ArrayList<>(published.stream().filter(table -> !subscribed.contains(table))
+                    .toList());
+            if (!existing.enabled()) {
+                // no worker copies them now, so the global's copies cannot change underfoot
+                copied.addAll(global.tablesNotCopied(name).stream().filter(published::contains).toList());
+            }
+            return copied;
+        });
     }
 
     private SetupOutcome apply(GlobalDatabase global, Step step, boolean disableOnError) {
@@ -96,7 +125,7 @@ public final class SubscriptionSetup {
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
             GlobalDatabase.Subscription existing = step.existing().get();
-            long removed = enableAndRefresh(global, remote, existing.enabled(), step.tables(),
+            long removed = enableAndRefresh(global, remote, existing.enabled(), step.clearFirst(),
                     "run setup again once the cause is mended");
             // after: while the mark is there, nothing but setup enables the subscription
             if (existing.tornDown()) {
@@ -141,36 +170,32 @@ public final class SubscriptionSetup {
 
     /**
      * Enables the subscription if it is not, then refreshes it: tables new to the remote's
-     * publication join it and are copied; those it has are not copied again. What the
-     * global's copies of the joining tables hold of the region's id range goes first, as
-     * when the subscription is created: rows left from before the table was excluded
-     * would make the copy fail on duplicate ids.
+     * publication join it and are copied; those it has are not copied again.
      *
-     * @param published the tables the remote publishes now
-     * @param remedy    what the operator is to do if a step fails
-     * @return how many of the region's rows were removed from the joining tables
+     * @param clearFirst tables whose copies on the global are first cleared of the region's
+     *                   rows, as when the subscription is created: rows kept from before a
+     *                   table was excluded would make its copy fail on duplicate ids
+     * @param remedy     what the operator is to do if a step fails
+     * @return how many of the region's rows were removed
      */
     static long enableAndRefresh(GlobalDatabase global, RemoteEndpoint remote, boolean enabled,
-                                 List<TableName> published, String remedy) {
+                                 List<TableName> clearFirst, String remedy) {
         String name = Sql.identifier(remote.subscription());
-        List<TableName> subscribed = Jdbc.attempt("cannot read the tables of " + remote.subscription()
-                + "; nothing was changed", () -> global.subscribedTables(remote.subscription()));
-        List<TableName> joining = published.stream().filter(table -> !subscribed.contains(table)).toList();
-        long removed = Jdbc.attempt("cannot remove region " + remote.region() + "'s rows from the global's copies of "
-                + names(joining) + " before they are copied; nothing was changed", () ->
-                global.deleteRange(joining, remote.ids()));
-        if (removed > 0) {
-            remedy = remedy + " (it copies the " + removed + " removed rows of region " + remote.region() + " again)";
-        }
+        long removed = clearFirst.isEmpty() ? 0 : Jdbc.attempt("cannot remove region " + remote.region()
+                + "'s rows from the global's copies of " + names(clearFirst) + " before they are copied; nothing was "
+                + "changed", () -> global.deleteRange(clearFirst, remote.ids()));
+        String changed = removed == 0 ? "nothing was changed" : "removed " + removed + " rows of region "
+                + remote.region() + " from the global's copies of " + names(clearFirst) + ", which setup copies again";
         if (!enabled) {
-            Jdbc.attempt("cannot enable " + remote.subscription() + "; nothing was changed", () -> {
+            Jdbc.attempt("cannot enable " + remote.subscription() + "; " + changed + "; " + remedy, () -> {
                 global.executeAlone("ALTER SUBSCRIPTION " + name + " ENABLE");
                 return null;
             });
         }
         // refused while disabled, hence after ENABLE
         Jdbc.attempt((enabled ? "" : "enabled " + remote.subscription() + ", but ") + "cannot refresh "
-                + remote.subscription() + " for the tables region " + remote.region() + " publishes now; " + remedy,
+                + remote.subscription() + " for the tables region " + remote.region() + " publishes now"
+                + (removed == 0 ? "" : " (" + changed + ")") + "; " + remedy,
                 () -> {
                     global.executeAlone("ALTER SUBSCRIPTION " + name + " REFRESH PUBLICATION WITH (copy_data = true)");
                     return null;
@@ -201,18 +226,20 @@ public final class SubscriptionSetup {
     }
 
     /**
-     * The subscription's slot is gone from the remote, or lost WAL it needed: what the
-     * region changed since the global last heard from it cannot be streamed any more, and
-     * enabling would only fail, again and again. The region must be copied afresh.
+     * The subscription's slot is gone from the remote, or the remote invalidated it: what
+     * the region changed since the global last heard from it cannot be streamed any more,
+     * and enabling would only fail, again and again. The region must be copied afresh.
      */
-    private static MusterException unusableSlot(RemoteEndpoint remote, String slot, boolean lost) {
+    private static MusterException unusableSlot(RemoteEndpoint remote, String slot, Optional<String> invalidated) {
         String name = Sql.identifier(remote.subscription());
         String dropWithoutRemote = "ALTER SUBSCRIPTION " + name + " DISABLE; ALTER SUBSCRIPTION " + name
                 + " SET (slot_name = NONE); DROP SUBSCRIPTION " + name;
+        boolean lost = invalidated.isPresent();
         return new MusterException(ExitCode.FAILED, remote.subscription() + " exists on the global, but its "
-                + "replication slot " + slot + " on region " + remote.region() + (lost
-                        ? " lost WAL it still needed (the remote's max_slot_wal_keep_size)"
-                        : " is gone (dropped by hand, or the remote was rebuilt)")
+                + "replication slot " + slot + " on region " + remote.region() + invalidated
+                        .map(reason -> " was invalidated there (" + reason + (reason.equals("wal_removed")
+                                ? ": WAL it still needed was removed, see max_slot_wal_keep_size" : "") + ")")
+                        .orElse(" is gone (dropped by hand, or the remote was rebuilt)")
                 + ", so region " + remote.region() + "'s changes since then cannot reach the global. Drop the "
                 + "subscription on the global (" + dropWithoutRemote + ")" + (lost ? " and the slot on region "
                         + remote.region() + " (SELECT pg_drop_replication_slot(" + Sql.literal(slot) + "))" : "")

@@ -24,7 +24,8 @@ public record VerifyReport(List<TableComparison> comparisons) {
     public String table() {
         TextTable table = new TextTable("REGION", "TABLE", "REMOTE ROWS", "GLOBAL ROWS", "RESULT");
         for (TableComparison comparison : comparisons) {
-            table.add(comparison.region(), comparison.table(), comparison.remote().rows(),
+            table.add(comparison.region(), comparison.table(),
+                    comparison.remote().map(digest -> Long.toString(digest.rows())).orElse("-"),
                     comparison.global().map(digest -> Long.toString(digest.rows())).orElse("-"), comparison.result());
         }
         return table.isEmpty() ? "no subscriptions configured (replication.subscriptions): nothing to verify"

@@ -61,6 +61,21 @@ class VerifyReportTest {
     }
 
     @Test
+    void aTableWithoutAnIdIsNotComparedAndRowsOutsideTheRangeDoNotHideAMismatchInIt() {
+        VerifyReport report = new VerifyReport(List.of(
+                TableComparison.withoutId(1, HOSTS),
+                new TableComparison(1, USERS, digest(3, 42), 2, Optional.of(digest(4, 50)))));
+
+        assertThat(report.mismatches()).extracting(TableComparison::table).containsExactly(USERS);
+        assertThat(report.table()).isEqualTo(String.join("\n",
+                "REGION  TABLE         REMOTE ROWS  GLOBAL ROWS  RESULT",
+                "1       public.hosts  -            -            not compared: no integer id column tells region 1's "
+                        + "rows apart",
+                "1       public.users  3            4            MISMATCH: 2 remote rows outside region 1's id range; "
+                        + "and row counts differ"));
+    }
+
+    @Test
     void digestsCompareByValue() {
         assertThat(new RowDigest(1, new BigDecimal("10")).sameAs(new RowDigest(1, new BigDecimal("10.0")))).isTrue();
         assertThat(new RowDigest(1, BigDecimal.TEN).sameAs(new RowDigest(2, BigDecimal.TEN))).isFalse();
