@@ -350,6 +350,34 @@ class ReplicationLifecycleIT {
     }
 
     @Test
+    void withoutSuperuserRightsSetupWillNotClearRowsThatAKeyCascadesFrom() {
+        publishOnRemotes();
+        sql.execute(GLOBAL, "CREATE TABLE user_notes (id bigint PRIMARY KEY, "
+                        + "user_id bigint REFERENCES users ON DELETE CASCADE, note text)",
+                "INSERT INTO user_notes VALUES (" + (R99 + 1) + ", " + (R1 + 1) + ", 'the global''s own note')",
+                "CREATE ROLE global_agent LOGIN",
+                "GRANT pg_create_subscription TO global_agent",
+                "GRANT CREATE ON DATABASE " + PostgresFleet.DATABASE + " TO global_agent",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO global_agent");
+        try {
+            DatabaseConfig asGlobalAgent = new DatabaseConfig("jdbc:postgresql://localhost:" + databases.port(GLOBAL)
+                    + "/" + PostgresFleet.DATABASE, "global_agent", Optional.empty());
+
+            assertThatThrownBy(() -> new SubscriptionSetup(asGlobalAgent, replication()).run())
+                    .isInstanceOf(MusterException.class)
+                    .hasMessageContainingAll("region_1_subscription was dropped again and nothing was changed",
+                            "the role global_agent may not turn foreign keys off", "user_notes_user_id_fkey",
+                            "run this as a superuser");
+            assertThat(sql.strings(GLOBAL, "SELECT note FROM user_notes")).containsExactly("the global's own note");
+            assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(2);
+            assertThat(sql.subscriptions(GLOBAL)).isEmpty();
+            assertThat(sql.slots(1)).isEmpty();
+        } finally {
+            sql.execute(GLOBAL, "DROP OWNED BY global_agent", "DROP ROLE global_agent");
+        }
+    }
+
+    @Test
     void theGlobalsMigrateBringsBackASubscriptionAnErrorStoppedButNotOneAPersonStopped() throws Exception {
         publishOnRemotes();
         setup();

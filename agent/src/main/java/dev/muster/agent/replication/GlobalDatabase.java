@@ -194,6 +194,7 @@ final class GlobalDatabase implements AutoCloseable {
                 statement.execute("SET LOCAL session_replication_role = replica");
             } catch (SQLException notPermitted) {
                 connection.rollback(beforeRole);
+                refuseCascades(tables);
             }
             for (TableName table : tables) {
                 try (PreparedStatement statement = connection.prepareStatement(
@@ -210,6 +211,29 @@ final class GlobalDatabase implements AutoCloseable {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * With foreign keys on, a key that cascades (or sets null or a default) on delete would
+     * carry the removal of a region's rows into other rows, maybe the global's own, which no
+     * copy brings back. A key that restricts fails the delete by itself, which undoes it all.
+     */
+    private void refuseCascades(Collection<TableName> tables) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT con.conname, con.conrelid::regclass::text, con.confrelid::regclass::text FROM pg_constraint con "
+                        + "WHERE con.contype = 'f' AND con.confdeltype IN ('c', 'n', 'd') "
+                        + "AND con.confrelid IN (SELECT to_regclass(t) FROM unnest(?::text[]) AS t)")) {
+            statement.setArray(1, connection.createArrayOf("text",
+                    tables.stream().map(TableName::quoted).toArray(String[]::new)));
+            try (ResultSet result = statement.executeQuery()) {
+                if (result.next()) {
+                    throw new SQLException("the role " + database.user() + " may not turn foreign keys off "
+                            + "(session_replication_role needs a superuser), and foreign key " + result.getString(1)
+                            + " of " + result.getString(2) + " would carry the removal from " + result.getString(3)
+                            + " into other rows; run this as a superuser");
+                }
+            }
         }
     }
 
