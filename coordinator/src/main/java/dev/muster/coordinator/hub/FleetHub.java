@@ -25,8 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,9 +126,10 @@ public final class FleetHub {
         Optional<RegionState> known = fleet.region(hello.region());
         List<Migration> applied = known.map(before -> appliedAsOf(hello, before)).orElse(hello.applied());
         Map<String, Migration> knownApplied = known.map(RegionState::applied).orElse(Map.of());
-        applied.stream().filter(migration -> !knownApplied.containsKey(migration.version()))
-                .forEach(migration -> ranks.learned(hello.region(), hello.databaseId(), migration.version(),
-                        hello.installation(migration.version()), clock.instant()));
+        List<Migration> news = applied.stream().filter(migration -> !knownApplied.containsKey(migration.version()))
+                .toList();
+        news.forEach(migration -> ranks.learned(hello.region(), hello.databaseId(), migration.version(),
+                hello.installation(migration.version()), clock.instant()));
         RegionState state = known
                 .map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
                 .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), applied,
@@ -139,11 +142,11 @@ public final class FleetHub {
                         ? "" : "; not a member, so it gates nothing");
         log.info("Region {} connected ({})", hello.region(), detail);
         event(hello.region(), EventKind.CONNECTED, agentOf(hello.region()), detail);
-        // A region heard from before: what it applied meanwhile is news, like a report of it.
-        known.ifPresent(before -> applied.stream()
-                .filter(migration -> !before.applied().containsKey(migration.version()))
-                .forEach(migration -> migrationApplied(hello.region(), migration,
-                        hello.installation(migration.version()).took())));
+        if (known.isPresent()) {
+            // heard from before: what the region applied meanwhile is recorded, like a report of it
+            news.forEach(migration -> migrationApplied(hello.region(), migration,
+                    hello.installation(migration.version()).took()));
+        }
         outbox.welcome(fleet.members());
         reconsiderWaiting();
         publish();
@@ -206,9 +209,8 @@ public final class FleetHub {
                     hello.region(), committedAfter.stream().map(Migration::version).toList());
             applied.addAll(committedAfter);
         }
-        List<String> lost = before.applied().keySet().stream()
-                .filter(version -> applied.stream().noneMatch(migration -> migration.version().equals(version)))
-                .toList();
+        Set<String> versions = applied.stream().map(Migration::version).collect(Collectors.toSet());
+        List<String> lost = before.applied().keySet().stream().filter(version -> !versions.contains(version)).toList();
         if (!lost.isEmpty()) {
             log.warn("Region {}'s migration history no longer has {}, which it had applied; its database was "
                     + "restored or recreated, or rows were deleted from its flyway_schema_history", hello.region(), lost);
