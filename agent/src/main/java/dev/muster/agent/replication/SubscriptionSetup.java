@@ -96,16 +96,16 @@ public final class SubscriptionSetup {
         if (existing.isEmpty()) {
             return new Step(remote, existing, published, List.of());
         }
-        return new Step(remote, existing, published, toCopy(global, existing.get(), published).stream()
+        // a table without an integer id cannot be cleared of one region's rows: it is copied as it is
+        return new Step(remote, existing, published, tablesToCopy(global, existing.get(), published).stream()
                 .filter(globalTables::hasId).toList());
     }
 
     /**
      * The tables enabling and refreshing {@code existing} will copy: those new to it, and,
-     * while it is disabled, those whose copy failed. A table without an id cannot be
-     * cleared of one region's rows; it is copied as it is.
+     * while it is disabled, those whose copy failed.
      */
-    private static List<TableName> toCopy(GlobalDatabase global, GlobalDatabase.Subscription existing,
+    private static List<TableName> tablesToCopy(GlobalDatabase global, GlobalDatabase.Subscription existing,
                                           List<TableName> published) {
         String name = existing.name();
         return Jdbc.attempt("cannot read the tables of " + name, () -> {
