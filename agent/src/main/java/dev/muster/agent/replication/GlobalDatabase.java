@@ -119,9 +119,11 @@ final class GlobalDatabase implements AutoCloseable {
 
     /** The server process of the session that holds the subscriptions' lock, if the server tells. */
     private Optional<Integer> holder() {
+        // a bigint key is split into classid (high half) and objid (low half), objsubid 1
         try (PreparedStatement statement = connection.prepareStatement("SELECT pid FROM pg_locks "
-                + "WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database "
-                + "WHERE datname = current_database()) AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ? LIMIT 1")) {
+                + "WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+                + "AND ((classid::bigint << 32) | objid::bigint) = ? LIMIT 1")) {
             statement.setLong(1, SUBSCRIPTIONS_LOCK);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() ? Optional.of(result.getInt(1)) : Optional.empty();
