@@ -378,6 +378,41 @@ class ReplicationLifecycleIT {
     }
 
     @Test
+    void setupBringsAnExistingSubscriptionsConnectionInLineWithTheConfiguration() throws Exception {
+        publishOnRemotes();
+        setup();
+        awaitInStep();
+        // made before subscriptions had a connect timeout
+        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription CONNECTION 'host=127.0.0.1 port="
+                + databases.port(1) + " user=" + ReplicationLogin.USER + " dbname=" + PostgresFleet.DATABASE
+                + " password=''" + ReplicationLogin.PASSWORD.replace("\\", "\\\\").replace("'", "\\''") + "'''");
+        String rotated = "rotated on both remotes";
+        try {
+            for (int remote : List.of(1, 2)) {
+                sql.execute(remote, "ALTER ROLE " + ReplicationLogin.USER + " PASSWORD '" + rotated + "'");
+            }
+            Files.writeString(password, rotated + "\n");
+
+            assertThat(setup()).extracting(SetupOutcome::action).containsOnly(SetupOutcome.Action.REFRESHED);
+
+            assertThat(sql.strings(GLOBAL, "SELECT subconninfo FROM pg_subscription ORDER BY subname"))
+                    .allSatisfy(connection -> assertThat(connection).contains("connect_timeout='10'", rotated));
+            // a worker that connects again now logs in with the rotated password
+            sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(
+                    sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+            sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription ENABLE");
+            sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'after the rotation')");
+            await().atMost(PATIENCE).untilAsserted(() -> assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3));
+        } finally {
+            for (int remote : List.of(1, 2)) {
+                sql.execute(remote, "ALTER ROLE " + ReplicationLogin.USER + " PASSWORD '"
+                        + ReplicationLogin.PASSWORD.replace("'", "''") + "'");
+            }
+        }
+    }
+
+    @Test
     void theGlobalsMigrateBringsBackASubscriptionAnErrorStoppedButNotOneAPersonStopped() throws Exception {
         publishOnRemotes();
         setup();

@@ -125,6 +125,13 @@ public final class SubscriptionSetup {
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
             GlobalDatabase.Subscription existing = step.existing().get();
+            // as replication.subscriptions has it now: a rotated password, a new host, the connect timeout
+            Jdbc.attempt("cannot bring the connection of " + remote.subscription() + " in line with "
+                    + "replication.subscriptions; nothing was changed", () -> {
+                        global.executeUnlogged("ALTER SUBSCRIPTION " + name + " CONNECTION "
+                                + Sql.literal(remote.connectionString().reveal()));
+                        return null;
+                    });
             long removed = enableAndRefresh(global, remote, existing.enabled(), step.clearFirst(),
                     "run setup again once the cause is mended");
             // after: while the mark is there, nothing but setup enables the subscription
