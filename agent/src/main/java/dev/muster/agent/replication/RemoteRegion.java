@@ -18,10 +18,10 @@ import java.util.Optional;
  */
 final class RemoteRegion implements AutoCloseable {
 
-    /** A replication slot on the remote; {@code active} while a walsender streams from it. */
     /**
-     * A replication slot; {@code invalidated}: why the server made it unusable, as
-     * {@code invalidation_reason} says (PostgreSQL 17+; before, only {@code wal_removed} is told).
+     * A replication slot on the remote; {@code active} while a walsender streams from it;
+     * {@code invalidated}: why the server made it unusable, as {@code invalidation_reason}
+     * says (PostgreSQL 17+; before, only {@code wal_removed} is told).
      */
     record Slot(String name, boolean active, Optional<String> invalidated) {
     }

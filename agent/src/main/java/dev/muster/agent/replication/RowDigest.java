@@ -14,10 +14,13 @@ import java.sql.Statement;
  */
 public record RowDigest(long rows, BigDecimal digest) {
 
-    /** Whole-row reference {@code r.*}: a bare {@code r} would mean a column if the table had one of that name. */
-    private static final String QUERY = "SELECT count(*), "
-            + "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint), 0) "
-            + "FROM %s AS r WHERE r.id BETWEEN ? AND ?";
+    /**
+     * The sum of the rows' hashes, followed by its {@code FILTER} if any. Whole-row reference
+     * {@code r.*}: a bare {@code r} would mean a column if the table had one of that name.
+     */
+    private static final String DIGEST = "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint)%s, 0)";
+    private static final String IN_RANGE = "r.id BETWEEN ? AND ?";
+    private static final String QUERY = "SELECT count(*), " + DIGEST.formatted("") + " FROM %s AS r WHERE " + IN_RANGE;
 
     /**
      * Output settings that a value's text depends on, the same on both sides; the JDBC
@@ -37,11 +40,9 @@ public record RowDigest(long rows, BigDecimal digest) {
 
     /** Like {@link #read}, also counting rows outside {@code ids}, in the same single pass. */
     static RegionRows readRegion(Connection connection, TableName table, IdRange ids) throws SQLException {
-        String inRange = "r.id BETWEEN ? AND ?";
-        String query = "SELECT count(*) FILTER (WHERE " + inRange + "), "
-                + "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint) FILTER (WHERE "
-                + inRange + "), 0), count(*) FILTER (WHERE r.id IS NULL OR NOT " + inRange + ") "
-                + "FROM " + table.quoted() + " AS r";
+        String inRangeOnly = " FILTER (WHERE " + IN_RANGE + ")";
+        String query = "SELECT count(*)" + inRangeOnly + ", " + DIGEST.formatted(inRangeOnly) + ", "
+                + "count(*) FILTER (WHERE r.id IS NULL OR NOT " + IN_RANGE + ") FROM " + table.quoted() + " AS r";
         try (PreparedStatement statement = connection.prepareStatement(query)) {
             for (int range = 0; range < 3; range++) {
                 statement.setLong(2 * range + 1, ids.first());
