@@ -1,12 +1,14 @@
 package dev.muster.coordinator;
 
 import dev.muster.common.metrics.MetricsEndpoint;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.grpc.CoordinatorServer;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.metrics.FleetMetrics;
+import dev.muster.coordinator.metrics.SecurityMetrics;
 import dev.muster.coordinator.metrics.UpgradeMetrics;
 import io.micrometer.core.instrument.Tag;
 import java.io.IOException;
@@ -82,8 +84,18 @@ public final class Coordinator implements AutoCloseable {
                 .orElse(CompletableFuture.completedFuture(null));
         UpgradeDriver upgrades = new UpgradeDriver(hub);
         UpgradeMetrics.register(metrics.registry(), upgrades::phase);
-        return new Coordinator(hub, new CoordinatorServer(config.listen(), hub, version, writer.isPresent(), durable,
-                upgrades), writer, upgrades, metrics, config, version);
+        SecurityMetrics.register(metrics.registry(), config.security());
+        CoordinatorServer server;
+        try {
+            server = new CoordinatorServer(config.listen(), config.security(), hub, version, writer.isPresent(), durable,
+                    upgrades);
+        } catch (RuntimeException e) {
+            upgrades.close();
+            writer.ifPresent(StoreWriter::close);
+            metrics.close();
+            throw e;
+        }
+        return new Coordinator(hub, server, writer, upgrades, metrics, config, version);
     }
 
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
@@ -115,6 +127,17 @@ public final class Coordinator implements AutoCloseable {
     public void start() throws IOException {
         server.start();
         log.info("muster {} coordinating member regions {}", version, hub.fleet().members());
+        TransportSecurity security = config.security();
+        switch (security.mode()) {
+            case MUTUAL_TLS -> log.info("Mutual TLS: agents and operators are who their certificates (from {}) say, in "
+                    + "trust domain '{}'; operators: {}", security.tls().orElseThrow().ca(), security.trustDomain(),
+                    security.operators().isEmpty() ? "none listed, so every muster command is refused"
+                            : security.operators().roles());
+            case PLAINTEXT_LOOPBACK -> log.warn("No tls in the configuration: serving plaintext on loopback address {}; "
+                    + "anyone who can run a command on this host drives the fleet", config.listen());
+            case INSECURE -> log.warn("INSECURE: serving plaintext on {} (insecure: true): anyone who reaches this port "
+                    + "can claim any region and release anything; configure tls", config.listen());
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class CoordinatorTest {
 
     private static CoordinatorConfig listeningOn(int port) {
-        return new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(), List.of(1, 2), Optional.empty());
+        return new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(), List.of(1, 2), Optional.empty(),
+                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK));
     }
 
     @Test

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The seed procedure on three real PostgreSQL servers: regions 99 (global), 1 and 2 at
  * the first release ("jansa"), upgraded to the second ("kasparov"). The global may apply
  * each migration only after both remotes have; the REGIONS.databases()' own history proves it.
- * Subclasses say how coordinator and agents are started.
+ * Coordinator and agents speak mutual TLS. Subclasses say how they are started.
  */
 abstract class CoordinatedMigrationContract {
 
@@ -57,7 +57,8 @@ abstract class CoordinatedMigrationContract {
 
     @BeforeEach
     void freshFleet() throws Exception {
-        configs = new ConfigFiles(dir, REGIONS.databases());
+        // every party with its certificate, as in production
+        configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
         coordinatorAddress = "127.0.0.1:" + Ports.free();
         migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }

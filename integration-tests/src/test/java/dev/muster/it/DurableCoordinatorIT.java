@@ -60,7 +60,7 @@ class DurableCoordinatorIT {
 
     @BeforeEach
     void freshFleet() throws Exception {
-        configs = new ConfigFiles(dir, REGIONS.databases());
+        configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
         coordinatorAddress = "127.0.0.1:" + Ports.free();
         migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
@@ -163,7 +163,7 @@ class DurableCoordinatorIT {
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
         assertGlobalFollowed(1);
-        assertThat(storedEvent("MEMBER_REMOVED")).contains("operator ").contains("region 2");
+        assertThat(storedEvent("MEMBER_REMOVED")).contains("operator " + ConfigFiles.ADMIN + " (from ").contains("region 2");
         assertThat(muster("region", "list")).as("no agent of region 2 is connected, so it is forgotten")
                 .contains("1  member remote").doesNotContainPattern("(?m)^2 ");
     }
@@ -184,14 +184,14 @@ class DurableCoordinatorIT {
             assertThat(history.has(NEXT_VERSION)).as("not released").isFalse();
         }
         assertThat(storedEvent("FORCED_RELEASE")).contains("region 2 is being rebuilt")
-                .contains("regions [1, 2] had not applied it").contains("operator ");
+                .contains("regions [1, 2] had not applied it").contains("operator " + ConfigFiles.ADMIN + " (from ");
     }
 
     /** Runs the operator's {@code muster} command against the coordinator; it must exit 0. */
     private String muster(String... args) {
         StringWriter out = new StringWriter();
-        String[] withAddress = Stream.concat(Stream.of(args), Stream.of("--coordinator", coordinatorAddress))
-                .toArray(String[]::new);
+        String[] withAddress = Stream.of(Stream.of(args), Stream.of("--coordinator", coordinatorAddress),
+                configs.operatorOptions(ConfigFiles.ADMIN).stream()).flatMap(s -> s).toArray(String[]::new);
         int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(out, true)).execute(withAddress);
         assertThat(exit).as("muster %s: %s", List.of(args), out).isZero();

@@ -9,7 +9,12 @@ import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.cli.CommandLines;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
+import dev.muster.common.tls.TestPki;
+import dev.muster.common.tls.TlsFiles;
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.events.FleetEvent;
+import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
@@ -19,8 +24,10 @@ import dev.muster.it.fixture.InitializedRegions;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.SchemaHistory;
+import dev.muster.it.fixture.TlsProbe;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -30,6 +37,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,7 +75,7 @@ class FleetUpgradeIT {
     /** The first release everywhere, replicated; then the new code on every appliance, its daemon restarted. */
     @BeforeEach
     void fleetOnTheFirstReleaseWithTheNewCode() throws Exception {
-        configs = new ConfigFiles(dir, REGIONS.databases());
+        configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
         coordinatorAddress = "127.0.0.1:" + Ports.free();
         coordinator = Coordinator.start(CoordinatorConfig.load(
                 configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
@@ -125,6 +135,37 @@ class FleetUpgradeIT {
     }
 
     @Test
+    void certificatesRenewedOnDiskDuringAnUpgradeTakeEffectWithoutARestart() throws Exception {
+        TestPki pki = configs.pki().orElseThrow();
+        List<FleetEvent> events = new CopyOnWriteArrayList<>();
+        coordinator.hub().observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
+        String host = coordinatorAddress.substring(0, coordinatorAddress.lastIndexOf(':'));
+        int port = coordinator.port();
+        TlsFiles admin = pki.operator(ConfigFiles.ADMIN);
+        BigInteger served = TlsProbe.serverCertificate(host, port, admin);
+
+        CompletableFuture<String> upgrade = CompletableFuture.supplyAsync(() ->
+                muster(0, "upgrade", "--to", TARGET, "--teardown", "disable"));
+        await("the upgrade at the global's migration").atMost(PATIENCE).until(() -> events.stream().anyMatch(event ->
+                event.kind() == EventKind.UPGRADE && event.detail().contains("migrate the global")));
+        BigInteger renewedServer = TlsProbe.serial(pki.coordinator().cert());
+        BigInteger renewedRegion = TlsProbe.serial(pki.region(1).cert());
+
+        assertThat(upgrade).as("the upgrade still running when the certificates were renewed").isNotDone();
+        assertThat(TlsProbe.serverCertificate(host, port, admin)).as("the next handshake")
+                .isEqualTo(renewedServer).isNotEqualTo(served);
+        assertThat(upgrade.get(PATIENCE.toSeconds() * 3, TimeUnit.SECONDS))
+                .contains("Upgrade done: the fleet is at " + TARGET + " with replication verified");
+
+        // sessions made before the renewal went on; made again, they show the renewed certificate
+        coordinator.close();
+        coordinator = Coordinator.start(CoordinatorConfig.load(
+                configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        await("region 1's daemon connected again").atMost(PATIENCE).untilAsserted(() ->
+                assertThat(lastEvent("CONNECTED", 1)).contains("with certificate " + renewedRegion.toString(16)));
+    }
+
+    @Test
     void aRegionWithoutItsDaemonStopsTheUpgradeBeforeItChangesAnything() throws Exception {
         daemons.remove(2).close();
         await().atMost(PATIENCE).until(() -> !coordinator.hub().hasDaemon(2));
@@ -139,8 +180,8 @@ class FleetUpgradeIT {
 
     private String muster(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
-        String[] withAddress = Stream.concat(Stream.of(args), Stream.of("--coordinator", coordinatorAddress))
-                .toArray(String[]::new);
+        String[] withAddress = Stream.of(Stream.of(args), Stream.of("--coordinator", coordinatorAddress),
+                configs.operatorOptions(ConfigFiles.ADMIN).stream()).flatMap(s -> s).toArray(String[]::new);
         int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(out, true)).execute(withAddress);
         assertThat(exit).as("muster %s: %s", List.of(args), out).isEqualTo(expectedExit);
@@ -164,6 +205,15 @@ class FleetUpgradeIT {
              ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
+        }
+    }
+
+    private String lastEvent(String kind, int region) throws Exception {
+        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
+                     + "' AND region = " + region + " ORDER BY id DESC LIMIT 1")) {
+            return result.next() ? result.getString(1) : "";
         }
     }
 

@@ -7,7 +7,10 @@ import dev.muster.it.fixture.LauncherProcess;
 import dev.muster.it.fixture.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,4 +80,59 @@ class LaunchersIT {
         }
     }
 
+    @Test
+    void withoutTlsTheCoordinatorRefusesANetworkAddressUnlessToldItIsInsecure() throws Exception {
+        int port = Ports.free();
+        Path open = Files.writeString(dir.resolve("open.yaml"), "listen: \"0.0.0.0:" + port + "\"\nregions: []\n");
+        try (LauncherProcess refused = new LauncherProcess("serve", "muster", "serve", "--config", open.toString())) {
+            assertThat(refused.awaitExit(PATIENCE)).as("%s", refused.output()).isEqualTo(ExitCode.CONFIG.status());
+            assertThat(String.join("\n", refused.output().lines())).contains(
+                    "tls: required to listen on 0.0.0.0:" + port, "muster certs init", "insecure: true");
+        }
+
+        Path insecure = Files.writeString(dir.resolve("insecure.yaml"),
+                "listen: \"0.0.0.0:" + port + "\"\nregions: []\ninsecure: true\n");
+        try (LauncherProcess serve = new LauncherProcess("insecure", "muster", "serve", "--config", insecure.toString());
+             LauncherProcess status = awaitingThenStatus(serve, "INSECURE: serving plaintext on 0.0.0.0:" + port, port)) {
+            assertThat(status.awaitExit(PATIENCE)).as("%s", status.output()).isZero();
+            assertThat(status.output().lines()).contains("INSECURE: plaintext on a network address (insecure: true): "
+                    + "anyone who reaches the coordinator's port can claim any region and release anything");
+        }
+    }
+
+    @Test
+    void certsMakesAWorkingSetWhoseKeysOnlyTheirOwnerReadsAndNoMessageQuotes() throws Exception {
+        Path tls = dir.resolve("tls");
+        for (List<String> args : List.of(List.of("init"), List.of("issue", "--coordinator", "127.0.0.1", "localhost"),
+                List.of("issue", "--region", "1"), List.of("issue", "--operator", "alice"))) {
+            List<String> command = new ArrayList<>(List.of("certs"));
+            command.addAll(args);
+            command.addAll(List.of("--dir", tls.toString()));
+            try (LauncherProcess certs = new LauncherProcess("certs", "muster", command.toArray(String[]::new))) {
+                assertThat(certs.awaitExit(PATIENCE)).as("%s", certs.output()).isZero();
+            }
+        }
+        for (String key : List.of("ca.key", "coordinator.key", "region-1.key", "operator-alice.key")) {
+            assertThat(Files.getPosixFilePermissions(tls.resolve(key))).as(key)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        assertThat(Files.readString(tls.resolve("region-1.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+
+        // a key that is not the certificate's: the coordinator names both files and quotes neither
+        String key = Files.readString(tls.resolve("region-1.key"));
+        Path config = Files.writeString(dir.resolve("coordinator.yaml"), "listen: \"127.0.0.1:" + Ports.free()
+                + "\"\nregions: []\ntls: { cert: tls/coordinator.crt, key: tls/region-1.key, ca: tls/ca.crt }\n");
+        try (LauncherProcess serve = new LauncherProcess("serve", "muster", "serve", "--config", config.toString())) {
+            assertThat(serve.awaitExit(PATIENCE)).as("%s", serve.output()).isEqualTo(ExitCode.CONFIG.status());
+            String output = String.join("\n", serve.output().lines());
+            assertThat(output).contains("region-1.key is not the key of the certificate", "coordinator.crt");
+            assertThat(output).doesNotContain("PRIVATE KEY", key.lines().skip(1).findFirst().orElseThrow());
+        }
+    }
+
+    /** Once {@code serve} prints {@code line}, {@code muster status} against it on loopback. */
+    private static LauncherProcess awaitingThenStatus(LauncherProcess serve, String line, int port) {
+        serve.output().awaitLineMatching(printed -> printed.contains(line), PATIENCE);
+        return new LauncherProcess("muster", "muster", "status", "--coordinator", "127.0.0.1:" + port);
+    }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
@@ -65,7 +66,8 @@ class MetricsIT {
         coordinatorAddress = "127.0.0.1:" + port;
         metricsPort = Ports.free();
         coordinator = Coordinator.start(new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(),
-                List.of(1, 2), Optional.of(new MetricsConfig(metricsPort))), "test");
+                List.of(1, 2), Optional.of(new MetricsConfig(metricsPort)),
+                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), "test");
         migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
 

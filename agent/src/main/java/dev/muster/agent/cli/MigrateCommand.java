@@ -89,7 +89,7 @@ final class MigrateCommand implements Callable<Integer> {
                 : applied -> {
                 };
         List<LocalMigration> applied;
-        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), hello, events::add)) {
+        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), agent.coordinator().tls(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(out);
             applied = new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout,
                     Optional.ofNullable(target), committed).run();

@@ -3,23 +3,27 @@ package dev.muster.agent.config;
 import dev.muster.common.cli.DurationConverter;
 import dev.muster.common.config.ConfigSection;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.TlsFiles;
 import java.time.Duration;
+import java.util.Optional;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * How the agent reaches the coordinator.
  *
  * @param reportInterval how often the daemon reports replication health ({@code report_interval}, e.g. {@code 15s})
+ * @param tls            this agent's certificate and key, and the CA that issued the coordinator's; plaintext without
  */
-public record CoordinatorConfig(HostPort address, Duration reportInterval) {
+public record CoordinatorConfig(HostPort address, Duration reportInterval, Optional<TlsFiles> tls) {
 
     public static final Duration DEFAULT_REPORT_INTERVAL = Duration.ofSeconds(15);
     /** A report older than this says little about a slot that is filling up. */
     static final Duration MAX_REPORT_INTERVAL = Duration.ofHours(1);
 
     static CoordinatorConfig read(ConfigSection section) {
-        section.allowOnly("address", "report_interval");
-        return new CoordinatorConfig(address(section), reportInterval(section));
+        section.allowOnly("address", "report_interval", "tls");
+        return new CoordinatorConfig(address(section), reportInterval(section),
+                section.optionalSection("tls").map(TlsFiles::read));
     }
 
     private static HostPort address(ConfigSection section) {

@@ -141,7 +141,7 @@ public final class AgentDaemon implements AutoCloseable {
                 Optional.of(new ReplicationProbe.Outages(new SubscriptionOutages(config.database(), config.replication()),
                         () -> migrations.state().pendingVersions())), Clock.systemUTC());
         return new AgentDaemon((helloSupplier, listener) ->
-                CoordinatorLink.to(config.coordinator().address(), helloSupplier, listener),
+                CoordinatorLink.to(config.coordinator().address(), config.coordinator().tls(), helloSupplier, listener),
                 hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner, registry);
     }
 
@@ -206,6 +206,9 @@ public final class AgentDaemon implements AutoCloseable {
         } else if (event instanceof LinkEvent.Disconnected disconnected) {
             connected = false;
             log.info("{}; trying again in {}", disconnected.reason(), seconds(disconnected.retryIn()));
+        } else if (event instanceof LinkEvent.Denied denied) {
+            // Fatal to migrate; the daemon tries again, for a certificate may be rotated in place.
+            log.error("The coordinator at {} refused this agent: {}", link.target(), denied.reason());
         } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
             // Fatal to migrate, not to the daemon: what holds the region now (another agent, or a
             // session of this one the coordinator has not seen end yet) may go away, and exiting

@@ -183,6 +183,8 @@ public final class GatedMigrator {
             } else if (event instanceof LinkEvent.Released released && released.go().getRequestId() == requestId
                     && versions.contains(released.go().getUpToVersion())) {
                 return released.go().getUpToVersion();
+            } else if (event instanceof LinkEvent.Denied denied) {
+                throw denied(denied);
             } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
                 refused(rejected.reason());
             } else if (event instanceof LinkEvent.Rejected rejected && rejected.requestId() == requestId) {
@@ -215,6 +217,12 @@ public final class GatedMigrator {
             throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
                     + " refused this agent: " + reason);
         }
+    }
+
+    /** The coordinator will not take this agent for who its certificate says it is: no wait changes that. */
+    private MusterException denied(LinkEvent.Denied denied) {
+        return new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target() + " refused this agent: "
+                + denied.reason());
     }
 
     /** Applies up to {@code targetVersion}; {@code pendingBefore} is what was pending just before. */
@@ -292,6 +300,8 @@ public final class GatedMigrator {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
             } else if (event instanceof LinkEvent.Connected) {
                 firstRefusal = null;
+            } else if (event instanceof LinkEvent.Denied denied) {
+                throw denied(denied);
             } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
                 refused(rejected.reason());
             }

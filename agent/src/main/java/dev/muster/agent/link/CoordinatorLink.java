@@ -1,24 +1,27 @@
 package dev.muster.agent.link;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.TlsChannels;
+import dev.muster.common.tls.TlsFiles;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.AgentServiceGrpc;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,7 @@ public final class CoordinatorLink implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final ManagedChannel channel;
     private final String target;
+    private final Function<Throwable, Optional<String>> explain;
     private final Supplier<Hello> hello;
     private final Consumer<LinkEvent> listener;
     private final Backoff backoff;
@@ -55,8 +59,14 @@ public final class CoordinatorLink implements AutoCloseable {
 
     public CoordinatorLink(ManagedChannel channel, String target, Supplier<Hello> hello,
                            Consumer<LinkEvent> listener, Backoff backoff) {
+        this(channel, target, failure -> Optional.empty(), hello, listener, backoff);
+    }
+
+    private CoordinatorLink(ManagedChannel channel, String target, Function<Throwable, Optional<String>> explain,
+                            Supplier<Hello> hello, Consumer<LinkEvent> listener, Backoff backoff) {
         this.channel = channel;
         this.target = target;
+        this.explain = explain;
         this.hello = hello;
         this.listener = listener;
         this.backoff = backoff;
@@ -67,15 +77,20 @@ public final class CoordinatorLink implements AutoCloseable {
         });
     }
 
-    /** A link over TCP to {@code address}. */
-    public static CoordinatorLink to(HostPort address, Supplier<Hello> hello, Consumer<LinkEvent> listener) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(address.host(), address.port())
-                .usePlaintext()
+    /**
+     * A link over TCP to {@code address}: mutual TLS with {@code tls}, plaintext without.
+     *
+     * @throws dev.muster.common.tls.TlsConfigException when the certificate, key or CA cannot be used
+     */
+    public static CoordinatorLink to(HostPort address, Optional<TlsFiles> tls, Supplier<Hello> hello,
+                                     Consumer<LinkEvent> listener) {
+        TlsChannels transport = TlsChannels.to(address, tls);
+        ManagedChannel channel = transport.builder()
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
                 .build();
-        return new CoordinatorLink(channel, address.toString(), hello, listener, Backoff.standard());
+        return new CoordinatorLink(channel, address.toString(), transport::explain, hello, listener, Backoff.standard());
     }
 
     public String target() {
@@ -243,7 +258,15 @@ public final class CoordinatorLink implements AutoCloseable {
             if (!endSession()) {
                 return;
             }
-            retry("Cannot reach the coordinator at " + target + " (" + describe(Status.fromThrowable(t)) + ")");
+            Status status = Status.fromThrowable(t);
+            if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.UNAUTHENTICATED) {
+                String reason = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+                listener.accept(new LinkEvent.Denied(id, reason));
+                retry("The coordinator at " + target + " refused this agent (" + reason + ")");
+                return;
+            }
+            retry(explain.apply(t).map(tls -> "Cannot reach the coordinator: " + tls)
+                    .orElse("Cannot reach the coordinator at " + target + " (" + describe(status) + ")"));
         }
 
         @Override

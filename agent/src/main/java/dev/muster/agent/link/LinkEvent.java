@@ -37,6 +37,14 @@ public sealed interface LinkEvent {
     record CommandReceived(long session, Command command) implements LinkEvent {
     }
 
+    /**
+     * The coordinator turned this agent away for who its certificate says it is (none shown,
+     * an operator's, or another region's): waiting will not change that, a certificate or
+     * configuration must. The link still tries again, after {@link Disconnected}.
+     */
+    record Denied(long session, String reason) implements LinkEvent {
+    }
+
     /** The session is down, for the reason given as a sentence; the link tries again after {@code retryIn}. */
     record Disconnected(String reason, Duration retryIn) implements LinkEvent {
     }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.TlsFiles;
 import dev.muster.common.region.RegionNumber;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +94,8 @@ class AgentConfigTest {
         assertThat(config.database().password().orElseThrow().reveal()).isEqualTo("db-secret");
         assertThat(config.migrationLocations()).containsExactly("filesystem:/var/www/miq/vmdb/db/migrate");
         assertThat(config.coordinator())
-                .isEqualTo(new CoordinatorConfig(new HostPort("global.example", 7600), Duration.ofSeconds(15)));
+                .isEqualTo(new CoordinatorConfig(new HostPort("global.example", 7600), Duration.ofSeconds(15),
+                        Optional.empty()));
         assertThat(config.coordinator().reportInterval()).isEqualTo(CoordinatorConfig.DEFAULT_REPORT_INTERVAL);
         assertThat(config.replication()).isEqualTo(new ReplicationConfig("miq", List.of(), List.of()));
         assertThat(config.metrics()).contains(new MetricsConfig(9611));
@@ -256,6 +258,23 @@ class AgentConfigTest {
     }
 
     @Test
+    void tlsFilesAreTakenFromTheConfigurationsDirectoryAndMustBeReadable() throws IOException {
+        for (String name : List.of("region-1.crt", "region-1.key", "ca.crt")) {
+            Files.writeString(dir.resolve(name), "x");
+        }
+        String tls = "\"global.example:7600\", tls: { cert: region-1.crt, key: region-1.key, ca: ca.crt } }";
+
+        AgentConfig config = load(replaced(REMOTE, "\"global.example:7600\" }", tls));
+
+        assertThat(config.coordinator().tls()).contains(new TlsFiles(dir.resolve("region-1.crt"),
+                dir.resolve("region-1.key"), dir.resolve("ca.crt")));
+        refused(replaced(REMOTE, "\"global.example:7600\" }", tls.replace("key: region-1.key", "key: absent.key")),
+                "coordinator.tls.key", "cannot read " + dir.resolve("absent.key"));
+        refused(replaced(REMOTE, "\"global.example:7600\" }", tls.replace("ca: ca.crt", "")),
+                "coordinator.tls.ca", "required key is missing");
+    }
+
+    @Test
     void thePublicationIsALowerCaseIdentifier() {
         refused(replaced(REMOTE, "publication: miq", "publication: Miq"), "replication.publication",
                 "must be a lower-case PostgreSQL identifier, not 'Miq'");
@@ -278,7 +297,10 @@ class AgentConfigTest {
                 Arguments.of("user: root, password_file: db.password }", "user: root, password: s3cr3t }",
                         "database.password"),
                 Arguments.of("migrations: { locations:", "migrations: { baseline: 1, locations:", "migrations.baseline"),
-                Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", tls: true }", "coordinator.tls"),
+                Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", insecure: true }",
+                        "coordinator.insecure"),
+                Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", tls: { cert: a, key: b, ca: c, "
+                        + "password: x } }", "coordinator.tls.password"),
                 Arguments.of("  publication: miq\n", "  publication: miq\n  slot: miq_slot\n", "replication.slot"),
                 Arguments.of("dbname: vmdb_production }", "dbname: vmdb_production, sslmode: require }",
                         "replication.subscriptions[1].sslmode"),

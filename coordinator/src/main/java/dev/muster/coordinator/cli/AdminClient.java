@@ -3,12 +3,14 @@ package dev.muster.coordinator.cli;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.TlsChannels;
+import dev.muster.common.tls.TlsFiles;
 import dev.muster.proto.v1.AdminServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -18,11 +20,13 @@ final class AdminClient implements AutoCloseable {
     static final Duration DEADLINE = Duration.ofSeconds(15);
 
     private final HostPort address;
+    private final TlsChannels transport;
     private final ManagedChannel channel;
 
-    AdminClient(HostPort address) {
+    AdminClient(HostPort address, Optional<TlsFiles> tls) {
         this.address = address;
-        this.channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+        this.transport = TlsChannels.to(address, tls);
+        this.channel = transport.builder().build();
     }
 
     /** A unary call, with a deadline, whose failure becomes a message and an exit code. */
@@ -43,8 +47,14 @@ final class AdminClient implements AutoCloseable {
     MusterException failure(StatusRuntimeException e) {
         Status status = e.getStatus();
         String description = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+        Optional<String> tls = transport.explain(e);
+        if (tls.isPresent()) {
+            return new MusterException(ExitCode.UNAVAILABLE, tls.get(), e);
+        }
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> new MusterException(ExitCode.USAGE, description);
+            case UNAUTHENTICATED, PERMISSION_DENIED -> new MusterException(ExitCode.REJECTED, "the coordinator at "
+                    + address + " refused: " + description, e);
             case FAILED_PRECONDITION -> new MusterException(ExitCode.REJECTED, description);
             case UNAVAILABLE, DEADLINE_EXCEEDED -> new MusterException(ExitCode.UNAVAILABLE,
                     "cannot reach the coordinator at " + address + " (" + status.getCode() + ": " + description

@@ -3,12 +3,11 @@ package dev.muster.coordinator.cli;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.net.HostPort;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** What every operator command shares: where the coordinator is, how to print, and who is asking. */
+/** What every operator command shares: where the coordinator is, how to reach it, and how to print. */
 final class CoordinatorOptions {
 
     static final String ENVIRONMENT = "MUSTER_COORDINATOR";
@@ -23,6 +22,9 @@ final class CoordinatorOptions {
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
             description = "table (for people) or json (for scripts); default: ${DEFAULT-VALUE}")
     Output output;
+
+    @Mixin
+    TlsOptions tls;
 
     HostPort address() {
         String text = Optional.ofNullable(coordinator).or(() -> Optional.ofNullable(System.getenv(ENVIRONMENT)))
@@ -39,21 +41,10 @@ final class CoordinatorOptions {
     }
 
     AdminClient connect() {
-        return new AdminClient(address());
+        return new AdminClient(address(), tls.files(System.getenv()));
     }
 
     boolean json() {
         return output == Output.json;
-    }
-
-    /** Who asks, for the event log: the user running the command and the host it runs on. */
-    static String operator() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return System.getProperty("user.name", "unknown") + "@" + host;
     }
 }

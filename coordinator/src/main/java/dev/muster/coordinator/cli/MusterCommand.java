@@ -11,7 +11,7 @@ import picocli.CommandLine.IVersionProvider;
         versionProvider = MusterCommand.Version.class,
         description = "Coordinates schema migrations across PostgreSQL regions linked by logical replication.",
         subcommands = {ServeCommand.class, StatusCommand.class, PlanCommand.class, UpgradeCommand.class, WatchCommand.class,
-            RegionCommand.class, PauseCommand.class, ResumeCommand.class, ReleaseCommand.class})
+            RegionCommand.class, PauseCommand.class, ResumeCommand.class, ReleaseCommand.class, CertsCommand.class})
 public final class MusterCommand {
 
     public static void main(String[] args) {

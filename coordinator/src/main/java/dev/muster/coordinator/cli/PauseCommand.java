@@ -25,7 +25,7 @@ final class PauseCommand implements Callable<Integer> {
     public Integer call() {
         try (AdminClient client = options.connect()) {
             return ChangePrinter.print(spec, options, client.call(stub -> stub.pause(PauseRequest.newBuilder()
-                    .setReason(reason).setActor(CoordinatorOptions.operator()).build())));
+                    .setReason(reason).build())));
         }
     }
 }

@@ -93,6 +93,6 @@ final class RegionCommand {
         if (region < 0) {
             throw new MusterException(ExitCode.USAGE, "region " + region + " is not a region number");
         }
-        return ChangeRegionRequest.newBuilder().setRegion(region).setActor(CoordinatorOptions.operator()).build();
+        return ChangeRegionRequest.newBuilder().setRegion(region).build();
     }
 }

@@ -32,8 +32,7 @@ final class ReleaseCommand implements Callable<Integer> {
     public Integer call() {
         try (AdminClient client = options.connect()) {
             return ChangePrinter.print(spec, options, client.call(stub -> stub.forceRelease(
-                    ForceReleaseRequest.newBuilder().setVersion(version).setReason(reason)
-                            .setActor(CoordinatorOptions.operator()).build())));
+                    ForceReleaseRequest.newBuilder().setVersion(version).setReason(reason).build())));
         }
     }
 }

@@ -25,6 +25,17 @@ final class StatusView {
                 .append(status.getDurable() ? "; state kept in its database"
                         : "; state in memory only (no database configured: a restart forgets it)")
                 .append('\n');
+        switch (status.getSecurity()) {
+            case MUTUAL_TLS -> text.append("Mutual TLS: agents and operators are who their certificates say (trust domain ")
+                    .append(status.getTrustDomain()).append(")\n");
+            case PLAINTEXT_LOOPBACK -> text.append("Plaintext on a loopback address: no one is authenticated; anyone "
+                    + "who can run a command on the coordinator's host drives the fleet\n");
+            case INSECURE -> text.append("INSECURE: plaintext on a network address (insecure: true): anyone who reaches "
+                    + "the coordinator's port can claim any region and release anything\n");
+            default -> {
+                // an older coordinator, which does not say
+            }
+        }
         if (status.hasPause()) {
             text.append("PAUSED by ").append(status.getPause().getBy()).append(' ')
                     .append(ago(status.getPause().getAt(), now)).append(": ").append(status.getPause().getReason())

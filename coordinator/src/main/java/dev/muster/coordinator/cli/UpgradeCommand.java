@@ -52,7 +52,6 @@ final class UpgradeCommand implements Callable<Integer> {
         UpgradeRequest request = UpgradeRequest.newBuilder()
                 .setTargetVersion(target == null ? "" : target)
                 .setTeardownMode(teardown)
-                .setActor(CoordinatorOptions.operator())
                 .setStepTimeoutSeconds((int) Math.min(stepSeconds, Integer.MAX_VALUE))
                 .build();
         PrintWriter out = spec.commandLine().getOut();

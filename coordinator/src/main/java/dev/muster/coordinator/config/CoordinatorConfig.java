@@ -6,6 +6,12 @@ import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
 import dev.muster.common.region.RegionNumber;
+import dev.muster.common.tls.Identity;
+import dev.muster.common.tls.TlsFiles;
+import dev.muster.coordinator.access.Operators;
+import dev.muster.coordinator.access.TransportSecurity;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -19,17 +25,20 @@ import java.util.Set;
  * @param database where the coordinator keeps its durable state (schema {@code muster})
  * @param regions  the member remote regions: the global waits for each of them
  * @param metrics  where the Prometheus endpoint listens
+ * @param security TLS and who may do what; plaintext only on loopback or when {@code insecure: true}
  */
 public record CoordinatorConfig(
         HostPort listen,
         Optional<DatabaseConfig> database,
         List<Integer> regions,
-        Optional<MetricsConfig> metrics) {
+        Optional<MetricsConfig> metrics,
+        TransportSecurity security) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7600);
 
     public static CoordinatorConfig load(Path path) {
-        ConfigSection root = ConfigFile.load(path).root().allowOnly("listen", "database", "regions", "metrics");
+        ConfigSection root = ConfigFile.load(path).root().allowOnly("listen", "database", "regions", "metrics", "tls",
+                "trust_domain", "operators", "insecure");
         HostPort listen = root.optionalString("listen").map(text -> {
             try {
                 return HostPort.parse(text);
@@ -52,6 +61,60 @@ public record CoordinatorConfig(
                 listen,
                 root.optionalSection("database").map(DatabaseConfig::read),
                 regions,
-                root.optionalSection("metrics").map(MetricsConfig::read));
+                root.optionalSection("metrics").map(MetricsConfig::read),
+                security(root, listen));
+    }
+
+    private static TransportSecurity security(ConfigSection root, HostPort listen) {
+        boolean insecure = root.optionalString("insecure").map(text -> switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw root.error("insecure", "must be true or false, not '" + text + "'");
+        }).orElse(false);
+        String trustDomain = root.optionalString("trust_domain").orElse(Identity.DEFAULT_TRUST_DOMAIN);
+        try {
+            Identity.checkTrustDomain(trustDomain);
+        } catch (IllegalArgumentException e) {
+            throw root.error("trust_domain", e.getMessage());
+        }
+        Optional<TlsFiles> tls = root.optionalSection("tls").map(TlsFiles::read);
+        if (tls.isPresent()) {
+            if (insecure) {
+                throw root.error("insecure", "contradicts tls: remove insecure to serve mutual TLS, or tls to serve "
+                        + "plaintext");
+            }
+            Operators operators = root.optionalSection("operators").map(Operators::read).orElse(Operators.NONE);
+            return TransportSecurity.mutualTls(tls.get(), trustDomain, operators);
+        }
+        for (String key : List.of("operators", "trust_domain")) {
+            if (root.has(key)) {
+                throw root.error(key, "needs tls: without certificates nobody's identity is known");
+            }
+        }
+        if (isLoopback(listen.host())) {
+            return TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK);
+        }
+        if (!insecure) {
+            throw root.error("tls", "required to listen on " + listen + ", which is not a loopback address: give "
+                    + "tls: { cert: coordinator.crt, key: coordinator.key, ca: ca.crt } ('muster certs init' and "
+                    + "'muster certs issue --coordinator HOST' make them), listen on 127.0.0.1, or say insecure: true "
+                    + "to let anyone who reaches the port drive the fleet");
+        }
+        return TransportSecurity.plaintext(TransportSecurity.Mode.INSECURE);
+    }
+
+    /** Whether only this host can reach {@code host}; a name that does not resolve is taken as reachable from afar. */
+    static boolean isLoopback(String host) {
+        try {
+            InetAddress[] addresses = InetAddress.getAllByName(host);
+            for (InetAddress address : addresses) {
+                if (!address.isLoopbackAddress()) {
+                    return false;
+                }
+            }
+            return addresses.length > 0;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

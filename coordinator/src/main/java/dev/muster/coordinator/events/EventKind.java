@@ -18,5 +18,7 @@ public enum EventKind {
     PAUSED,
     RESUMED,
     FORCED_RELEASE,
-    UPGRADE
+    UPGRADE,
+    /** An operator's call refused: no certificate, or a role that does not cover it. */
+    DENIED
 }

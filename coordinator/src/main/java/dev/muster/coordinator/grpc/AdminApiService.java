@@ -1,6 +1,7 @@
 package dev.muster.coordinator.grpc;
 
 import dev.muster.common.region.RegionNumber;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.fleet.UpgradePlan;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.upgrade.UpgradeDriver;
@@ -43,14 +44,16 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
 
     private final FleetHub hub;
     private final String coordinatorVersion;
+    private final TransportSecurity security;
     private final boolean durable;
     private final Supplier<CompletableFuture<Void>> stored;
     private final UpgradeDriver upgrades;
 
-    AdminApiService(FleetHub hub, String coordinatorVersion, boolean durable, Supplier<CompletableFuture<Void>> stored,
-                    UpgradeDriver upgrades) {
+    AdminApiService(FleetHub hub, String coordinatorVersion, TransportSecurity security, boolean durable,
+                    Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
+        this.security = security;
         this.durable = durable;
         this.stored = stored;
         this.upgrades = upgrades;
@@ -68,7 +71,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
                 : Duration.ofSeconds(Integer.toUnsignedLong(request.getStepTimeoutSeconds()));
         UpgradeStream stream = new UpgradeStream((ServerCallStreamObserver<UpgradeProgress>) responses);
         try {
-            upgrades.start(new UpgradeDriver.Request(request.getTargetVersion(), mode, actor(request.getActor()),
+            upgrades.start(new UpgradeDriver.Request(request.getTargetVersion(), mode, actor(),
                     stepTimeout), stream);
         } catch (IllegalStateException e) {
             responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
@@ -77,7 +80,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
 
     @Override
     public void getStatus(GetStatusRequest request, StreamObserver<FleetStatus> responses) {
-        responses.onNext(AdminMapping.status(hub.fleet(), coordinatorVersion, durable));
+        responses.onNext(AdminMapping.status(hub.fleet(), coordinatorVersion, security, durable));
         responses.onCompleted();
     }
 
@@ -110,7 +113,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         if (!validRegion(region, responses)) {
             return;
         }
-        change(responses, () -> hub.addMember(region, actor(request.getActor())),
+        change(responses, () -> hub.addMember(region, actor()),
                 "region " + region + " is now a member: the global waits for it",
                 "region " + region + " was a member already");
     }
@@ -121,7 +124,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         if (!validRegion(region, responses)) {
             return;
         }
-        change(responses, () -> hub.removeMember(region, actor(request.getActor())),
+        change(responses, () -> hub.removeMember(region, actor()),
                 "region " + region + " is no longer a member: the global does not wait for it",
                 "region " + region + " was not a member");
     }
@@ -133,20 +136,20 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
                     .withDescription("a pause needs a reason, for the event log").asRuntimeException());
             return;
         }
-        change(responses, () -> hub.pause(request.getReason(), actor(request.getActor())),
+        change(responses, () -> hub.pause(request.getReason(), actor()),
                 "the fleet is paused: nothing is released until 'muster resume'", "the fleet was paused already");
     }
 
     @Override
     public void resume(ResumeRequest request, StreamObserver<ChangeReply> responses) {
-        change(responses, () -> hub.resume(actor(request.getActor())),
+        change(responses, () -> hub.resume(actor()),
                 "the fleet goes on", "the fleet was not paused");
     }
 
     @Override
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ChangeReply> responses) {
         String version = request.getVersion();
-        change(responses, () -> hub.forceRelease(version, request.getReason(), actor(request.getActor())),
+        change(responses, () -> hub.forceRelease(version, request.getReason(), actor()),
                 "migration " + version + " is released to the global by force",
                 "migration " + version + " was released by force already");
     }
@@ -195,9 +198,8 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         return false;
     }
 
-    /** Who asked, as the operator said, and from where: the address cannot be made up by the client. */
-    private static String actor(String said) {
-        String who = said.isBlank() ? "an unnamed operator" : "operator " + said;
-        return who + " (from " + PeerAddress.current() + ")";
+    /** Who asked, as the transport established it (the certificate's identity), never as the request says. */
+    private static String actor() {
+        return CallerInterceptor.current().actor();
     }
 }

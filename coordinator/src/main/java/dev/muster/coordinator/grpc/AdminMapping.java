@@ -2,6 +2,7 @@ package dev.muster.coordinator.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.muster.coordinator.events.FleetEvent;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.ForcedRelease;
 import dev.muster.coordinator.fleet.RegionState;
@@ -30,11 +31,19 @@ final class AdminMapping {
     private AdminMapping() {
     }
 
-    static FleetStatus status(Fleet fleet, String coordinatorVersion, boolean durable) {
+    static FleetStatus status(Fleet fleet, String coordinatorVersion, TransportSecurity security, boolean durable) {
         FleetStatus.Builder status = FleetStatus.newBuilder()
                 .setCoordinatorVersion(coordinatorVersion)
                 .addAllMemberRegions(fleet.members())
-                .setDurable(durable);
+                .setDurable(durable)
+                .setSecurity(switch (security.mode()) {
+                    case MUTUAL_TLS -> dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS;
+                    case PLAINTEXT_LOOPBACK -> dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK;
+                    case INSECURE -> dev.muster.proto.v1.TransportSecurity.INSECURE;
+                });
+        if (security.authenticates()) {
+            status.setTrustDomain(security.trustDomain());
+        }
         fleet.pause().ifPresent(pause -> status.setPause(PauseState.newBuilder()
                 .setReason(pause.reason()).setBy(pause.by()).setAt(timestamp(pause.at()))));
         for (ForcedRelease forced : fleet.forced().values()) {

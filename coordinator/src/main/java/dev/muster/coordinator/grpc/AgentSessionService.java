@@ -1,13 +1,19 @@
 package dev.muster.coordinator.grpc;
 
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.Caller;
+import dev.muster.coordinator.access.Denial;
+import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.AgentServiceGrpc;
 import dev.muster.proto.v1.CoordinatorMessage;
+import dev.muster.proto.v1.Hello;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -22,24 +28,32 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
     private final FleetHub hub;
     private final String coordinatorVersion;
     private final Supplier<CompletableFuture<Void>> stored;
+    private final AccessPolicy policy;
     private final AtomicLong sessionIds = new AtomicLong();
 
-    AgentSessionService(FleetHub hub, String coordinatorVersion, Supplier<CompletableFuture<Void>> stored) {
+    AgentSessionService(FleetHub hub, String coordinatorVersion, Supplier<CompletableFuture<Void>> stored,
+                        AccessPolicy policy) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
         this.stored = stored;
+        this.policy = policy;
     }
 
     @Override
     public StreamObserver<AgentMessage> session(StreamObserver<CoordinatorMessage> responses) {
         ServerCallStreamObserver<CoordinatorMessage> call = (ServerCallStreamObserver<CoordinatorMessage>) responses;
         long sessionId = sessionIds.incrementAndGet();
-        String peer = PeerAddress.current();
+        Caller caller = CallerInterceptor.current();
+        String peer = caller.connection();
         WireOutbox outbox = new WireOutbox(call, coordinatorVersion);
         call.setOnCancelHandler(() -> {
             outbox.cancelled();
             hub.ended(sessionId);
         });
+        Optional<Denial> denied = policy.agentSession(caller);
+        if (denied.isPresent()) {
+            turnAway(caller, caller.region().orElse(null), denied.get(), outbox);
+        }
         return new StreamObserver<>() {
             @Override
             public void onNext(AgentMessage message) {
@@ -59,7 +73,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
             private void dispatch(AgentMessage message) {
                 switch (message.getKindCase()) {
                     // A refused hello has been answered and the call ended by the outbox.
-                    case HELLO -> hub.hello(sessionId, peer, ProtoMapping.hello(message.getHello()), outbox);
+                    case HELLO -> hello(message.getHello());
                     case RELEASE_REQUEST -> hub.requestRelease(sessionId, message.getReleaseRequest().getRequestId(),
                             message.getReleaseRequest().getPendingList().stream().map(ProtoMapping::migration).toList());
                     case MIGRATION_APPLIED -> hub.applied(sessionId,
@@ -76,6 +90,16 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                 }
             }
 
+            private void hello(Hello hello) {
+                Optional<Denial> denial = policy.hello(caller, hello.getRegion());
+                if (denial.isPresent()) {
+                    // before the hub sees it: the fleet does not change for a refused claim
+                    turnAway(caller, hello.getRegion(), denial.get(), outbox);
+                } else {
+                    hub.hello(sessionId, peer, ProtoMapping.hello(hello), outbox);
+                }
+            }
+
             @Override
             public void onError(Throwable t) {
                 hub.ended(sessionId);
@@ -89,5 +113,10 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                 stored.get().whenComplete((done, failure) -> outbox.complete());
             }
         };
+    }
+
+    private void turnAway(Caller caller, Integer region, Denial denial, WireOutbox outbox) {
+        hub.turnedAway(EventKind.REFUSED, region, "agent " + caller.actor(), denial.reason());
+        outbox.fail(DenialStatus.of(denial));
     }
 }

@@ -1,6 +1,9 @@
 package dev.muster.coordinator.grpc;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.TlsContexts;
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.upgrade.UpgradeDriver;
 import io.grpc.Server;
@@ -8,6 +11,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,13 +33,20 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param durable whether the fleet is kept in a database
      * @param stored  completes once every change made so far is durable (at once without a store)
      */
-    public CoordinatorServer(HostPort listen, FleetHub hub, String coordinatorVersion, boolean durable,
-                             Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
-        this.server = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()))
-                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, coordinatorVersion, stored),
-                        new PeerAddress()))
+    public CoordinatorServer(HostPort listen, TransportSecurity security, FleetHub hub, String coordinatorVersion,
+                             boolean durable, Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
+        AccessPolicy policy = new AccessPolicy(security);
+        CallerInterceptor callers = new CallerInterceptor(security.trustDomain());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()));
+        security.tls().ifPresent(tls -> builder.sslContext(TlsContexts.server(tls,
+                new HandshakeRefusals(hub, security.trustDomain(), Clock.systemUTC()), Clock.systemUTC())));
+        this.server = builder
+                // interceptors run last-added first: the caller is known before anything is authorized
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, coordinatorVersion, durable, stored, upgrades), new PeerAddress()))
+                        new AgentSessionService(hub, coordinatorVersion, stored, policy), callers))
+                .addService(ServerInterceptors.intercept(
+                        new AdminApiService(hub, coordinatorVersion, security, durable, stored, upgrades),
+                        new AdminAuthorization(policy, hub), callers))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

@@ -105,6 +105,22 @@ public final class FleetHub {
     }
 
     /**
+     * Records a party turned away before it reached the fleet: at the TLS handshake, or
+     * because its certificate does not allow what it asked ({@link EventKind#REFUSED} for a
+     * would-be agent, {@link EventKind#DENIED} for an operator's call). Nothing else changes.
+     *
+     * @param region the region it claimed or its certificate names, if any
+     */
+    public synchronized void turnedAway(EventKind kind, Integer region, String actor, String reason) {
+        if (kind != EventKind.REFUSED && kind != EventKind.DENIED) {
+            throw new IllegalArgumentException("not a refusal: " + kind);
+        }
+        log.warn("Refused {}: {}", actor, reason);
+        event(region, kind, actor, reason);
+        publish();
+    }
+
+    /**
      * Starts a session with the agent's full state. Returns false if the agent was refused
      * (the outbox has been told why); the caller then ends the session.
      */

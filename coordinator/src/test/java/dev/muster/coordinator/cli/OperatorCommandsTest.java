@@ -1,5 +1,6 @@
 package dev.muster.coordinator.cli;
 
+import dev.muster.coordinator.access.TransportSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
@@ -71,7 +72,8 @@ class OperatorCommandsTest {
         recorded = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.fixed(recorded, ZoneOffset.UTC));
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
-        server = new CoordinatorServer(new HostPort("127.0.0.1", 0), hub, COORDINATOR_VERSION, false,
+        server = new CoordinatorServer(new HostPort("127.0.0.1", 0),
+                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), hub, COORDINATOR_VERSION, false,
                 () -> stored.get(), new UpgradeDriver(hub)).start();
     }
 
@@ -149,9 +151,8 @@ class OperatorCommandsTest {
         return List.of(line.split(" {2,}"));
     }
 
-    private String operatorActor() {
-        return "operator " + System.getProperty("user.name");
-    }
+    /** How a plaintext coordinator names every operator: what a client says of itself names no one. */
+    private static final String UNAUTHENTICATED = "an unauthenticated client";
 
     /** What the coordinator adds to a change's message when its database did not confirm it. */
     private static String notStored(String why) {
@@ -179,8 +180,10 @@ class OperatorCommandsTest {
             List<String> lines = run.lines();
             assertThat(lines.get(0)).isEqualTo("Coordinator " + COORDINATOR_VERSION + ": member regions 1, 2; state in "
                     + "memory only (no database configured: a restart forgets it)");
-            assertThat(lines.get(1)).isEmpty();
-            assertThat(lines.subList(2, lines.size())).map(OperatorCommandsTest::cells).containsExactly(
+            assertThat(lines.get(1)).isEqualTo("Plaintext on a loopback address: no one is authenticated; anyone who "
+                    + "can run a command on the coordinator's host drives the fleet");
+            assertThat(lines.get(2)).isEmpty();
+            assertThat(lines.subList(3, lines.size())).map(OperatorCommandsTest::cells).containsExactly(
                     List.of("REGION", "ROLE", "MEMBER", "AGENT", "APPLIED", "PENDING", "WAITS ON", "REPLICATION"),
                     List.of("1", "remote", "yes", "connected", V, "0", "-", "not reported"),
                     List.of("2", "remote", "yes", "never connected", "-", "-", "-", "not reported"),
@@ -228,9 +231,8 @@ class OperatorCommandsTest {
             assertThat(again.out()).isEqualTo("region 3 was a member already" + System.lineSeparator());
             assertThat(hub.fleet().members()).containsExactly(1, 2, 3);
             assertThat(events).filteredOn(event -> event.kind() == EventKind.MEMBER_ADDED).singleElement()
-                    .satisfies(event -> assertThat(event.actor()).startsWith(operatorActor() + "@")
-                            .matches(Pattern.quote("operator " + CoordinatorOptions.operator() + " (from 127.0.0.1:")
-                                    + "[0-9]+\\)"));
+                    .satisfies(event -> assertThat(event.actor())
+                            .matches(Pattern.quote(UNAUTHENTICATED + " (from 127.0.0.1:") + "[0-9]+\\)"));
 
             Run removed = muster("region", "remove", "3");
             Run removedAgain = muster("region", "remove", "3");
@@ -308,7 +310,7 @@ class OperatorCommandsTest {
                     + System.lineSeparator());
             assertThat(hub.fleet().pause()).hasValueSatisfying(pause -> {
                 assertThat(pause.reason()).isEqualTo("maintenance window");
-                assertThat(pause.by()).startsWith(operatorActor() + "@");
+                assertThat(pause.by()).startsWith(UNAUTHENTICATED + " (from 127.0.0.1:");
             });
 
             Run resumed = muster("resume");

@@ -9,6 +9,9 @@ import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
 import dev.muster.common.region.RegionNumber;
+import dev.muster.common.tls.TestPki;
+import dev.muster.coordinator.access.OperatorRole;
+import dev.muster.coordinator.access.TransportSecurity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CoordinatorConfigTest {
+
+    /** Without tls, a coordinator may serve only a loopback address. */
+    private static final String LOOPBACK = "listen: '127.0.0.1:7600'\n";
 
     @TempDir
     Path dir;
@@ -40,11 +46,21 @@ class CoordinatorConfigTest {
     }
 
     @Test
-    void theSmallestConfigurationNamesTheRegionsAndListensOnTheDefault() throws IOException {
-        CoordinatorConfig config = load("regions: [1, 2]\n");
+    void theSmallestConfigurationNamesTheRegionsAndListensOnTheDefaultWithTls() throws IOException {
+        TestPki pki = TestPki.create(dir.resolve("tls"));
+        pki.coordinator();
+        CoordinatorConfig config = load("regions: [1, 2]\n"
+                + "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n");
 
         assertThat(config.regions()).containsExactly(1, 2);
         assertThat(config.listen()).isEqualTo(new HostPort("0.0.0.0", 7600)).isEqualTo(CoordinatorConfig.DEFAULT_LISTEN);
+        assertThat(config.security().mode()).isEqualTo(TransportSecurity.Mode.MUTUAL_TLS);
+        assertThat(config.security().trustDomain()).isEqualTo("muster");
+        assertThat(config.security().tls()).hasValueSatisfying(tls -> {
+            assertThat(tls.cert()).isEqualTo(dir.resolve("tls/coordinator.crt"));
+            assertThat(tls.ca()).isEqualTo(dir.resolve("tls/ca.crt"));
+        });
+        assertThat(config.security().operators().isEmpty()).isTrue();
         assertThat(config.database()).isEmpty();
         assertThat(config.metrics()).isEmpty();
     }
@@ -72,7 +88,7 @@ class CoordinatorConfigTest {
 
     @Test
     void anEmptyListOfRegionsIsAllowed() throws IOException {
-        assertThat(load("regions: []\n").regions()).isEmpty();
+        assertThat(load(LOOPBACK + "regions: []\n").regions()).isEmpty();
     }
 
     @Test
@@ -91,7 +107,7 @@ class CoordinatorConfigTest {
         int tooLarge = RegionNumber.MAX + 1;
         refused("regions: [1, -1]\n", "regions[1]", "must be between 0 and " + RegionNumber.MAX + ", not -1");
         refused("regions: [1, " + tooLarge + "]\n", "regions[1]", "not " + tooLarge);
-        assertThat(load("regions: [0, " + RegionNumber.MAX + "]\n").regions()).containsExactly(0, RegionNumber.MAX);
+        assertThat(load(LOOPBACK + "regions: [0, " + RegionNumber.MAX + "]\n").regions()).containsExactly(0, RegionNumber.MAX);
         refused("regions: [one]\n", "regions[0]", "must be a whole number");
     }
 
@@ -109,12 +125,13 @@ class CoordinatorConfigTest {
 
     @Test
     void anIpv6ListenAddressIsAccepted() throws IOException {
-        assertThat(load("listen: '[::]:7600'\nregions: []\n").listen()).isEqualTo(new HostPort("::", 7600));
+        assertThat(load("listen: '[::1]:7600'\nregions: []\n").listen()).isEqualTo(new HostPort("::1", 7600));
+        assertThat(load("listen: '[::]:7600'\nregions: []\ninsecure: true\n").listen()).isEqualTo(new HostPort("::", 7600));
     }
 
     @Test
     void unknownKeysAreRefused() throws IOException {
-        refused("regions: [1]\nregion: 99\n", "region", "unknown key (expected one of [database, listen, metrics, regions])");
+        refused("regions: [1]\nregion: 99\n", "region", "unknown key (expected one of [database, insecure, listen, metrics, operators, regions, tls, trust_domain])");
     }
 
     @Test
@@ -136,9 +153,48 @@ class CoordinatorConfigTest {
     void aPasswordNeverAppearsInTheConfigurationsText() throws IOException {
         Files.writeString(dir.resolve("db.password"), "s3cr3t");
 
-        CoordinatorConfig config = load("regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: db.password }\n");
+        CoordinatorConfig config = load(LOOPBACK + "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: db.password }\n");
 
         assertThat(config.toString()).doesNotContain("s3cr3t");
         assertThat(config.database().orElseThrow().password().orElseThrow().toString()).isEqualTo("****");
+    }
+
+    @Test
+    void withoutTlsANetworkAddressIsRefusedAndSaysHowToConfigureTls() throws IOException {
+        refused("regions: []\n", "tls", "required to listen on 0.0.0.0:7600, which is not a loopback address");
+        refused("listen: '10.1.2.3:7600'\nregions: []\n", "tls", "muster certs init");
+    }
+
+    @Test
+    void withoutTlsALoopbackAddressServesPlaintextAndInsecureAnyOther() throws IOException {
+        assertThat(load(LOOPBACK + "regions: []\n").security().mode())
+                .isEqualTo(TransportSecurity.Mode.PLAINTEXT_LOOPBACK);
+        assertThat(load("listen: 'localhost:7600'\nregions: []\n").security().mode())
+                .isEqualTo(TransportSecurity.Mode.PLAINTEXT_LOOPBACK);
+        assertThat(load("regions: []\ninsecure: true\n").security().mode()).isEqualTo(TransportSecurity.Mode.INSECURE);
+        refused("regions: []\ninsecure: yes please\n", "insecure", "must be true or false");
+    }
+
+    @Test
+    void operatorsAndTheirRolesAreReadWithTls() throws IOException {
+        TestPki pki = TestPki.create(dir.resolve("tls"));
+        pki.coordinator();
+        String tls = "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n";
+
+        CoordinatorConfig config = load("regions: []\n" + tls + "trust_domain: example.org\n"
+                + "operators: { admin: [alice], viewer: [bob, alice] }\n");
+
+        assertThat(config.security().trustDomain()).isEqualTo("example.org");
+        assertThat(config.security().operators().roleOf("alice")).contains(OperatorRole.ADMIN);
+        assertThat(config.security().operators().roleOf("bob")).contains(OperatorRole.VIEWER);
+        assertThat(config.security().operators().roleOf("carol")).isEmpty();
+        refused("regions: []\n" + tls + "operators: { admin: ['alice smith'] }\n", "operators.admin[0]",
+                "is not an operator name");
+        refused("regions: []\n" + tls + "operators: { root: [alice] }\n", "operators.root", "unknown key");
+        refused("regions: []\n" + tls + "trust_domain: 'Muster!'\n", "trust_domain", "is not a trust domain");
+        refused("regions: []\n" + tls + "insecure: true\n", "insecure", "contradicts tls");
+        refused("regions: []\ntls: { cert: absent.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n", "tls.cert",
+                "cannot read");
+        refused(LOOPBACK + "regions: []\noperators: { admin: [alice] }\n", "operators", "needs tls");
     }
 }

@@ -1,5 +1,6 @@
 package dev.muster.coordinator.grpc;
 
+import dev.muster.coordinator.access.TransportSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -70,6 +71,7 @@ class AdminApiServiceTest {
     private static final int GLOBAL = 99;
     private static final String OLDER = "20200101000000";
     private static final String V = "20200424183342";
+    /** What requests say of their sender, as older clients did: never taken for who asks. */
     private static final String ALICE = "alice@ops-1";
 
     private FleetHub hub;
@@ -91,8 +93,8 @@ class AdminApiServiceTest {
         serverName = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(serverName).directExecutor()
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, COORDINATOR_VERSION, true, () -> stored.get(),
-                                new UpgradeDriver(hub)), new PeerAddress()))
+                        new AdminApiService(hub, COORDINATOR_VERSION, TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true, () -> stored.get(),
+                                new UpgradeDriver(hub)), new CallerInterceptor("muster")))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();
@@ -178,9 +180,13 @@ class AdminApiServiceTest {
         return ChangeReply.newBuilder().setChanged(changed).setMessage(message).setStored(true).build();
     }
 
-    /** The actor the service records for {@code operator}: in process, the peer address is the server's name. */
-    private String actor(String operator) {
-        return "operator " + operator + " (from " + serverName + ")";
+    /**
+     * The actor the service records for a request that says it comes from {@code operator}: on
+     * a port without TLS nobody is authenticated, and what a request says of its sender is not
+     * taken. In process, the peer address is the server's name.
+     */
+    private String unauthenticated() {
+        return "an unauthenticated client (from " + serverName + ")";
     }
 
     private static Status failure(Runnable call) {
@@ -201,6 +207,7 @@ class AdminApiServiceTest {
                     .setCoordinatorVersion(COORDINATOR_VERSION)
                     .addAllMemberRegions(List.of(1, 2))
                     .setDurable(true)
+                    .setSecurity(dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK)
                     .addRegions(RegionStatus.newBuilder().setRegion(1).setRole(dev.muster.proto.v1.Role.REMOTE)
                             .setMember(true).setKnown(false))
                     .addRegions(RegionStatus.newBuilder().setRegion(2).setRole(dev.muster.proto.v1.Role.REMOTE)
@@ -277,7 +284,7 @@ class AdminApiServiceTest {
 
             assertThat(hub.fleet().members()).containsExactly(1, 2, 3);
             assertThat(events.ofKind(EventKind.MEMBER_ADDED)).singleElement().satisfies(event -> {
-                assertThat(event.actor()).isEqualTo(actor(ALICE));
+                assertThat(event.actor()).isEqualTo(unauthenticated());
                 assertThat(event.region()).hasValue(3);
             });
         }
@@ -290,7 +297,7 @@ class AdminApiServiceTest {
 
             assertThat(hub.fleet().members()).containsExactly(1);
             assertThat(events.ofKind(EventKind.MEMBER_REMOVED)).singleElement()
-                    .satisfies(event -> assertThat(event.actor()).isEqualTo(actor(ALICE)));
+                    .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
@@ -303,11 +310,11 @@ class AdminApiServiceTest {
 
             assertThat(hub.fleet().pause()).hasValueSatisfying(held -> {
                 assertThat(held.reason()).isEqualTo("maintenance window");
-                assertThat(held.by()).isEqualTo(actor(ALICE));
+                assertThat(held.by()).isEqualTo(unauthenticated());
                 assertThat(held.at()).isEqualTo(NOW);
             });
             assertThat(events.ofKind(EventKind.PAUSED)).singleElement()
-                    .satisfies(event -> assertThat(event.actor()).isEqualTo(actor(ALICE)));
+                    .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
@@ -320,7 +327,7 @@ class AdminApiServiceTest {
 
             assertThat(hub.fleet().paused()).isFalse();
             assertThat(events.ofKind(EventKind.RESUMED)).singleElement()
-                    .satisfies(event -> assertThat(event.actor()).isEqualTo(actor(ALICE)));
+                    .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
@@ -335,18 +342,19 @@ class AdminApiServiceTest {
                     .isEqualTo(reply(false, "migration " + V + " was released by force already"));
 
             assertThat(hub.fleet().forced()).containsOnlyKeys(V);
-            assertThat(hub.fleet().forced().get(V).by()).isEqualTo(actor(ALICE));
+            assertThat(hub.fleet().forced().get(V).by()).isEqualTo(unauthenticated());
             assertThat(hub.fleet().forced().get(V).reason()).isEqualTo("region 2 is gone for good");
             assertThat(events.ofKind(EventKind.FORCED_RELEASE)).singleElement()
-                    .satisfies(event -> assertThat(event.actor()).isEqualTo(actor(ALICE)));
+                    .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
-        void anOperatorWhoDoesNotSayWhoTheyAreIsRecordedAsUnnamed() {
-            admin.addRegion(ChangeRegionRequest.newBuilder().setRegion(3).build());
+        void whatARequestSaysOfItsSenderNamesNoOne() {
+            admin.addRegion(ChangeRegionRequest.newBuilder().setRegion(3).setActor("root@the-global").build());
 
             assertThat(events.ofKind(EventKind.MEMBER_ADDED)).singleElement().satisfies(event ->
-                    assertThat(event.actor()).isEqualTo("an unnamed operator (from " + serverName + ")"));
+                    assertThat(event.actor()).isEqualTo("an unauthenticated client (from " + serverName + ")")
+                            .doesNotContain("root"));
         }
 
         @Test

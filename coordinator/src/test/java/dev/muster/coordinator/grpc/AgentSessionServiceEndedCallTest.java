@@ -1,5 +1,7 @@
 package dev.muster.coordinator.grpc;
 
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.TransportSecurity;
 import static dev.muster.coordinator.grpc.AgentMessages.applied;
 import static dev.muster.coordinator.grpc.AgentMessages.hello;
 import static dev.muster.coordinator.grpc.AgentMessages.migration;
@@ -32,7 +34,8 @@ class AgentSessionServiceEndedCallTest {
 
     private final FleetHub hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
     private final AgentSessionService service = new AgentSessionService(hub, "9.9.9-test",
-            () -> CompletableFuture.completedFuture(null));
+            () -> CompletableFuture.completedFuture(null), new AccessPolicy(
+            TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)));
 
     /** One session: the service's end of the call and the observer the agent's messages go to. */
     private record Session(RecordingCall call, StreamObserver<AgentMessage> agent) {

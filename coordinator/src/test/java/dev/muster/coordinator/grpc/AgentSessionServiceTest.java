@@ -1,5 +1,7 @@
 package dev.muster.coordinator.grpc;
 
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.TransportSecurity;
 import static dev.muster.coordinator.grpc.AgentMessages.applied;
 import static dev.muster.coordinator.grpc.AgentMessages.hello;
 import static dev.muster.coordinator.grpc.AgentMessages.migration;
@@ -59,7 +61,8 @@ class AgentSessionServiceTest {
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(new AgentSessionService(hub, COORDINATOR_VERSION,
-                        () -> CompletableFuture.completedFuture(null)), new PeerAddress()))
+                        () -> CompletableFuture.completedFuture(null), new AccessPolicy(
+                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK))), new CallerInterceptor("muster")))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

@@ -106,7 +106,8 @@ class ProtoMappingTest {
     }
 
     @Test
-    void thePeerIsUnknownOutsideACall() {
-        assertThat(PeerAddress.current()).isEqualTo("unknown");
+    void theCallerIsUnknownOutsideACall() {
+        assertThat(CallerInterceptor.current().peer()).isEqualTo("unknown");
+        assertThat(CallerInterceptor.current().identity()).isEmpty();
     }
 }

@@ -12,8 +12,12 @@ import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.metrics.MetricsEndpoint;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.Identity;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
+import dev.muster.coordinator.access.OperatorRole;
+import dev.muster.coordinator.access.Operators;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
@@ -29,12 +33,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The manual upgrade procedure of a three-region fleet, replayed on one machine: regions
@@ -52,11 +58,13 @@ final class Sandbox implements AutoCloseable {
     private static final int WRITES_PER_REMOTE = 3;
 
     private final Narrator narrator;
+    private final Path workDir;
     private final SandboxFleet fleet;
     private final String teardownMode;
     private final boolean seedOrder;
     private final Optional<Integer> metricsPort;
     private Coordinator coordinator;
+    private SandboxCertificates certificates;
     private final List<AgentDaemon> daemons = new ArrayList<>();
     private final List<MetricsEndpoint> daemonMetrics = new ArrayList<>();
 
@@ -71,6 +79,7 @@ final class Sandbox implements AutoCloseable {
     Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode, boolean seedOrder,
             Optional<Integer> metricsPort) {
         this.narrator = narrator;
+        this.workDir = workDir;
         this.fleet = new SandboxFleet(workDir, migrations, GLOBAL, REMOTES);
         this.teardownMode = teardownMode;
         this.seedOrder = seedOrder;
@@ -82,7 +91,7 @@ final class Sandbox implements AutoCloseable {
                 + ", replication torn down with --mode " + teardownMode
                 + (seedOrder ? ", in the seed's order (replication set up again before migrating)" : ""));
         narrator.step("Start PostgreSQL for regions 1, 2 and 99 (wal_level=logical)", this::startServers);
-        narrator.step("Start the coordinator (members 1 and 2; its state in region 99's database)",
+        narrator.step("Start the coordinator (members 1 and 2; its state in region 99's database; mutual TLS)",
                 this::startCoordinator);
         narrator.step("Record each region and its id range (muster-agent init)", () -> {
             for (int region : fleet.regions()) {
@@ -137,8 +146,9 @@ final class Sandbox implements AutoCloseable {
     void explore() {
         narrator.say("");
         narrator.say("The fleet stays up to be explored until you stop the sandbox (Ctrl-C):");
-        narrator.say("    muster status --coordinator 127.0.0.1:" + coordinator.port());
-        narrator.say("    muster watch --coordinator 127.0.0.1:" + coordinator.port());
+        String tls = String.join(" ", certificates.operatorOptions());
+        narrator.say("    muster status --coordinator 127.0.0.1:" + coordinator.port() + " " + tls);
+        narrator.say("    muster watch --coordinator 127.0.0.1:" + coordinator.port() + " " + tls);
         for (int region : fleet.regions()) {
             narrator.say("    region " + region + ": psql -h localhost -p " + fleet.port(region) + " -U "
                     + SandboxFleet.USER + " " + SandboxFleet.DATABASE);
@@ -155,12 +165,17 @@ final class Sandbox implements AutoCloseable {
     }
 
     private void startCoordinator() throws Exception {
+        certificates = SandboxCertificates.create(workDir.resolve("tls"), fleet.regions());
         DatabaseConfig store = new DatabaseConfig(fleet.jdbcUrl(GLOBAL), SandboxFleet.USER, Optional.empty());
         CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.of(store), REMOTES,
-                metricsPort.map(MetricsConfig::new));
+                metricsPort.map(MetricsConfig::new), TransportSecurity.mutualTls(certificates.coordinator(),
+                        Identity.DEFAULT_TRUST_DOMAIN, new Operators(Map.of(SandboxCertificates.OPERATOR,
+                                OperatorRole.ADMIN))));
         coordinator = Coordinator.start(config, "sandbox");
-        fleet.coordinatorAt("127.0.0.1:" + coordinator.port());
-        narrator.say("    listening on 127.0.0.1:" + coordinator.port());
+        fleet.coordinatorAt("127.0.0.1:" + coordinator.port(), certificates);
+        narrator.say("    listening on 127.0.0.1:" + coordinator.port() + " with mutual TLS: a throwaway CA and "
+                + "certificates for regions 1, 2, 99 and operator '" + SandboxCertificates.OPERATOR + "' in "
+                + certificates.dir());
         metricsPort.ifPresent(port -> {
             narrator.say("    metrics: the coordinator's at " + metricsUrl(port));
             for (int region : fleet.regions()) {
@@ -347,7 +362,8 @@ final class Sandbox implements AutoCloseable {
         }
         PrintWriter out = new PrintWriter(new RegionConsole(narrator, "muster", true), true);
         int status = CommandLines.create(new MusterCommand()).setOut(out).setErr(out)
-                .execute("status", "--coordinator", "127.0.0.1:" + coordinator.port());
+                .execute(Stream.concat(Stream.of("status", "--coordinator", "127.0.0.1:" + coordinator.port()),
+                        certificates.operatorOptions().stream()).toArray(String[]::new));
         if (status != 0) {
             throw new MusterException(ExitCode.FAILED, "muster status exited with status " + status);
         }

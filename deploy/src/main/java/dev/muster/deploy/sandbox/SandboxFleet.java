@@ -38,6 +38,7 @@ final class SandboxFleet implements AutoCloseable {
     private final List<Integer> remotes;
     private final Map<Integer, EmbeddedPostgres> servers = new TreeMap<>();
     private String coordinatorAddress;
+    private SandboxCertificates certificates;
 
     SandboxFleet(Path workDir, Path migrations, int global, List<Integer> remotes) {
         this.workDir = workDir;
@@ -77,8 +78,9 @@ final class SandboxFleet implements AutoCloseable {
         return servers.get(region).getDatabase(USER, DATABASE);
     }
 
-    void coordinatorAt(String address) {
+    void coordinatorAt(String address, SandboxCertificates certificates) {
         this.coordinatorAddress = address;
+        this.certificates = certificates;
     }
 
     /**
@@ -109,7 +111,12 @@ final class SandboxFleet implements AutoCloseable {
                 "role: " + (region == global ? "global" : "remote"),
                 "database: { url: " + yamlString(jdbcUrl(region)) + ", user: " + USER + " }",
                 "migrations: { locations: [" + locations(release) + "] }",
-                "coordinator: { address: " + yamlString(coordinatorAddress) + ", report_interval: 1s }"));
+                "coordinator:",
+                "  address: " + yamlString(coordinatorAddress),
+                "  report_interval: 1s",
+                "  tls: { cert: " + yamlString(certificates.region(region).cert().toString()) + ", key: "
+                        + yamlString(certificates.region(region).key().toString()) + ", ca: "
+                        + yamlString(certificates.region(region).ca().toString()) + " }"));
         if (region == global) {
             lines.add("replication:");
             lines.add("  subscriptions:");
