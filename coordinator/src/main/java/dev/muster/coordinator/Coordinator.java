@@ -1,6 +1,7 @@
 package dev.muster.coordinator;
 
 import dev.muster.common.metrics.MetricsEndpoint;
+import dev.muster.coordinator.access.RefusalLog;
 import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.events.FleetEvent;
@@ -10,12 +11,12 @@ import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.metrics.FleetMetrics;
 import dev.muster.coordinator.metrics.SecurityMetrics;
 import dev.muster.coordinator.metrics.UpgradeMetrics;
-import io.micrometer.core.instrument.Tag;
-import java.io.IOException;
 import dev.muster.coordinator.store.FleetStore;
 import dev.muster.coordinator.store.PostgresFleetStore;
 import dev.muster.coordinator.store.StoreWriter;
 import dev.muster.coordinator.upgrade.UpgradeDriver;
+import io.micrometer.core.instrument.Tag;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -38,16 +39,18 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorServer server;
     private final Optional<StoreWriter> writer;
     private final UpgradeDriver upgrades;
+    private final RefusalLog refusals;
     private final MetricsEndpoint metrics;
     private final CoordinatorConfig config;
     private final String version;
 
     private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, UpgradeDriver upgrades,
-                        MetricsEndpoint metrics, CoordinatorConfig config, String version) {
+                        RefusalLog refusals, MetricsEndpoint metrics, CoordinatorConfig config, String version) {
         this.hub = hub;
         this.server = server;
         this.writer = writer;
         this.upgrades = upgrades;
+        this.refusals = refusals;
         this.metrics = metrics;
         this.config = config;
         this.version = version;
@@ -85,17 +88,19 @@ public final class Coordinator implements AutoCloseable {
         UpgradeDriver upgrades = new UpgradeDriver(hub);
         UpgradeMetrics.register(metrics.registry(), upgrades::phase);
         SecurityMetrics.register(metrics.registry(), config.security());
+        RefusalLog refusals = new RefusalLog(hub, clock, metrics.registry());
         CoordinatorServer server;
         try {
             server = new CoordinatorServer(config.listen(), config.security(), hub, version, writer.isPresent(), durable,
-                    upgrades);
+                    upgrades, refusals);
         } catch (RuntimeException e) {
             upgrades.close();
+            refusals.close();
             writer.ifPresent(StoreWriter::close);
             metrics.close();
             throw e;
         }
-        return new Coordinator(hub, server, writer, upgrades, metrics, config, version);
+        return new Coordinator(hub, server, writer, upgrades, refusals, metrics, config, version);
     }
 
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
@@ -179,6 +184,7 @@ public final class Coordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            refusals.close();
             writer.ifPresent(StoreWriter::close);
             metrics.close();
         }

@@ -121,7 +121,8 @@ class LaunchersIT {
         // a key that is not the certificate's: the coordinator names both files and quotes neither
         String key = Files.readString(tls.resolve("region-1.key"));
         Path config = Files.writeString(dir.resolve("coordinator.yaml"), "listen: \"127.0.0.1:" + Ports.free()
-                + "\"\nregions: []\ntls: { cert: tls/coordinator.crt, key: tls/region-1.key, ca: tls/ca.crt }\n");
+                + "\"\nregions: []\nglobal_region: 99\n"
+                + "tls: { cert: tls/coordinator.crt, key: tls/region-1.key, ca: tls/ca.crt }\n");
         try (LauncherProcess serve = new LauncherProcess("serve", "muster", "serve", "--config", config.toString())) {
             assertThat(serve.awaitExit(PATIENCE)).as("%s", serve.output()).isEqualTo(ExitCode.CONFIG.status());
             String output = String.join("\n", serve.output().lines());

@@ -114,7 +114,7 @@ class MutualTlsIT {
             assertThat(text(run)).contains("Could not report to the coordinator");
         }
         assertThat(text(plaintext)).contains("closed the connection at once", "coordinator.tls");
-        assertThat(text(foreign)).contains("refused this client's certificate", "not issued by the coordinator's CA");
+        assertThat(text(foreign)).contains("refused this client's certificate", "not issued by its CA");
         assertThat(text(expired)).contains("this client's certificate", "the certificate expired at");
         for (CommandRun run : List.of(plaintext, foreign, expired, otherRegion)) {
             assertThat(text(run)).as("one line, no stack trace").doesNotContain("Exception", "\tat ");

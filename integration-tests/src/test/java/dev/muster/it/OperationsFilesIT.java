@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.common.tls.TestPki;
+import dev.muster.coordinator.access.OperatorRole;
+import dev.muster.coordinator.access.TransportSecurity;
+import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.it.fixture.Distribution;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,18 +21,46 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * The distribution's Grafana dashboard and Prometheus alert rules speak of metrics that
- * exist: every {@code muster_} name they use is one the README documents.
+ * The distribution's operations files are true: the Grafana dashboard and Prometheus alert
+ * rules speak of metrics that exist (every {@code muster_} name they use is one the README
+ * documents), and the example configurations load.
  */
 class OperationsFilesIT {
 
     private static final Pattern METRIC = Pattern.compile("\\bmuster_[a-z_]+\\b");
     /** What Prometheus appends to a counter's or a timer's name. */
     private static final Pattern SUFFIX = Pattern.compile("_(total|count|sum|max|bucket)$");
+
+    @Test
+    void theExampleConfigurationsLoadOnceTheFilesTheyNameExist(@TempDir Path dir) throws Exception {
+        Path etc = Files.createDirectories(dir.resolve("etc/muster"));
+        TestPki pki = TestPki.create(etc.resolve("tls"));
+        pki.coordinator();
+        pki.region(1);
+        Files.writeString(etc.resolve("db.password"), "secret\n");
+        Path coordinator = relocated(Distribution.home().resolve("etc/coordinator.yaml"), etc);
+        Path agent = relocated(Distribution.home().resolve("etc/agent.yaml"), etc);
+
+        CoordinatorConfig coordinatorConfig = CoordinatorConfig.load(coordinator);
+        AgentConfig agentConfig = AgentConfig.load(agent);
+
+        assertThat(coordinatorConfig.security().mode()).isEqualTo(TransportSecurity.Mode.MUTUAL_TLS);
+        assertThat(coordinatorConfig.security().globalRegion()).hasValue(99);
+        assertThat(coordinatorConfig.security().operators().roleOf("alice")).contains(OperatorRole.ADMIN);
+        assertThat(agentConfig.coordinator().tls()).hasValueSatisfying(tls ->
+                assertThat(tls.cert()).isEqualTo(etc.resolve("tls/region-1.crt")));
+    }
+
+    /** A copy of an example configuration whose /etc/muster paths lie under {@code etc}. */
+    private static Path relocated(Path example, Path etc) throws Exception {
+        return Files.writeString(etc.resolve(example.getFileName()),
+                Files.readString(example).replace("/etc/muster/", etc + "/"));
+    }
 
     @Test
     void theDashboardHasAQueryInEveryPanelAndOnlyDocumentedMetrics() throws Exception {

@@ -43,6 +43,7 @@ public final class CoordinatorLink implements AutoCloseable {
     private final ManagedChannel channel;
     private final String target;
     private final Function<Throwable, Optional<String>> explain;
+    private final Runnable beforeSession;
     private final Supplier<Hello> hello;
     private final Consumer<LinkEvent> listener;
     private final Backoff backoff;
@@ -59,14 +60,16 @@ public final class CoordinatorLink implements AutoCloseable {
 
     public CoordinatorLink(ManagedChannel channel, String target, Supplier<Hello> hello,
                            Consumer<LinkEvent> listener, Backoff backoff) {
-        this(channel, target, failure -> Optional.empty(), hello, listener, backoff);
+        this(channel, target, failure -> Optional.empty(), () -> { }, hello, listener, backoff);
     }
 
     private CoordinatorLink(ManagedChannel channel, String target, Function<Throwable, Optional<String>> explain,
-                            Supplier<Hello> hello, Consumer<LinkEvent> listener, Backoff backoff) {
+                            Runnable beforeSession, Supplier<Hello> hello, Consumer<LinkEvent> listener,
+                            Backoff backoff) {
         this.channel = channel;
         this.target = target;
         this.explain = explain;
+        this.beforeSession = beforeSession;
         this.hello = hello;
         this.listener = listener;
         this.backoff = backoff;
@@ -90,7 +93,9 @@ public final class CoordinatorLink implements AutoCloseable {
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
                 .build();
-        return new CoordinatorLink(channel, address.toString(), transport::explain, hello, listener, Backoff.standard());
+        // each session shows the certificate on disk now, renewed or not: no TLS session is resumed
+        return new CoordinatorLink(channel, address.toString(), transport::explain, transport::forgetSessions, hello,
+                listener, Backoff.standard());
     }
 
     public String target() {
@@ -173,6 +178,7 @@ public final class CoordinatorLink implements AutoCloseable {
         }
         // gRPC's own reconnect backoff would add to ours, up to two minutes after a long outage.
         channel.resetConnectBackoff();
+        beforeSession.run();
         long id;
         synchronized (this) {
             id = ++session;

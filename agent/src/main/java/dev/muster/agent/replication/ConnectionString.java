@@ -32,6 +32,12 @@ final class ConnectionString {
         return new ConnectionString(text, password);
     }
 
+    /** This string with {@code key=value} added, if there is a value. */
+    ConnectionString with(String key, Optional<String> value) {
+        return value.map(text -> new ConnectionString(withoutPassword + " " + key + "=" + value(text), password))
+                .orElse(this);
+    }
+
     /** The whole string, password included: for the statement, never for a message. */
     String reveal() {
         return password.map(secret -> withoutPassword + " password=" + value(secret.reveal())).orElse(withoutPassword);

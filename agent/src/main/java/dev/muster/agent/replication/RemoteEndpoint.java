@@ -8,6 +8,9 @@ import dev.muster.common.net.HostPort;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** How the global reaches one remote region, from its {@code replication.subscriptions} entry. */
@@ -36,7 +39,12 @@ record RemoteEndpoint(SubscriptionConfig config) {
     }
 
     String jdbcUrl() {
-        return "jdbc:postgresql://" + address() + "/" + URLEncoder.encode(config.dbname(), StandardCharsets.UTF_8);
+        List<String> parameters = new ArrayList<>();
+        config.sslmode().ifPresent(mode -> parameters.add("sslmode=" + URLEncoder.encode(mode, StandardCharsets.UTF_8)));
+        config.sslrootcert().ifPresent(file -> parameters.add("sslrootcert="
+                + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8)));
+        return "jdbc:postgresql://" + address() + "/" + URLEncoder.encode(config.dbname(), StandardCharsets.UTF_8)
+                + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters));
     }
 
     /** Read when used, so that a changed password file needs no restart. */
@@ -52,6 +60,8 @@ record RemoteEndpoint(SubscriptionConfig config) {
     }
 
     ConnectionString connectionString() {
-        return ConnectionString.of(config.host(), config.port(), config.user(), config.dbname(), password());
+        return ConnectionString.of(config.host(), config.port(), config.user(), config.dbname(), password())
+                .with("sslmode", config.sslmode())
+                .with("sslrootcert", config.sslrootcert().map(Path::toString));
     }
 }

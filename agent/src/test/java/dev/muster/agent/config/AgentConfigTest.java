@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.net.HostPort;
-import dev.muster.common.tls.TlsFiles;
 import dev.muster.common.region.RegionNumber;
+import dev.muster.common.tls.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,6 +275,20 @@ class AgentConfigTest {
     }
 
     @Test
+    void aSubscriptionTakesLibpqsSslModeAndRootCertificate() {
+        AgentConfig config = load(replaced(GLOBAL, "dbname: vmdb_production }",
+                "dbname: vmdb_production, sslmode: verify-full, sslrootcert: pg/root.crt }"));
+
+        assertThat(config.replication().subscriptions()).last().satisfies(subscription -> {
+            assertThat(subscription.sslmode()).contains("verify-full");
+            assertThat(subscription.sslrootcert()).contains(dir.resolve("pg/root.crt"));
+        });
+        refused(replaced(GLOBAL, "dbname: vmdb_production }", "dbname: vmdb_production, sslmode: strict }"),
+                "replication.subscriptions[1].sslmode", "must be one of [allow, disable, prefer, require, verify-ca, "
+                        + "verify-full], not 'strict'");
+    }
+
+    @Test
     void thePublicationIsALowerCaseIdentifier() {
         refused(replaced(REMOTE, "publication: miq", "publication: Miq"), "replication.publication",
                 "must be a lower-case PostgreSQL identifier, not 'Miq'");
@@ -302,8 +316,8 @@ class AgentConfigTest {
                 Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", tls: { cert: a, key: b, ca: c, "
                         + "password: x } }", "coordinator.tls.password"),
                 Arguments.of("  publication: miq\n", "  publication: miq\n  slot: miq_slot\n", "replication.slot"),
-                Arguments.of("dbname: vmdb_production }", "dbname: vmdb_production, sslmode: require }",
-                        "replication.subscriptions[1].sslmode"),
+                Arguments.of("dbname: vmdb_production }", "dbname: vmdb_production, sslcert: client.crt }",
+                        "replication.subscriptions[1].sslcert"),
                 Arguments.of("{ port: 9611 }", "{ port: 9611, path: /metrics }", "metrics.path"));
     }
 }

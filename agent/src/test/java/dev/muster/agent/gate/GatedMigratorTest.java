@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
-import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
+import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.LocalMigration;
@@ -464,6 +464,35 @@ class GatedMigratorTest {
         assertThat(linesStartingWith("The coordinator at test-coordinator ended the session; retrying in"))
                 .hasSize(3);
         assertThat(lines()).last().isEqualTo("Database is up to date at version " + V2);
+    }
+
+    @Test
+    void aGlobalDeniedForItsCertificateStopsAtOnceWithoutMigrating() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+
+        coordinator.awaitCall(1).fail(Status.PERMISSION_DENIED.withDescription(
+                "this agent's certificate names region 1, but its hello claims region 99"));
+
+        assertThat(failureOf(run)).isInstanceOfSatisfying(MusterException.class, failure -> {
+            assertThat(failure.exitCode()).isEqualTo(ExitCode.REJECTED);
+            assertThat(failure.getMessage()).isEqualTo("the coordinator at test-coordinator refused this agent: this "
+                    + "agent's certificate names region 1, but its hello claims region 99");
+        });
+        assertThat(migrations.targets()).isEmpty();
+    }
+
+    @Test
+    void aRemoteDeniedForItsCertificateHasMigratedAndStopsAtOnceInsteadOfRetryingItsReports() throws Exception {
+        coordinator.denySessions(Status.UNAUTHENTICATED.withDescription("no client certificate"));
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT));
+
+        assertThat(failureOf(run)).isInstanceOfSatisfying(MusterException.class, failure ->
+                assertThat(failure.getMessage()).endsWith("refused this agent: no client certificate"));
+        assertThat(migrations.targets()).containsExactly(V1);
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     private Server server;
 
     /** A coordinator for the in-process server {@code name}; it does not listen until {@link #start()}. */
+    private volatile Status denial;
+
     public FakeCoordinator(String name) {
         this.name = name;
     }
@@ -73,6 +75,14 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     public void refuseSessions(int sessions, String reason) {
         refusalReason = reason;
         refusalsLeft.set(sessions);
+    }
+
+    /**
+     * Ends every session at its Hello with {@code status}, as a coordinator turns away an
+     * agent its certificate does not allow (PERMISSION_DENIED, UNAUTHENTICATED).
+     */
+    public void denySessions(Status status) {
+        denial = status;
     }
 
     /** Awaitility's {@code await()} with this fixture's timeout, polling often: sessions move in milliseconds. */
@@ -167,7 +177,9 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
         @Override
         public void onNext(AgentMessage message) {
             received.add(message);
-            if (message.hasHello() && refusalsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            if (message.hasHello() && denial != null) {
+                fail(denial);
+            } else if (message.hasHello() && refusalsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 send(refusal(refusalReason));
                 complete();
             } else if (message.hasHello()) {

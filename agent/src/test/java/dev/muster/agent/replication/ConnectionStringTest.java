@@ -67,6 +67,18 @@ class ConnectionStringTest {
     }
 
     @Test
+    void sslSettingsReachBothTheSubscriptionAndTheAgentsOwnConnection() throws Exception {
+        RemoteEndpoint remote = new RemoteEndpoint(new SubscriptionConfig(1, "10.0.0.1", 5432, "root",
+                "vmdb_production", passwordFile(), Optional.of("verify-full"), Optional.of(Path.of("/etc/pg ca/root.crt"))));
+
+        assertThat(remote.connectionString().toString()).isEqualTo("host='10.0.0.1' port='5432' user='root' "
+                + "dbname='vmdb_production' connect_timeout='10' sslmode='verify-full' sslrootcert='/etc/pg ca/root.crt' "
+                + "password=****");
+        assertThat(remote.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.1:5432/vmdb_production?sslmode=verify-full"
+                + "&sslrootcert=%2Fetc%2Fpg+ca%2Froot.crt");
+    }
+
+    @Test
     void anUnreadablePasswordFileIsAConfigurationError() {
         RemoteEndpoint remote = endpoint("10.0.0.1", Optional.of(dir.resolve("gone.password")));
 

@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -193,9 +196,7 @@ public final class CertificateAuthority {
 
     private static void writeNew(Path file, String text, boolean secret) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path written = Files.createFile(file);
-            restrict(written, secret);
+            Path written = Files.createFile(directoryOf(file).resolve(file.getFileName()), permissions(file, secret));
             Files.writeString(written, text, StandardCharsets.US_ASCII, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (FileAlreadyExistsException e) {
             throw new TlsConfigException(file + " exists already; muster does not overwrite a CA (remove it first, or "
@@ -207,24 +208,44 @@ public final class CertificateAuthority {
 
     private static void replace(Path file, String text, boolean secret) {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temporary = Files.createTempFile(dir, "." + file.getFileName(), ".new");
-            restrict(temporary, secret);
+            Path dir = directoryOf(file);
+            Path temporary = Files.createTempFile(dir, "." + file.getFileName(), ".new", permissions(file, secret));
             Files.writeString(temporary, text, StandardCharsets.US_ASCII);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** A key is readable by its owner only; a certificate by everyone, as any public certificate. */
-    private static void restrict(Path file, boolean secret) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its own defaults apply
+    /** The file's directory, made if missing, readable by its owner only (it will hold keys). */
+    private static Path directoryOf(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, posix(dir, "rwx------"));
         }
+        return dir;
+    }
+
+    /**
+     * A key is readable by its owner only from the moment it exists, never in between; a
+     * certificate by everyone, as any public certificate.
+     */
+    private static FileAttribute<?>[] permissions(Path file, boolean secret) {
+        return posix(file, secret ? "rw-------" : "rw-r--r--");
+    }
+
+    private static FileAttribute<?>[] posix(Path path, String permissions) {
+        PosixFileAttributeView posix = null;
+        try {
+            Path existing = path.toAbsolutePath();
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
+            }
+            posix = existing == null ? null : Files.getFileAttributeView(existing, PosixFileAttributeView.class);
+        } catch (SecurityException e) {
+            // no view: the file system's defaults apply
+        }
+        return posix == null ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
     }
 }

@@ -151,6 +151,22 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
         checkServerTrusted(chain, authType, (SSLEngine) null);
     }
 
+    /**
+     * Why {@code chain}, presented by a client earlier, would not be trusted now (expired
+     * since, or its CA no longer in the file); empty when it would. For calls on a
+     * connection, or a resumed TLS session, made before: the handshake's check is not enough.
+     */
+    public Optional<String> recheckClient(X509Certificate[] chain) {
+        Trust current = trust();
+        try {
+            current.pkix().checkClientTrusted(chain, "UNKNOWN");
+            return Optional.empty();
+        } catch (CertificateException e) {
+            return Optional.of(party + "'s certificate (" + Certificates.describe(chain[0]) + ") is no longer trusted: "
+                    + diagnose(chain, e, current));
+        }
+    }
+
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         return trust().authorities().toArray(X509Certificate[]::new);

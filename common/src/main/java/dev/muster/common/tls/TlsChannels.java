@@ -3,10 +3,14 @@ package dev.muster.common.tls;
 import dev.muster.common.net.HostPort;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
 import java.time.Clock;
+import java.util.Enumeration;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
 
 /**
  * A client's channel to the coordinator: mutual TLS when the client has its files,
@@ -17,6 +21,7 @@ public final class TlsChannels {
 
     private final HostPort address;
     private final Optional<TlsFiles> tls;
+    private SslContext context;
 
     private TlsChannels(HostPort address, Optional<TlsFiles> tls) {
         this.address = address;
@@ -28,14 +33,34 @@ public final class TlsChannels {
     }
 
     /** A builder for the channel; a certificate or key that cannot be read is a {@link TlsConfigException} here. */
-    public NettyChannelBuilder builder() {
+    public synchronized NettyChannelBuilder builder() {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port());
         if (tls.isPresent()) {
-            builder.sslContext(TlsContexts.client(tls.get(), Clock.systemUTC()));
+            context = TlsContexts.client(tls.get(), Clock.systemUTC());
+            builder.sslContext(context);
         } else {
             builder.usePlaintext();
         }
         return builder;
+    }
+
+    /**
+     * Makes the next connection a full handshake. A resumed TLS session shows the other side
+     * the certificate of the session it resumes, so a certificate renewed on disk would not
+     * be seen until the session expired; a session is rare and long, so a handshake each
+     * costs nothing.
+     */
+    public synchronized void forgetSessions() {
+        if (context == null) {
+            return;
+        }
+        SSLSessionContext sessions = context.sessionContext();
+        for (Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+            SSLSession session = sessions.getSession(ids.nextElement());
+            if (session != null) {
+                session.invalidate();
+            }
+        }
     }
 
     public boolean secure() {
@@ -58,32 +83,33 @@ public final class TlsChannels {
             }
         }
         if (tls.isEmpty() && failure != null && String.valueOf(failure.getMessage()).contains("Network closed for unknown reason")) {
-            return Optional.of("the coordinator at " + address + " closed the connection at once: if it serves TLS, give "
-                    + "this client a certificate, its key and the CA (agents: coordinator.tls in their configuration; "
-                    + "muster: --tls-cert, --tls-key, --tls-ca or MUSTER_TLS_CERT, MUSTER_TLS_KEY, MUSTER_TLS_CA)");
+            return Optional.of("the coordinator at " + address + " closed the connection at once: it probably serves "
+                    + "TLS, so give this client a certificate, its key and the CA (agents: coordinator.tls in their "
+                    + "configuration; muster: --tls-cert, --tls-key, --tls-ca or MUSTER_TLS_CERT, MUSTER_TLS_KEY, "
+                    + "MUSTER_TLS_CA); or it stopped");
         }
         return Optional.empty();
     }
 
     private String handshake(String message) {
+        String alert = message.replaceFirst(".*Received fatal alert: ", "");
+        if (alert.equals(message)) {
+            // this side refused: the coordinator's certificate, in this trust manager's words
+            return "cannot verify the coordinator at " + address + ": " + message;
+        }
+        // the coordinator refused: what this client can tell of its own certificate comes first
         Optional<String> own = tls.flatMap(TlsChannels::ownProblem);
         if (own.isPresent()) {
             return "the coordinator at " + address + " refused this client at the TLS handshake: " + own.get();
         }
         String mine = tls.map(files -> " (" + files.cert() + ")").orElse("");
-        String alert = message.replaceFirst(".*Received fatal alert: ", "");
-        if (!alert.equals(message)) {
-            return "the coordinator at " + address + " refused this client's certificate" + mine + " at the TLS handshake: "
-                    + switch (alert) {
-                        case "certificate_expired" -> "it has expired or is not valid yet (TLS alert certificate_expired)";
-                        case "bad_certificate" -> "it is not valid yet, or malformed (TLS alert bad_certificate)";
-                        case "certificate_unknown", "unknown_ca" -> "it is not issued by the coordinator's CA (TLS alert "
-                                + alert + ")";
-                        case "certificate_required" -> "the coordinator requires one (TLS alert certificate_required)";
-                        default -> "TLS alert " + alert;
-                    } + "; the coordinator's event log says more";
-        }
-        return "TLS handshake with the coordinator at " + address + " failed: " + message;
+        return "the coordinator at " + address + " refused this client's certificate" + mine + " at the TLS handshake "
+                + "(TLS alert " + alert + "): " + switch (alert) {
+                    case "certificate_required" -> "it requires one";
+                    // the JDK says certificate_unknown for every refused client certificate
+                    default -> "not issued by its CA, expired or not valid yet by its clock, or not a client "
+                            + "certificate; its event log ('muster watch') names the cause";
+                };
     }
 
     /** What is wrong with this client's own certificate, which it can tell without asking the other side. */

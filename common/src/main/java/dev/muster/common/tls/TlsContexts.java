@@ -18,16 +18,22 @@ public final class TlsContexts {
     }
 
     /**
+     * TLS sessions are not resumed after this long: a resumed session skips certificate
+     * checks, so an agent reconnecting with a renewed certificate must make a full handshake
+     * to show it. Handshakes are rare here (sessions are long-lived), so this costs nothing.
+     */
+    static final long SESSION_TIMEOUT_SECONDS = 1;
+
+    /**
      * The coordinator's side. A client certificate is asked for and, when presented,
      * verified at the handshake; one that is missing is refused right after, by the services,
      * which can then say so in words the client sees and in the event log.
      */
-    public static SslContext server(TlsFiles files, ReloadingTrustManager.Refusals refusals, Clock clock) {
-        ReloadingKeyManager keys = new ReloadingKeyManager(files.cert(), files.key());
-        ReloadingTrustManager trust = new ReloadingTrustManager(files.ca(), "a client", refusals, clock);
+    public static SslContext server(ReloadingKeyManager keys, ReloadingTrustManager trust) {
         return build(GrpcSslContexts.configure(SslContextBuilder.forServer(keys), SslProvider.JDK)
                 .trustManager(trust)
-                .clientAuth(ClientAuth.OPTIONAL));
+                .clientAuth(ClientAuth.OPTIONAL)
+                .sessionTimeout(SESSION_TIMEOUT_SECONDS));
     }
 
     /** An agent's or an operator's side: it shows its certificate and verifies the coordinator's, host name included. */
@@ -37,7 +43,8 @@ public final class TlsContexts {
                 ReloadingTrustManager.Refusals.NONE, clock);
         return build(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
                 .keyManager(keys)
-                .trustManager(trust));
+                .trustManager(trust)
+                .sessionTimeout(SESSION_TIMEOUT_SECONDS));
     }
 
     private static SslContext build(SslContextBuilder builder) {

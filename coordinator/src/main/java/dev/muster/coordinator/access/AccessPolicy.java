@@ -28,8 +28,11 @@ public final class AccessPolicy {
                         + "an agent needs a region's certificate (spiffe://" + security.trustDomain() + "/region/<N>)")));
     }
 
-    /** A session's hello: it must speak for the region its certificate names. */
-    public Optional<Denial> hello(Caller caller, int claimedRegion) {
+    /**
+     * A session's hello: it must speak for the region its certificate names, and as the
+     * global only if that region is the configured global ({@code global_region}).
+     */
+    public Optional<Denial> hello(Caller caller, int claimedRegion, boolean claimsGlobal) {
         if (!security.authenticates()) {
             return Optional.empty();
         }
@@ -41,6 +44,17 @@ public final class AccessPolicy {
             return Optional.of(new Denial(false, "this agent's certificate names region " + region.get()
                     + ", but its hello claims region " + claimedRegion + ": check 'region:' in its configuration, or "
                     + "give it region " + claimedRegion + "'s certificate"));
+        }
+        int global = security.globalRegion().orElseThrow();
+        if (claimsGlobal && claimedRegion != global) {
+            return Optional.of(new Denial(false, "region " + claimedRegion + "'s agent says it is the global, but the "
+                    + "coordinator's configuration names region " + global + " the global (global_region): fix 'role' "
+                    + "in the agent's configuration, or global_region in the coordinator's"));
+        }
+        if (!claimsGlobal && claimedRegion == global) {
+            return Optional.of(new Denial(false, "region " + global + " is the global in the coordinator's "
+                    + "configuration (global_region), but its agent says it is a remote: fix 'role' in its "
+                    + "configuration"));
         }
         return Optional.empty();
     }
@@ -75,6 +89,9 @@ public final class AccessPolicy {
     private Optional<Denial> unidentified(Caller caller, String what) {
         if (caller.identity().isPresent()) {
             return Optional.empty();
+        }
+        if (caller.distrust().isPresent()) {
+            return Optional.of(new Denial(true, caller.distrust().get()));
         }
         if (!caller.certificate()) {
             return Optional.of(new Denial(true, "the coordinator requires a client certificate for " + what

@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param identity         the muster identity its certificate names in the trust domain
  * @param certificateNames the URIs its certificate names, to say why none is an identity
  * @param credential       which certificate it showed ("certificate 5f2c…, valid until …"), empty without
+ * @param distrust         why the certificate it showed at the handshake is not trusted now (it expired since,
+ *                         or its CA was removed); its identity is then empty
  */
 public record Caller(String peer, boolean certificate, Optional<Identity> identity, List<String> certificateNames,
-                     String credential) {
+                     String credential, Optional<String> distrust) {
 
     public Caller {
         certificateNames = List.copyOf(certificateNames);
@@ -22,11 +24,11 @@ public record Caller(String peer, boolean certificate, Optional<Identity> identi
 
     /** A caller on a plaintext port: nothing about it is verified. */
     public static Caller unauthenticated(String peer) {
-        return new Caller(peer, false, Optional.empty(), List.of(), "");
+        return new Caller(peer, false, Optional.empty(), List.of(), "", Optional.empty());
     }
 
     public static Caller of(String peer, Identity identity) {
-        return new Caller(peer, true, Optional.of(identity), List.of(), "");
+        return new Caller(peer, true, Optional.of(identity), List.of(), "", Optional.empty());
     }
 
     /**

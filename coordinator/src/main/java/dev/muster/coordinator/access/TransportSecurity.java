@@ -1,7 +1,9 @@
 package dev.muster.coordinator.access;
 
+import dev.muster.common.tls.Identity;
 import dev.muster.common.tls.TlsFiles;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How the coordinator's port is protected. With {@code tls}, every party shows a
@@ -9,9 +11,11 @@ import java.util.Optional;
  * authenticated, which the configuration allows only on a loopback address or when it says
  * {@code insecure: true}.
  *
- * @param trustDomain the SPIFFE trust domain identities are read in
+ * @param trustDomain  the SPIFFE trust domain identities are read in
+ * @param globalRegion with TLS, the only region whose certificate may speak as the global
  */
-public record TransportSecurity(Optional<TlsFiles> tls, String trustDomain, Operators operators, Mode mode) {
+public record TransportSecurity(Optional<TlsFiles> tls, String trustDomain, Operators operators,
+                                OptionalInt globalRegion, Mode mode) {
 
     public enum Mode {
         /** Mutual TLS: identities from certificates, operators by role. */
@@ -22,16 +26,17 @@ public record TransportSecurity(Optional<TlsFiles> tls, String trustDomain, Oper
         INSECURE
     }
 
-    public static TransportSecurity mutualTls(TlsFiles tls, String trustDomain, Operators operators) {
-        return new TransportSecurity(Optional.of(tls), trustDomain, operators, Mode.MUTUAL_TLS);
+    public static TransportSecurity mutualTls(TlsFiles tls, String trustDomain, Operators operators, int globalRegion) {
+        return new TransportSecurity(Optional.of(tls), trustDomain, operators, OptionalInt.of(globalRegion),
+                Mode.MUTUAL_TLS);
     }
 
     public static TransportSecurity plaintext(Mode mode) {
         if (mode == Mode.MUTUAL_TLS) {
             throw new IllegalArgumentException("mutual TLS needs its files");
         }
-        return new TransportSecurity(Optional.empty(), dev.muster.common.tls.Identity.DEFAULT_TRUST_DOMAIN,
-                Operators.NONE, mode);
+        return new TransportSecurity(Optional.empty(), Identity.DEFAULT_TRUST_DOMAIN, Operators.NONE,
+                OptionalInt.empty(), mode);
     }
 
     public boolean authenticates() {

@@ -38,7 +38,7 @@ public record CoordinatorConfig(
 
     public static CoordinatorConfig load(Path path) {
         ConfigSection root = ConfigFile.load(path).root().allowOnly("listen", "database", "regions", "metrics", "tls",
-                "trust_domain", "operators", "insecure");
+                "trust_domain", "operators", "global_region", "insecure");
         HostPort listen = root.optionalString("listen").map(text -> {
             try {
                 return HostPort.parse(text);
@@ -62,10 +62,10 @@ public record CoordinatorConfig(
                 root.optionalSection("database").map(DatabaseConfig::read),
                 regions,
                 root.optionalSection("metrics").map(MetricsConfig::read),
-                security(root, listen));
+                security(root, listen, regions));
     }
 
-    private static TransportSecurity security(ConfigSection root, HostPort listen) {
+    private static TransportSecurity security(ConfigSection root, HostPort listen, List<Integer> members) {
         boolean insecure = root.optionalString("insecure").map(text -> switch (text) {
             case "true" -> true;
             case "false" -> false;
@@ -84,9 +84,17 @@ public record CoordinatorConfig(
                         + "plaintext");
             }
             Operators operators = root.optionalSection("operators").map(Operators::read).orElse(Operators.NONE);
-            return TransportSecurity.mutualTls(tls.get(), trustDomain, operators);
+            if (!root.has("global_region")) {
+                throw root.error("global_region", "required with tls: the region whose agent alone may speak as the "
+                        + "global, e.g. 99");
+            }
+            int global = root.integer("global_region", 0, RegionNumber.MAX);
+            if (members.contains(global)) {
+                throw root.error("global_region", "region " + global + " is listed in regions, as a member remote");
+            }
+            return TransportSecurity.mutualTls(tls.get(), trustDomain, operators, global);
         }
-        for (String key : List.of("operators", "trust_domain")) {
+        for (String key : List.of("operators", "trust_domain", "global_region")) {
             if (root.has(key)) {
                 throw root.error(key, "needs tls: without certificates nobody's identity is known");
             }

@@ -4,8 +4,7 @@ import dev.muster.coordinator.access.AccessPolicy;
 import dev.muster.coordinator.access.AdminAction;
 import dev.muster.coordinator.access.Caller;
 import dev.muster.coordinator.access.Denial;
-import dev.muster.coordinator.events.EventKind;
-import dev.muster.coordinator.hub.FleetHub;
+import dev.muster.coordinator.access.RefusalLog;
 import dev.muster.proto.v1.AdminServiceGrpc;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -34,11 +33,16 @@ final class AdminAuthorization implements ServerInterceptor {
             AdminServiceGrpc.getUpgradeMethod(), AdminAction.UPGRADE);
 
     private final AccessPolicy policy;
-    private final FleetHub hub;
+    private final RefusalLog refusals;
 
-    AdminAuthorization(AccessPolicy policy, FleetHub hub) {
+    AdminAuthorization(AccessPolicy policy, RefusalLog refusals) {
         this.policy = policy;
-        this.hub = hub;
+        this.refusals = refusals;
+    }
+
+    /** Every method of the operators' service, with what it asks. */
+    static Map<MethodDescriptor<?, ?>, AdminAction> actions() {
+        return ACTIONS;
     }
 
     @Override
@@ -52,7 +56,7 @@ final class AdminAuthorization implements ServerInterceptor {
         if (denial.isEmpty()) {
             return next.startCall(call, headers);
         }
-        hub.turnedAway(EventKind.DENIED, caller.region().orElse(null), caller.actor(), denial.get().reason());
+        refusals.operatorDenied(caller, denial.get());
         call.close(DenialStatus.of(denial.get()), new Metadata());
         return new ServerCall.Listener<>() {
         };

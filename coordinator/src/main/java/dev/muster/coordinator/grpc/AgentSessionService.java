@@ -3,13 +3,14 @@ package dev.muster.coordinator.grpc;
 import dev.muster.coordinator.access.AccessPolicy;
 import dev.muster.coordinator.access.Caller;
 import dev.muster.coordinator.access.Denial;
-import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.access.RefusalLog;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.AgentServiceGrpc;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
+import dev.muster.proto.v1.Role;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -29,14 +30,16 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
     private final String coordinatorVersion;
     private final Supplier<CompletableFuture<Void>> stored;
     private final AccessPolicy policy;
+    private final RefusalLog refusals;
     private final AtomicLong sessionIds = new AtomicLong();
 
     AgentSessionService(FleetHub hub, String coordinatorVersion, Supplier<CompletableFuture<Void>> stored,
-                        AccessPolicy policy) {
+                        AccessPolicy policy, RefusalLog refusals) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
         this.stored = stored;
         this.policy = policy;
+        this.refusals = refusals;
     }
 
     @Override
@@ -91,7 +94,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
             }
 
             private void hello(Hello hello) {
-                Optional<Denial> denial = policy.hello(caller, hello.getRegion());
+                Optional<Denial> denial = policy.hello(caller, hello.getRegion(), hello.getRole() == Role.GLOBAL);
                 if (denial.isPresent()) {
                     // before the hub sees it: the fleet does not change for a refused claim
                     turnAway(caller, hello.getRegion(), denial.get(), outbox);
@@ -116,7 +119,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
     }
 
     private void turnAway(Caller caller, Integer region, Denial denial, WireOutbox outbox) {
-        hub.turnedAway(EventKind.REFUSED, region, "agent " + caller.actor(), denial.reason());
+        refusals.agentRefused(caller, region, denial);
         outbox.fail(DenialStatus.of(denial));
     }
 }

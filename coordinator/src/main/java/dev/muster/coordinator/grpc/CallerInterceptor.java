@@ -2,6 +2,7 @@ package dev.muster.coordinator.grpc;
 
 import dev.muster.common.tls.Certificates;
 import dev.muster.common.tls.Identity;
+import dev.muster.common.tls.ReloadingTrustManager;
 import dev.muster.coordinator.access.Caller;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -29,9 +31,12 @@ final class CallerInterceptor implements ServerInterceptor {
     private static final Context.Key<Caller> KEY = Context.key("muster-caller");
 
     private final String trustDomain;
+    private final Optional<ReloadingTrustManager> trust;
 
-    CallerInterceptor(String trustDomain) {
+    /** @param trust what verified the handshake, to verify again on each call; empty on a plaintext port */
+    CallerInterceptor(String trustDomain, Optional<ReloadingTrustManager> trust) {
         this.trustDomain = trustDomain;
+        this.trust = trust;
     }
 
     @Override
@@ -56,9 +61,18 @@ final class CallerInterceptor implements ServerInterceptor {
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
             return Caller.unauthenticated(peer);
         }
+        String credential = "certificate " + leaf.getSerialNumber().toString(16) + ", valid until "
+                + leaf.getNotAfter().toInstant();
+        // A connection outlives its handshake, and a resumed session skips it: check again, now.
+        X509Certificate[] certificates = Arrays.stream(chain).map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new);
+        Optional<String> distrust = trust.flatMap(manager -> manager.recheckClient(certificates));
+        if (distrust.isPresent()) {
+            return new Caller(peer, true, Optional.empty(), Certificates.uris(leaf), credential, distrust);
+        }
         Optional<Identity> identity = Certificates.identity(leaf, trustDomain);
         return new Caller(peer, true, identity, identity.isPresent() ? List.of() : Certificates.uris(leaf),
-                "certificate " + leaf.getSerialNumber().toString(16) + ", valid until " + leaf.getNotAfter().toInstant());
+                credential, Optional.empty());
     }
 
     /** "10.0.0.5:50412" rather than InetSocketAddress's "/10.0.0.5:50412". */

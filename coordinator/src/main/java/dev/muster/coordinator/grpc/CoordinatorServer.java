@@ -1,8 +1,11 @@
 package dev.muster.coordinator.grpc;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.ReloadingKeyManager;
+import dev.muster.common.tls.ReloadingTrustManager;
 import dev.muster.common.tls.TlsContexts;
 import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.RefusalLog;
 import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.upgrade.UpgradeDriver;
@@ -12,6 +15,7 @@ import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,20 +37,26 @@ public final class CoordinatorServer implements AutoCloseable {
      * @param durable whether the fleet is kept in a database
      * @param stored  completes once every change made so far is durable (at once without a store)
      */
+    /**
+     * @param refusals where parties turned away are told; the caller closes it after this server
+     */
     public CoordinatorServer(HostPort listen, TransportSecurity security, FleetHub hub, String coordinatorVersion,
-                             boolean durable, Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
+                             boolean durable, Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades,
+                             RefusalLog refusals) {
         AccessPolicy policy = new AccessPolicy(security);
-        CallerInterceptor callers = new CallerInterceptor(security.trustDomain());
+        Optional<ReloadingTrustManager> trust = security.tls().map(tls ->
+                new ReloadingTrustManager(tls.ca(), "a client", refusals, Clock.systemUTC()));
+        CallerInterceptor callers = new CallerInterceptor(security.trustDomain(), trust);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()));
-        security.tls().ifPresent(tls -> builder.sslContext(TlsContexts.server(tls,
-                new HandshakeRefusals(hub, security.trustDomain(), Clock.systemUTC()), Clock.systemUTC())));
+        security.tls().ifPresent(tls -> builder.sslContext(TlsContexts.server(
+                new ReloadingKeyManager(tls.cert(), tls.key()), trust.orElseThrow())));
         this.server = builder
                 // interceptors run last-added first: the caller is known before anything is authorized
                 .addService(ServerInterceptors.intercept(
-                        new AgentSessionService(hub, coordinatorVersion, stored, policy), callers))
+                        new AgentSessionService(hub, coordinatorVersion, stored, policy, refusals), callers))
                 .addService(ServerInterceptors.intercept(
                         new AdminApiService(hub, coordinatorVersion, security, durable, stored, upgrades),
-                        new AdminAuthorization(policy, hub), callers))
+                        new AdminAuthorization(policy, refusals), callers))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,6 +96,13 @@ public final class FleetMetrics implements FleetObserver {
                 .description("Member remote regions: the global waits for each").register(registry);
         Gauge.builder("muster_fleet_paused", paused, AtomicInteger::get)
                 .description("1 while an operator has paused the fleet").register(registry);
+        // at 0 from the start, so that an alert on their increase sees the first one
+        EnumSet.of(EventKind.CONNECTED, EventKind.DISCONNECTED, EventKind.REFUSED).forEach(this::sessionChanges);
+    }
+
+    private Counter sessionChanges(EventKind kind) {
+        return Counter.builder("muster_agent_sessions").description("Agent session changes, by what happened")
+                .tag("event", kind.name().toLowerCase(Locale.ROOT)).register(registry);
     }
 
     @Override
@@ -188,9 +196,7 @@ public final class FleetMetrics implements FleetObserver {
                     waitedFor(event);
                 }
             }
-            case CONNECTED, DISCONNECTED, REFUSED -> Counter.builder("muster_agent_sessions")
-                    .description("Agent session changes, by what happened").tag("event", event.kind().name().toLowerCase())
-                    .register(registry).increment();
+            case CONNECTED, DISCONNECTED, REFUSED -> sessionChanges(event.kind()).increment();
             case FORCED_RELEASE -> Counter.builder("muster_forced_releases")
                     .description("Versions operators released by force").register(registry).increment();
             default -> {

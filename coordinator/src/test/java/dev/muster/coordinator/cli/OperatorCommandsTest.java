@@ -1,12 +1,13 @@
 package dev.muster.coordinator.cli;
 
-import dev.muster.coordinator.access.TransportSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
 import dev.muster.common.cli.CommandLines;
 import dev.muster.common.net.HostPort;
+import dev.muster.coordinator.access.RefusalLog;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
@@ -27,6 +28,7 @@ import dev.muster.proto.v1.PauseState;
 import dev.muster.proto.v1.RegionStatus;
 import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.WaitState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -74,7 +76,7 @@ class OperatorCommandsTest {
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
         server = new CoordinatorServer(new HostPort("127.0.0.1", 0),
                 TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), hub, COORDINATOR_VERSION, false,
-                () -> stored.get(), new UpgradeDriver(hub)).start();
+                () -> stored.get(), new UpgradeDriver(hub), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry())).start();
     }
 
     @AfterEach

@@ -49,7 +49,7 @@ class CoordinatorConfigTest {
     void theSmallestConfigurationNamesTheRegionsAndListensOnTheDefaultWithTls() throws IOException {
         TestPki pki = TestPki.create(dir.resolve("tls"));
         pki.coordinator();
-        CoordinatorConfig config = load("regions: [1, 2]\n"
+        CoordinatorConfig config = load("regions: [1, 2]\nglobal_region: 99\n"
                 + "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n");
 
         assertThat(config.regions()).containsExactly(1, 2);
@@ -61,6 +61,7 @@ class CoordinatorConfigTest {
             assertThat(tls.ca()).isEqualTo(dir.resolve("tls/ca.crt"));
         });
         assertThat(config.security().operators().isEmpty()).isTrue();
+        assertThat(config.security().globalRegion()).hasValue(99);
         assertThat(config.database()).isEmpty();
         assertThat(config.metrics()).isEmpty();
     }
@@ -131,7 +132,7 @@ class CoordinatorConfigTest {
 
     @Test
     void unknownKeysAreRefused() throws IOException {
-        refused("regions: [1]\nregion: 99\n", "region", "unknown key (expected one of [database, insecure, listen, metrics, operators, regions, tls, trust_domain])");
+        refused("regions: [1]\nregion: 99\n", "region", "unknown key (expected one of [database, global_region, insecure, listen, metrics, operators, regions, tls, trust_domain])");
     }
 
     @Test
@@ -179,7 +180,7 @@ class CoordinatorConfigTest {
     void operatorsAndTheirRolesAreReadWithTls() throws IOException {
         TestPki pki = TestPki.create(dir.resolve("tls"));
         pki.coordinator();
-        String tls = "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n";
+        String tls = "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\nglobal_region: 99\n";
 
         CoordinatorConfig config = load("regions: []\n" + tls + "trust_domain: example.org\n"
                 + "operators: { admin: [alice], viewer: [bob, alice] }\n");
@@ -196,5 +197,8 @@ class CoordinatorConfigTest {
         refused("regions: []\ntls: { cert: absent.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n", "tls.cert",
                 "cannot read");
         refused(LOOPBACK + "regions: []\noperators: { admin: [alice] }\n", "operators", "needs tls");
+        refused("regions: [1, 99]\n" + tls, "global_region", "region 99 is listed in regions");
+        refused("regions: []\ntls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n",
+                "global_region", "required with tls");
     }
 }

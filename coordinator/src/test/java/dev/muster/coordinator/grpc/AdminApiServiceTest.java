@@ -1,12 +1,12 @@
 package dev.muster.coordinator.grpc;
 
-import dev.muster.coordinator.access.TransportSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
 import dev.muster.common.region.RegionNumber;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.Fleet;
@@ -51,6 +51,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,7 +95,7 @@ class AdminApiServiceTest {
         server = InProcessServerBuilder.forName(serverName).directExecutor()
                 .addService(ServerInterceptors.intercept(
                         new AdminApiService(hub, COORDINATOR_VERSION, TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true, () -> stored.get(),
-                                new UpgradeDriver(hub)), new CallerInterceptor("muster")))
+                                new UpgradeDriver(hub)), new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();

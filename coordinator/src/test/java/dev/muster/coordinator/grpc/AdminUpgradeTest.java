@@ -1,10 +1,10 @@
 package dev.muster.coordinator.grpc;
 
-import dev.muster.coordinator.access.TransportSecurity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Fleet;
@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +56,7 @@ class AdminUpgradeTest {
         serverName = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(serverName).directExecutor()
                 .addService(ServerInterceptors.intercept(new AdminApiService(hub, "9.9.9-test", TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
-                        () -> CompletableFuture.completedFuture(null), upgrades), new CallerInterceptor("muster")))
+                        () -> CompletableFuture.completedFuture(null), upgrades), new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();

@@ -1,7 +1,5 @@
 package dev.muster.coordinator.grpc;
 
-import dev.muster.coordinator.access.AccessPolicy;
-import dev.muster.coordinator.access.TransportSecurity;
 import static dev.muster.coordinator.grpc.AgentMessages.applied;
 import static dev.muster.coordinator.grpc.AgentMessages.hello;
 import static dev.muster.coordinator.grpc.AgentMessages.migration;
@@ -9,6 +7,9 @@ import static dev.muster.coordinator.grpc.AgentMessages.newInstance;
 import static dev.muster.coordinator.grpc.AgentMessages.releaseRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.RefusalLog;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.hub.FleetHub;
@@ -17,6 +18,7 @@ import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Role;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +37,7 @@ class AgentSessionServiceEndedCallTest {
     private final FleetHub hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
     private final AgentSessionService service = new AgentSessionService(hub, "9.9.9-test",
             () -> CompletableFuture.completedFuture(null), new AccessPolicy(
-            TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)));
+            TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry()));
 
     /** One session: the service's end of the call and the observer the agent's messages go to. */
     private record Session(RecordingCall call, StreamObserver<AgentMessage> agent) {

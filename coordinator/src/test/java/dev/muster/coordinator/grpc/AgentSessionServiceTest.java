@@ -1,7 +1,5 @@
 package dev.muster.coordinator.grpc;
 
-import dev.muster.coordinator.access.AccessPolicy;
-import dev.muster.coordinator.access.TransportSecurity;
 import static dev.muster.coordinator.grpc.AgentMessages.applied;
 import static dev.muster.coordinator.grpc.AgentMessages.hello;
 import static dev.muster.coordinator.grpc.AgentMessages.migration;
@@ -11,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
+import dev.muster.coordinator.access.AccessPolicy;
+import dev.muster.coordinator.access.RefusalLog;
+import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
@@ -21,23 +22,24 @@ import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.PublicationHealth;
 import dev.muster.proto.v1.ReplicationReport;
+import dev.muster.proto.v1.Role;
 import dev.muster.proto.v1.SlotHealth;
 import dev.muster.proto.v1.SubscriptionHealth;
-import dev.muster.proto.v1.Role;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +64,8 @@ class AgentSessionServiceTest {
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(new AgentSessionService(hub, COORDINATOR_VERSION,
                         () -> CompletableFuture.completedFuture(null), new AccessPolicy(
-                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK))), new CallerInterceptor("muster")))
+                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry())),
+                        new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.CertificateRequest;
 import dev.muster.common.tls.ReloadingKeyManager;
 import dev.muster.common.tls.ReloadingTrustManager;
 import dev.muster.common.tls.TestPki;
@@ -12,6 +13,7 @@ import dev.muster.common.tls.TlsChannels;
 import dev.muster.common.tls.TlsFiles;
 import dev.muster.coordinator.access.OperatorRole;
 import dev.muster.coordinator.access.Operators;
+import dev.muster.coordinator.access.RefusalLog;
 import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
@@ -29,6 +31,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -62,6 +65,7 @@ class MutualTlsTest {
     private FleetHub hub;
     private final List<FleetEvent> events = Collections.synchronizedList(new ArrayList<>());
     private CoordinatorServer server;
+    private RefusalLog refusals;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
     @BeforeEach
@@ -70,15 +74,17 @@ class MutualTlsTest {
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
         TransportSecurity security = TransportSecurity.mutualTls(pki.coordinator(), "muster",
-                new Operators(Map.of("alice", OperatorRole.ADMIN, "bob", OperatorRole.VIEWER)));
+                new Operators(Map.of("alice", OperatorRole.ADMIN, "bob", OperatorRole.VIEWER)), 99);
+        refusals = new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry());
         server = new CoordinatorServer(new HostPort("127.0.0.1", 0), security, hub, "9.9.9-test", false,
-                () -> CompletableFuture.completedFuture(null), new UpgradeDriver(hub)).start();
+                () -> CompletableFuture.completedFuture(null), new UpgradeDriver(hub), refusals).start();
     }
 
     @AfterEach
     void stop() throws Exception {
         channels.forEach(ManagedChannel::shutdownNow);
         server.close();
+        refusals.close();
     }
 
     private HostPort address() {
@@ -199,17 +205,26 @@ class MutualTlsTest {
         TestPki other = TestPki.create(dir.resolve("other"));
         TlsFiles foreign = new TlsFiles(other.region(1).cert(), other.region(1).key(), pki.caFile());
 
-        Map<TlsFiles, String> cases = Map.of(
-                foreign, "not issued by a CA in",
-                pki.expiredRegion(1), "expired at",
-                pki.notYetValidRegion(1), "not valid yet");
-        cases.forEach((files, reason) -> {
+        // what the client can tell of its own certificate, it says; the coordinator's log says the rest
+        Map<TlsFiles, List<String>> cases = Map.of(
+                foreign, List.of("not issued by a CA in", "refused this client's certificate (" + foreign.cert()
+                        + ") at the TLS handshake (TLS alert certificate_unknown): not issued by its CA"),
+                pki.expiredRegion(1), List.of("expired at", "refused this client at the TLS handshake: this client's "
+                        + "certificate " + pki.expiredRegion(1).cert() + ": the certificate expired at"),
+                pki.notYetValidRegion(1), List.of("not valid yet", "this client's certificate "
+                        + pki.notYetValidRegion(1).cert() + ": the certificate is not valid yet"));
+        cases.forEach((files, words) -> {
+            String reason = words.get(0);
             StatusRuntimeException refused = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
                     files);
             assertThat(refused.getStatus().getCode()).as(reason).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(TlsChannels.to(address(), Optional.of(files)).explain(refused)).as(reason).isPresent();
+            assertThat(TlsChannels.to(address(), Optional.of(files)).explain(refused)).as(reason)
+                    .hasValueSatisfying(text -> assertThat(text).startsWith("the coordinator at " + address())
+                            .contains(words.get(1)));
+            // what an unverified certificate claims is in the words, not the event's region
             await(reason).atMost(Duration.ofSeconds(10)).until(() -> eventsOf(EventKind.REFUSED).stream()
-                    .anyMatch(event -> event.detail().contains(reason) && event.region().equals(java.util.OptionalInt.of(1))));
+                    .anyMatch(event -> event.detail().contains(reason) && event.detail().contains("spiffe://muster/region/1")
+                            && event.region().isEmpty()));
         });
         assertThat(hub.fleet().region(1)).isEmpty();
     }
@@ -234,6 +249,58 @@ class MutualTlsTest {
         assertThat(serverCertificateSerial(pki.operator("alice"))).isNotEqualTo(before);
         assertThat(admin(pki.operator("alice")).getStatus(GetStatusRequest.getDefaultInstance()).getSecurity())
                 .isEqualTo(dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS);
+    }
+
+    @Test
+    void aCoordinatorWhoseCertificateDoesNotNameTheAddressIsNotTrusted() {
+        pki.issue("coordinator", CertificateRequest.coordinator(List.of("elsewhere.example")));
+
+        StatusRuntimeException refused = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
+                pki.operator("alice"));
+
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(TlsChannels.to(address(), Optional.of(pki.operator("alice"))).explain(refused))
+                .hasValueSatisfying(text -> assertThat(text).startsWith("cannot verify the coordinator at " + address())
+                        .contains("the coordinator's certificate (elsewhere.example", "127.0.0.1"));
+    }
+
+    @Test
+    void anAgentShowsItsRenewedCertificateWhenItConnectsAgainOnTheSameChannel() throws Exception {
+        TlsFiles region = pki.region(1);
+        TlsChannels transport = TlsChannels.to(address(), Optional.of(region));
+        ManagedChannel channel = transport.builder().build();
+        channels.add(channel);
+        connectAndLeave(channel, serial(region));
+
+        BigInteger renewed = serial(pki.region(1));
+        channel.enterIdle();
+        // as the agent's link does before each session: a resumed TLS session would show the old certificate
+        transport.forgetSessions();
+        connectAndLeave(channel, renewed);
+    }
+
+    /** Opens region 1's session on {@code channel}, expects the coordinator to have seen {@code serial}, and ends it. */
+    private void connectAndLeave(ManagedChannel channel, BigInteger serial) throws Exception {
+        AgentStream stream = AgentStream.open(AgentServiceGrpc.newStub(channel));
+        stream.send(AgentMessages.hello(1, Role.REMOTE, List.of(), List.of()));
+        assertThat(stream.next().hasWelcome()).isTrue();
+        assertThat(eventsOf(EventKind.CONNECTED)).last().satisfies(event ->
+                assertThat(event.detail()).contains("with certificate " + serial.toString(16)));
+        stream.halfClose();
+        assertThat(stream.awaitClosed().isOk()).isTrue();
+    }
+
+    private static BigInteger serial(TlsFiles files) throws Exception {
+        try (var in = java.nio.file.Files.newInputStream(files.cert())) {
+            return ((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in)).getSerialNumber();
+        }
+    }
+
+    @Test
+    void everyMethodOfTheOperatorsServiceNeedsARole() {
+        assertThat(AdminAuthorization.actions().keySet()).containsExactlyInAnyOrderElementsOf(
+                AdminServiceGrpc.getServiceDescriptor().getMethods());
     }
 
     private BigInteger serverCertificateSerial(TlsFiles client) throws Exception {

@@ -3,6 +3,7 @@ package dev.muster.coordinator.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.coordinator.ManualClock;
+import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.Release;
@@ -44,6 +45,17 @@ class FleetMetricsTest {
     void hub() {
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), clock);
         hub.observe(new FleetMetrics(registry, clock));
+    }
+
+    @Test
+    void sessionChangesAreCountedFromZeroSoThatTheFirstRefusalIsAnIncrease() {
+        for (String event : List.of("connected", "disconnected", "refused")) {
+            assertThat(registry.get("muster_agent_sessions").tag("event", event).counter().count()).as(event).isZero();
+        }
+
+        hub.turnedAway(EventKind.REFUSED, 1, "a client at the TLS handshake", "its certificate expired");
+
+        assertThat(registry.get("muster_agent_sessions").tag("event", "refused").counter().count()).isEqualTo(1.0);
     }
 
     @Test

@@ -14,10 +14,10 @@ import dev.muster.common.metrics.MetricsEndpoint;
 import dev.muster.common.net.HostPort;
 import dev.muster.common.tls.Identity;
 import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.access.OperatorRole;
 import dev.muster.coordinator.access.Operators;
 import dev.muster.coordinator.access.TransportSecurity;
+import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
@@ -170,7 +170,7 @@ final class Sandbox implements AutoCloseable {
         CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.of(store), REMOTES,
                 metricsPort.map(MetricsConfig::new), TransportSecurity.mutualTls(certificates.coordinator(),
                         Identity.DEFAULT_TRUST_DOMAIN, new Operators(Map.of(SandboxCertificates.OPERATOR,
-                                OperatorRole.ADMIN))));
+                                OperatorRole.ADMIN)), GLOBAL));
         coordinator = Coordinator.start(config, "sandbox");
         fleet.coordinatorAt("127.0.0.1:" + coordinator.port(), certificates);
         narrator.say("    listening on 127.0.0.1:" + coordinator.port() + " with mutual TLS: a throwaway CA and "
