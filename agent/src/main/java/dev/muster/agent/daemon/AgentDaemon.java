@@ -7,6 +7,7 @@ import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.SubscriptionOutages;
 import dev.muster.common.ExitCode;
@@ -86,6 +87,7 @@ public final class AgentDaemon implements AutoCloseable {
     private ScheduledFuture<?> reporting;
     private final MeterRegistry registry;
     private final Counter reportsSent;
+    private final Optional<CodeWatcher> code;
     private volatile boolean commandRunning;
 
     /**
@@ -103,6 +105,16 @@ public final class AgentDaemon implements AutoCloseable {
     /** @param registry where the daemon's own metrics go ({@code muster_agent_*}) */
     public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
                        Path config, CommandRunner runner, MeterRegistry registry) {
+        this(links, hello, reports, Optional.empty(), interval, config, runner, registry);
+    }
+
+    /**
+     * @param code reads the region's migration files, every interval and when the coordinator
+     *             asks; empty for a daemon that tells the coordinator of its files only in its Hello
+     */
+    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports,
+                       Optional<Supplier<List<LocalMigration>>> code, Duration interval, Path config,
+                       CommandRunner runner, MeterRegistry registry) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
@@ -112,7 +124,8 @@ public final class AgentDaemon implements AutoCloseable {
         this.runner = runner;
         this.executor = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
         this.commands = Executors.newSingleThreadExecutor(named("muster-command"));
-        this.link = links.open(() -> WireMessages.daemonHello(hello.get()), this::onEvent);
+        this.code = code.map(files -> new CodeWatcher(files, Clock.systemUTC()));
+        this.link = links.open(() -> told(WireMessages.daemonHello(hello.get())), this::onEvent);
         this.registry = registry;
         Gauge.builder("muster_agent_connected", () -> connected ? 1 : 0)
                 .description("1 while the daemon's session with the coordinator is up").register(registry);
@@ -142,7 +155,8 @@ public final class AgentDaemon implements AutoCloseable {
                         () -> migrations.state().pendingVersions())), Clock.systemUTC());
         return new AgentDaemon((helloSupplier, listener) ->
                 CoordinatorLink.to(config.coordinator().address(), config.coordinator().tls(), helloSupplier, listener),
-                hello, probe, config.coordinator().reportInterval(), config.file().toAbsolutePath(), runner, registry);
+                hello, probe, Optional.of(() -> migrations.state().available()), config.coordinator().reportInterval(),
+                config.file().toAbsolutePath(), runner, registry);
     }
 
     public void start() {
@@ -197,6 +211,9 @@ public final class AgentDaemon implements AutoCloseable {
             connected = true;
             onDaemonThread(this::sendUnsent);
             onDaemonThread(this::restartReports);
+        } else if (event instanceof LinkEvent.CommandReceived received && received.command().hasReadCode()) {
+            // not behind a running step: a plan asks, and waits only a few seconds
+            onDaemonThread(() -> readCode(received.command().getCommandId()));
         } else if (event instanceof LinkEvent.CommandReceived received) {
             try {
                 commands.execute(() -> carryOut(received.command()));
@@ -239,7 +256,40 @@ public final class AgentDaemon implements AutoCloseable {
         reporting = executor.scheduleWithFixedDelay(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    private Hello told(Hello hello) {
+        return code.map(watcher -> watcher.told(hello)).orElse(hello);
+    }
+
+    /** On the daemon's thread: the coordinator asked what the migration files contain now. */
+    private void readCode(long commandId) {
+        if (code.isEmpty()) {
+            deliver(WireMessages.commandResult(commandId, UNKNOWN_STATUS, List.of(UNKNOWN_COMMAND)));
+            return;
+        }
+        boolean read = sendCode();
+        deliver(WireMessages.commandResult(commandId, read ? 0 : ExitCode.UNAVAILABLE.status(),
+                List.of(read ? "read the migration files" : "cannot read the migration files; see the agent's log")));
+    }
+
+    /** Reads the migration files and, with a session up, tells the coordinator; whether they could be read. */
+    private boolean sendCode() {
+        if (code.isEmpty()) {
+            return false;
+        }
+        try {
+            AgentMessage report = code.get().read();
+            if (connected) {
+                link.send(report);
+            }
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("Cannot read this region's migration files: {}", e.getMessage());
+            return false;
+        }
+    }
+
     private void report() {
+        sendCode();
         try {
             ReplicationReport report = reports.get();
             changes.next(report).ifPresent(change -> {

@@ -25,7 +25,8 @@ final class CommandArguments {
                     : List.of("migrate", "--to", command.getMigrate().getTargetVersion()));
             case SETUP -> Optional.of(List.of("replication", "setup"));
             case VERIFY -> Optional.of(List.of("replication", "verify"));
-            case ACTION_NOT_SET -> Optional.empty();
+            // no command line: the daemon reads its files itself, on its own thread
+            case READ_CODE, ACTION_NOT_SET -> Optional.empty();
         };
         return action.map(args -> {
             List<String> withConfig = new ArrayList<>(args);

@@ -4,6 +4,7 @@ import com.google.protobuf.Timestamp;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.CodeReport;
 import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.Migration;
@@ -15,6 +16,7 @@ import dev.muster.proto.v1.Role;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The agent's messages in wire form. */
 public final class WireMessages {
@@ -61,6 +63,22 @@ public final class WireMessages {
 
     public static AgentMessage replicationReport(ReplicationReport report) {
         return AgentMessage.newBuilder().setReplicationReport(report).build();
+    }
+
+    /**
+     * What a daemon read of its migration files at {@code readAt}: {@code available} when they
+     * changed since the coordinator last heard, else only the time.
+     */
+    public static AgentMessage codeReport(Instant readAt, Optional<List<Migration>> available) {
+        CodeReport.Builder report = CodeReport.newBuilder().setReadAt(timestamp(readAt))
+                .setChanged(available.isPresent());
+        available.ifPresent(report::addAllAvailable);
+        return AgentMessage.newBuilder().setCodeReport(report).build();
+    }
+
+    /** Migrations as the wire has them, in the same order. */
+    public static List<Migration> migrations(List<LocalMigration> migrations) {
+        return migrations.stream().map(WireMessages::migration).toList();
     }
 
     /** What a daemon answers a Command with: how the command it ran exited, and what it printed. */

@@ -11,18 +11,21 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import com.google.protobuf.Timestamp;
 import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
-import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
+import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.ReplicationReports;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.proto.v1.AgentMessage;
+import dev.muster.proto.v1.CodeReport;
 import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.MigrateTo;
+import dev.muster.proto.v1.Migration;
+import dev.muster.proto.v1.ReadCode;
 import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
 import dev.muster.proto.v1.SetUpReplication;
@@ -30,9 +33,11 @@ import dev.muster.proto.v1.TeardownReplication;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +45,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -429,5 +435,70 @@ class AgentDaemonTest {
             steps.add("end " + commandLine);
             return exitStatus;
         }
+    }
+
+    /** A daemon whose Hellos and code reports read {@code files}. */
+    private AgentDaemon startReadingCode(Duration interval, Supplier<List<LocalMigration>> files) throws Exception {
+        LocalHello hello = new LocalHello(1, Role.REMOTE, "test-agent",
+                () -> new MigrationState(List.of(), files.get(), files.get()), () -> DATABASE_ID);
+        coordinator.start();
+        daemon = new AgentDaemon((helloSupplier, listener) -> new CoordinatorLink(
+                InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator", helloSupplier,
+                listener, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
+                hello, () -> reports.get(), Optional.of(files), interval, CONFIG, runner, new SimpleMeterRegistry());
+        daemon.start();
+        return daemon;
+    }
+
+    private static List<CodeReport> codeReportsOn(AgentCall call) {
+        return call.received().stream().filter(AgentMessage::hasCodeReport).map(AgentMessage::getCodeReport).toList();
+    }
+
+    private static LocalMigration file(String version) {
+        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+    }
+
+    @Test
+    void newMigrationFilesReachTheCoordinatorWithinAnIntervalAndOnlyWhenTheyChanged() throws Exception {
+        AtomicReference<List<LocalMigration>> files = new AtomicReference<>(List.of(file("1"), file("2")));
+        startReadingCode(SHORT, files::get);
+        AgentCall call = coordinator.awaitCall(1);
+        eventually().until(() -> codeReportsOn(call).size() >= 2);
+        assertThat(codeReportsOn(call)).allSatisfy(report -> {
+            assertThat(report.getChanged()).as("nothing new since the Hello").isFalse();
+            assertThat(report.getAvailableList()).isEmpty();
+            assertThat(report.hasReadAt()).isTrue();
+        });
+
+        List<LocalMigration> newRelease = new ArrayList<>(files.get());
+        newRelease.add(file(V1));
+        files.set(newRelease);
+
+        eventually().until(() -> codeReportsOn(call).stream().anyMatch(CodeReport::getChanged));
+        CodeReport changed = codeReportsOn(call).stream().filter(CodeReport::getChanged).findFirst().orElseThrow();
+        assertThat(changed.getAvailableList()).extracting(Migration::getVersion).endsWith(V1);
+        int reportsSoFar = codeReportsOn(call).size();
+        eventually().until(() -> codeReportsOn(call).size() >= reportsSoFar + 2);
+        assertThat(codeReportsOn(call).stream().filter(CodeReport::getChanged)).as("told once").hasSize(1);
+    }
+
+    @Test
+    void askedToReadItsCodeTheDaemonReportsItBeforeAnsweringEvenWhileAStepRuns() throws Exception {
+        AtomicReference<List<LocalMigration>> files = new AtomicReference<>(List.of(file(V1)));
+        runner.holding = true;
+        startReadingCode(NEVER, files::get);
+        AgentCall call = coordinator.awaitCall(1);
+        call.send(migrate(1, V1));
+        eventually().until(() -> runner.steps.size() == 1);
+
+        call.send(command(Command.newBuilder().setCommandId(2).setReadCode(ReadCode.getDefaultInstance()).build()));
+
+        List<CommandResult> results = awaitResults(call, 1);
+        assertThat(results.get(0).getCommandId()).as("answered while the migrate still runs").isEqualTo(2);
+        assertThat(results.get(0).getExitStatus()).isZero();
+        List<AgentMessage.KindCase> kinds = call.kinds();
+        assertThat(kinds.lastIndexOf(AgentMessage.KindCase.CODE_REPORT)).as("the report before the answer")
+                .isLessThan(kinds.indexOf(AgentMessage.KindCase.COMMAND_RESULT));
+        runner.goOn.release();
     }
 }

@@ -20,5 +20,7 @@ public enum EventKind {
     FORCED_RELEASE,
     UPGRADE,
     /** An operator's call refused: no certificate, or a role that does not cover it. */
-    DENIED
+    DENIED,
+    /** A region's migration files changed (new code put in place, or files removed). */
+    CODE
 }

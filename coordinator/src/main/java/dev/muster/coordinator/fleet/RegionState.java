@@ -15,6 +15,8 @@ import java.util.Optional;
  * daemon, and a command an operator runs by hand), its replication health, what it waits
  * on, and when an agent last spoke for it. What a region has applied stays known after
  * its agents disconnect.
+ *
+ * @param codeReadAt when its agent last read its migration files (a Hello, or a daemon's CodeReport)
  */
 public record RegionState(
         int region,
@@ -24,7 +26,8 @@ public record RegionState(
         List<Connection> connections,
         Optional<ReplicationHealth> replication,
         Optional<Waiting> waiting,
-        Optional<Instant> lastSeen) {
+        Optional<Instant> lastSeen,
+        Optional<Instant> codeReadAt) {
 
     public RegionState {
         // Insertion order is Flyway's version order, which messages name ("its newest is ...").
@@ -36,7 +39,7 @@ public record RegionState(
     public static RegionState reported(int region, Role role, Collection<Migration> applied,
                                        Collection<Migration> available, Connection connection) {
         return new RegionState(region, role, byVersion(applied), byVersion(available), List.of(connection),
-                Optional.empty(), Optional.empty(), Optional.of(connection.since()));
+                Optional.empty(), Optional.empty(), Optional.of(connection.since()), Optional.of(connection.since()));
     }
 
     public boolean connected() {
@@ -52,7 +55,17 @@ public record RegionState(
         List<Connection> live = new ArrayList<>(connections);
         live.add(connection);
         return new RegionState(region, newRole, byVersion(nowApplied), byVersion(nowAvailable), live, replication,
-                waiting, Optional.of(connection.since()));
+                waiting, Optional.of(connection.since()), Optional.of(connection.since()));
+    }
+
+    /**
+     * Its agent read its migration files at {@code readAt}: they now contain {@code nowAvailable},
+     * or, when empty, what they contained before.
+     */
+    public RegionState withCode(Optional<? extends Collection<Migration>> nowAvailable, Instant readAt) {
+        Map<String, Migration> code = nowAvailable.map(RegionState::byVersion).orElse(available);
+        return new RegionState(region, role, applied, code, connections, replication, waiting, lastSeen,
+                Optional.of(readAt));
     }
 
     public RegionState withApplied(Migration migration) {
@@ -60,33 +73,38 @@ public record RegionState(
         nowApplied.put(migration.version(), migration);
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.putIfAbsent(migration.version(), migration);
-        return new RegionState(region, role, nowApplied, nowAvailable, connections, replication, waiting, lastSeen);
+        return new RegionState(region, role, nowApplied, nowAvailable, connections, replication, waiting, lastSeen,
+                codeReadAt);
     }
 
     /** The region's code now has {@code migration} as given (replacing what its hello said of that version). */
     public RegionState withAvailable(Migration migration) {
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.put(migration.version(), migration);
-        return new RegionState(region, role, applied, nowAvailable, connections, replication, waiting, lastSeen);
+        return new RegionState(region, role, applied, nowAvailable, connections, replication, waiting, lastSeen,
+                codeReadAt);
     }
 
     public RegionState withReplication(ReplicationHealth health) {
-        return new RegionState(region, role, applied, available, connections, Optional.of(health), waiting, lastSeen);
+        return new RegionState(region, role, applied, available, connections, Optional.of(health), waiting, lastSeen,
+                codeReadAt);
     }
 
     public RegionState withWaiting(Optional<Waiting> nowWaiting) {
-        return new RegionState(region, role, applied, available, connections, replication, nowWaiting, lastSeen);
+        return new RegionState(region, role, applied, available, connections, replication, nowWaiting, lastSeen,
+                codeReadAt);
     }
 
     /** An agent of the region spoke at {@code at}. */
     public RegionState seenAt(Instant at) {
-        return new RegionState(region, role, applied, available, connections, replication, waiting, Optional.of(at));
+        return new RegionState(region, role, applied, available, connections, replication, waiting, Optional.of(at),
+                codeReadAt);
     }
 
     /** Session {@code sessionId} has ended; the region stays connected if another session speaks for it. */
     public RegionState without(long sessionId) {
         List<Connection> live = connections.stream().filter(c -> c.sessionId() != sessionId).toList();
-        return new RegionState(region, role, applied, available, live, replication, waiting, lastSeen);
+        return new RegionState(region, role, applied, available, live, replication, waiting, lastSeen, codeReadAt);
     }
 
     private static Map<String, Migration> byVersion(Collection<Migration> migrations) {
@@ -105,6 +123,11 @@ public record RegionState(
         Optional<String> inCodeOrder = available.keySet().stream().filter(applied::containsKey)
                 .reduce((first, second) -> second);
         return inCodeOrder.isPresent() ? inCodeOrder : applied.keySet().stream().reduce((first, second) -> second);
+    }
+
+    /** "its files read at 2026-12-03T16:50:01Z", for messages about what its code contains. */
+    public String codeFreshness() {
+        return codeReadAt.map(at -> "its files read at " + at).orElse("its files never read");
     }
 
     /** The newest version the region's code contains, if any. */

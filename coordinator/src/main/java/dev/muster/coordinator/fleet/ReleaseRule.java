@@ -95,8 +95,8 @@ public final class ReleaseRule {
         if (!member.available().containsKey(version)) {
             String newest = member.newestAvailable().map(v -> "its newest is " + v).orElse("it has none");
             return Optional.of(new Blocker(member.region(), "region " + member.region()
-                    + "'s code does not contain migration " + version + " (" + newest + "): upgrade region "
-                    + member.region() + "'s code first" + agent));
+                    + "'s code does not contain migration " + version + " (" + newest + ", "
+                    + member.codeFreshness() + "): upgrade region " + member.region() + "'s code first" + agent));
         }
         return Optional.of(new Blocker(member.region(),
                 "region " + member.region() + " has not run migration " + version + " yet" + agent));

@@ -73,8 +73,11 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
         List<String> versions = hasTarget ? pendingUpTo(state, target) : List.of();
         if (!hasTarget) {
             blockers.add(who + "'s code does not contain migration " + target + " ("
-                    + state.newestAvailable().map(v -> "its newest is " + v).orElse("it has none")
-                    + "): it needs code that does");
+                    + state.newestAvailable().map(v -> "its newest is " + v).orElse("it has none") + ", "
+                    + state.codeFreshness() + "): it needs code that does");
+        }
+        for (String version : upTo(state, target)) {
+            changedUnderApplied(state, version).ifPresent(blockers::add);
         }
         if (!versions.isEmpty() && !state.connected()) {
             blockers.add(who + "'s agent is not connected");
@@ -87,6 +90,23 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
             }
         });
         return new Step(state.region(), state.role(), versions, blockers);
+    }
+
+    /**
+     * A migration applied with one checksum whose file now has another: Flyway's validate
+     * refuses to migrate such a database, whatever the target.
+     */
+    private static Optional<String> changedUnderApplied(RegionState state, String version) {
+        Migration applied = state.applied().get(version);
+        Migration file = state.available().get(version);
+        if (applied == null || file == null || applied.checksum().isEmpty() || file.checksum().isEmpty()
+                || applied.checksum().equals(file.checksum())) {
+            return Optional.empty();
+        }
+        return Optional.of("region " + state.region() + "'s file of migration " + version + " changed after it was "
+                + "applied (checksum " + file.checksum().getAsInt() + ", applied as " + applied.checksum().getAsInt()
+                + ", " + state.codeFreshness() + "): Flyway's validate refuses to migrate it; put the file back as it "
+                + "was, or run Flyway's repair if the change is intended");
     }
 
     /** The region's pending migrations, in its order, up to and including {@code target}. */

@@ -3,6 +3,7 @@ package dev.muster.coordinator.grpc;
 import dev.muster.common.region.RegionNumber;
 import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.fleet.UpgradePlan;
+import dev.muster.coordinator.hub.CodeRefresh;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.upgrade.UpgradeDriver;
 import dev.muster.proto.v1.AdminServiceGrpc;
@@ -84,15 +85,18 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         responses.onCompleted();
     }
 
+    /** Once the daemons have read their migration files (or a few seconds have passed): the code on disk now. */
     @Override
     public void getPlan(GetPlanRequest request, StreamObserver<Plan> responses) {
-        try {
-            UpgradePlan plan = UpgradePlan.of(hub.fleet(), Optional.of(request.getTargetVersion()));
-            responses.onNext(AdminMapping.plan(plan));
-            responses.onCompleted();
-        } catch (IllegalArgumentException e) {
-            responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-        }
+        CodeRefresh.of(hub, CodeRefresh.PATIENCE).whenCompleteAsync((read, never) -> {
+            try {
+                UpgradePlan plan = UpgradePlan.of(hub.fleet(), Optional.of(request.getTargetVersion()));
+                responses.onNext(AdminMapping.plan(plan));
+                responses.onCompleted();
+            } catch (IllegalArgumentException e) {
+                responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            }
+        });
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.muster.proto.v1.Role;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,6 +87,8 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                             message.getMigrationFailed().getError());
                     case REPLICATION_REPORT -> hub.replicationReport(sessionId,
                             ProtoMapping.replication(message.getReplicationReport()));
+                    case CODE_REPORT -> hub.codeRead(sessionId, ProtoMapping.code(message.getCodeReport()),
+                            ProtoMapping.codeReadAt(message.getCodeReport(), Instant.now()));
                     case COMMAND_RESULT -> hub.commandResult(sessionId, message.getCommandResult().getCommandId(),
                             ProtoMapping.result(message.getCommandResult()));
                     case KIND_NOT_SET -> throw new ProtocolViolation("an empty message was sent; this coordinator "

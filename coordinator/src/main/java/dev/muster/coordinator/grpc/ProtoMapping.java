@@ -12,6 +12,7 @@ import dev.muster.coordinator.hub.Installation;
 import dev.muster.coordinator.hub.ProtocolViolation;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.steps.StepResult;
+import dev.muster.proto.v1.CodeReport;
 import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.CommandResult;
 import dev.muster.proto.v1.CoordinatorMessage;
@@ -19,6 +20,7 @@ import dev.muster.proto.v1.Go;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.MigrateTo;
 import dev.muster.proto.v1.PublicationHealth;
+import dev.muster.proto.v1.ReadCode;
 import dev.muster.proto.v1.Reject;
 import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.SetUpReplication;
@@ -29,6 +31,7 @@ import dev.muster.proto.v1.VerifyReplication;
 import dev.muster.proto.v1.Wait;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -68,8 +71,22 @@ final class ProtoMapping {
             command.setSetup(SetUpReplication.getDefaultInstance());
         } else if (step instanceof Step.Verify) {
             command.setVerify(VerifyReplication.getDefaultInstance());
+        } else if (step instanceof Step.ReadCode) {
+            command.setReadCode(ReadCode.getDefaultInstance());
         }
         return CoordinatorMessage.newBuilder().setCommand(command).build();
+    }
+
+    /** The migrations a code report carries, when they changed; empty when only the time is news. */
+    static Optional<List<Migration>> code(CodeReport report) {
+        return report.getChanged()
+                ? Optional.of(report.getAvailableList().stream().map(ProtoMapping::migration).toList())
+                : Optional.empty();
+    }
+
+    /** When the agent read its files; when it does not say, {@code received}. */
+    static Instant codeReadAt(CodeReport report, Instant received) {
+        return report.hasReadAt() ? instant(report.getReadAt()) : received;
     }
 
     static StepResult result(CommandResult result) {

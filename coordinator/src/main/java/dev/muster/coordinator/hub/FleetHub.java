@@ -13,19 +13,22 @@ import dev.muster.coordinator.fleet.Pause;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.fleet.ReleaseRule;
-import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.Waiting;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.steps.StepResult;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -267,6 +270,36 @@ public final class FleetHub {
         }
         fleet = fleet.with(state.withReplication(health).seenAt(clock.instant()));
         publish();
+    }
+
+    /**
+     * A daemon read its region's migration files at {@code readAt}: they contain
+     * {@code available}, or, when empty, the same as before. New code counts at once: a plan
+     * sees it, and a global waiting on a region whose code lacked a version is answered again.
+     */
+    public synchronized void codeRead(long sessionId, Optional<List<Migration>> available, Instant readAt) {
+        Session session = session(sessionId, "a code report");
+        RegionState before = fleet.region(session.region).orElseThrow();
+        RegionState after = before.withCode(available, readAt).seenAt(clock.instant());
+        fleet = fleet.with(after);
+        if (!after.available().equals(before.available())) {
+            String detail = "its migration files now contain " + describeCode(after) + " (before: "
+                    + describeCode(before) + ")";
+            log.info("Region {}: {}", session.region, detail);
+            event(session.region, EventKind.CODE, agentOf(session.region), detail);
+            reconsiderWaiting();
+        }
+        publish();
+    }
+
+    private static String describeCode(RegionState state) {
+        return state.available().size() + " migrations" + state.newestAvailable().map(v -> ", newest " + v).orElse("");
+    }
+
+    /** The regions with a daemon connected, which carry out steps. */
+    public synchronized SortedSet<Integer> regionsWithDaemons() {
+        return sessions.values().stream().filter(session -> session.daemon).map(session -> session.region)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** Whether a daemon ({@code muster-agent run}) of {@code region} is connected: only it carries out steps. */

@@ -19,6 +19,10 @@ public sealed interface Step {
     record Verify() implements Step {
     }
 
+    /** Read the migration files now, and tell the coordinator what they contain. */
+    record ReadCode() implements Step {
+    }
+
     /** In words, for progress lines: "migrate to 20200801120000". */
     default String describe() {
         if (this instanceof Teardown teardown) {
@@ -29,6 +33,9 @@ public sealed interface Step {
         }
         if (this instanceof SetUp) {
             return "replication setup";
+        }
+        if (this instanceof ReadCode) {
+            return "read its migration files";
         }
         return "replication verify";
     }

@@ -132,10 +132,11 @@ public final class PostgresFleetStore implements FleetStore {
                     waiting = Optional.of(new Waiting(result.getString(4), regionsWaitedOn,
                             Optional.ofNullable(result.getString(6)), instant(result.getTimestamp(7))));
                 }
+                Optional<Instant> lastSeen = Optional.ofNullable(result.getTimestamp(3)).map(Timestamp::toInstant);
+                // its files were read no later than an agent last spoke for it
                 regions.put(region, new RegionState(region, Role.valueOf(result.getString(2)),
                         applied.getOrDefault(region, Map.of()), available.getOrDefault(region, Map.of()),
-                        List.of(), Optional.empty(), waiting,
-                        Optional.ofNullable(result.getTimestamp(3)).map(Timestamp::toInstant)));
+                        List.of(), Optional.empty(), waiting, lastSeen, lastSeen));
             }
         }
         return regions;

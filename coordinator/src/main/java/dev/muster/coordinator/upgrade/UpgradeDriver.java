@@ -6,6 +6,7 @@ import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.UpgradePlan;
 import dev.muster.coordinator.fleet.Waiting;
+import dev.muster.coordinator.hub.CodeRefresh;
 import dev.muster.coordinator.hub.FleetHub;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.steps.StepResult;
@@ -184,6 +185,8 @@ public final class UpgradeDriver implements AutoCloseable {
         }
 
         private UpgradePlan preflight() throws Stop {
+            // the code on disk now: an operator may have put the new release in place a moment ago
+            CodeRefresh.of(hub, CodeRefresh.PATIENCE).join();
             Fleet fleet = hub.fleet();
             UpgradePlan plan;
             try {

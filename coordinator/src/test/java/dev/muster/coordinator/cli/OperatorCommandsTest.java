@@ -455,7 +455,7 @@ class OperatorCommandsTest {
             Run run = muster("plan", "--to", V);
 
             String lacksTarget = "region 1's code does not contain migration " + V + " (its newest is " + OLDER
-                    + "): it needs code that does";
+                    + ", its files read at " + recorded + "): it needs code that does";
             String neverConnected = "region 2 has never connected, so its migrations are unknown";
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.lines()).containsExactly(

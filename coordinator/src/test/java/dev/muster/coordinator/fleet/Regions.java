@@ -114,7 +114,7 @@ final class Regions {
                     ? List.of(new Connection(region * 10L, instanceId, databaseId, "10.0.0." + region + ":50000", SINCE))
                     : List.of();
             return new RegionState(region, role, applied, available, connections, Optional.empty(), Optional.empty(),
-                    Optional.of(SINCE));
+                    Optional.of(SINCE), Optional.of(SINCE));
         }
     }
 }

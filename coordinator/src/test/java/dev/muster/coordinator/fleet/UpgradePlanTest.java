@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class UpgradePlanTest {
 
+    /** When the regions' agents read their files, as the test regions say: the fixtures' SINCE. */
+    private static final String READ = "its files read at " + Regions.SINCE;
+
     private static final int GLOBAL = 99;
     private static final String OLDER = "20200101000000";
     private static final String V = "20200424183342";
@@ -175,7 +178,7 @@ class UpgradePlanTest {
             UpgradePlan plan = planTo(fleet, NEWER);
 
             String blocker = "region 1's code does not contain migration " + NEWER + " (its newest is " + V
-                    + "): it needs code that does";
+                    + ", " + READ + "): it needs code that does";
             assertThat(step(plan, 1)).isEqualTo(new UpgradePlan.Step(1, Role.REMOTE, List.of(), List.of(blocker)));
             assertThat(step(plan, 1).done()).isFalse();
             assertThat(step(plan, 2)).isEqualTo(new UpgradePlan.Step(2, Role.REMOTE, List.of(V, NEWER), List.of()));
@@ -192,7 +195,7 @@ class UpgradePlanTest {
             assertThat(step(plan, 1)).as("what it would apply is unknown until its code changes, and a "
                     + "disconnected agent is not what blocks it").isEqualTo(new UpgradePlan.Step(1, Role.REMOTE,
                     List.of(), List.of("region 1's code does not contain migration " + NEWER + " (its newest is "
-                            + V + "): it needs code that does")));
+                            + V + ", " + READ + "): it needs code that does")));
         }
 
         @Test
@@ -200,7 +203,8 @@ class UpgradePlanTest {
             Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1));
 
             assertThat(planTo(fleet, V).blockers()).containsExactly(
-                    "region 1's code does not contain migration " + V + " (it has none): it needs code that does");
+                    "region 1's code does not contain migration " + V + " (it has none, " + READ
+                            + "): it needs code that does");
         }
 
         @Test
@@ -212,7 +216,7 @@ class UpgradePlanTest {
 
             assertThat(step(plan, GLOBAL)).isEqualTo(new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(),
                     List.of("the global region " + GLOBAL + "'s code does not contain migration " + NEWER
-                            + " (its newest is " + V + "): it needs code that does")));
+                            + " (its newest is " + V + ", " + READ + "): it needs code that does")));
         }
 
         @Test
@@ -341,7 +345,7 @@ class UpgradePlanTest {
                     "region 1's agent is not connected",
                     "region 2 has never connected, so its migrations are unknown",
                     "region 3's code does not contain migration " + V + " (its newest is " + OLDER
-                            + "): it needs code that does",
+                            + ", " + READ + "): it needs code that does",
                     "the global region " + GLOBAL + "'s agent is not connected");
         }
     }

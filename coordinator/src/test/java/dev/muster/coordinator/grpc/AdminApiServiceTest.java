@@ -94,8 +94,10 @@ class AdminApiServiceTest {
         serverName = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(serverName).directExecutor()
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, COORDINATOR_VERSION, TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true, () -> stored.get(),
-                                new UpgradeDriver(hub)), new CallerInterceptor("muster", Optional.empty())))
+                        new AdminApiService(hub, COORDINATOR_VERSION,
+                                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
+                                () -> stored.get(), new UpgradeDriver(hub)),
+                        new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();

@@ -55,7 +55,8 @@ class AdminUpgradeTest {
         upgrades = new UpgradeDriver(hub);
         serverName = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(serverName).directExecutor()
-                .addService(ServerInterceptors.intercept(new AdminApiService(hub, "9.9.9-test", TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
+                .addService(ServerInterceptors.intercept(new AdminApiService(hub, "9.9.9-test",
+                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
                         () -> CompletableFuture.completedFuture(null), upgrades), new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();

@@ -236,6 +236,12 @@ final class FakeFleet implements AutoCloseable {
 
         @Override
         public void command(long commandId, Step step) {
+            if (step instanceof Step.ReadCode) {
+                // before a plan: not a step of the procedure, so not in the journal
+                daemonThreads.execute(() -> hub.commandResult(sessionId, commandId,
+                        new StepResult(0, List.of("read its migration files"))));
+                return;
+            }
             journal.add(new Entry(false, commandId, region, step));
             if (step instanceof Step.Migrate && region == GLOBAL) {
                 remotesWithoutTargetWhenToldToMigrate.add(List.of(1, 2).stream()
