@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.common.cli.CommandLines;
 import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.it.fixture.CommandRun;
@@ -16,12 +14,11 @@ import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.Distribution;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InitializedRegions;
+import dev.muster.it.fixture.OperatorCli;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.SchemaHistory;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,14 +144,7 @@ class CodeOnDiskIT {
     }
 
     private String muster(int expectedExit, String... args) {
-        StringWriter out = new StringWriter();
-        List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--coordinator", coordinatorAddress));
-        command.addAll(configs.operatorOptions(ConfigFiles.ADMIN));
-        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(out, true)).execute(command.toArray(String[]::new));
-        assertThat(exit).as("muster %s: %s", List.of(args), out).isEqualTo(expectedExit);
-        return out.toString();
+        return new OperatorCli(configs, coordinatorAddress).run(expectedExit, args);
     }
 
     private void runToCompletion(int region, String... command) throws Exception {

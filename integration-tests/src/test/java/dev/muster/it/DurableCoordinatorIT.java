@@ -2,20 +2,17 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.common.cli.CommandLines;
-import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.InProcessLauncher;
 import dev.muster.it.fixture.InitializedRegions;
+import dev.muster.it.fixture.OperatorCli;
 import dev.muster.it.fixture.LauncherProcess;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.ProcessLauncher;
 import dev.muster.it.fixture.RegionMigrations;
 import dev.muster.it.fixture.SchemaHistory;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -25,7 +22,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -189,13 +185,7 @@ class DurableCoordinatorIT {
 
     /** Runs the operator's {@code muster} command against the coordinator; it must exit 0. */
     private String muster(String... args) {
-        StringWriter out = new StringWriter();
-        String[] withAddress = Stream.of(Stream.of(args), Stream.of("--coordinator", coordinatorAddress),
-                configs.operatorOptions(ConfigFiles.ADMIN).stream()).flatMap(s -> s).toArray(String[]::new);
-        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(out, true)).execute(withAddress);
-        assertThat(exit).as("muster %s: %s", List.of(args), out).isZero();
-        return out.toString();
+        return new OperatorCli(configs, coordinatorAddress).run(0, args);
     }
 
     private String storedEvent(String kind) throws Exception {

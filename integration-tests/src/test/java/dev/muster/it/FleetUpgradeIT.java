@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.common.cli.CommandLines;
 import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.cli.MusterCommand;
 import dev.muster.common.tls.TestPki;
 import dev.muster.common.tls.TlsFiles;
 import dev.muster.coordinator.config.CoordinatorConfig;
@@ -21,12 +19,11 @@ import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InitializedRegions;
+import dev.muster.it.fixture.OperatorCli;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.SchemaHistory;
 import dev.muster.it.fixture.TlsProbe;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -179,13 +176,7 @@ class FleetUpgradeIT {
     }
 
     private String muster(int expectedExit, String... args) {
-        StringWriter out = new StringWriter();
-        String[] withAddress = Stream.of(Stream.of(args), Stream.of("--coordinator", coordinatorAddress),
-                configs.operatorOptions(ConfigFiles.ADMIN).stream()).flatMap(s -> s).toArray(String[]::new);
-        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(out, true)).execute(withAddress);
-        assertThat(exit).as("muster %s: %s", List.of(args), out).isEqualTo(expectedExit);
-        return out.toString();
+        return new OperatorCli(configs, coordinatorAddress).run(expectedExit, args);
     }
 
     private void startDaemon(int region, String release) {

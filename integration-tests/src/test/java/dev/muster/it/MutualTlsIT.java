@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.muster.common.ExitCode;
 import dev.muster.common.tls.TestPki;
-import dev.muster.common.tls.TlsFiles;
 import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.Distribution;

@@ -99,46 +99,41 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
         }
     }
 
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
+    /** One of the JDK's checks, on the trust read now. */
+    @FunctionalInterface
+    private interface Check {
+        void on(X509ExtendedTrustManager pkix) throws CertificateException;
+    }
+
+    private void verify(X509Certificate[] chain, Check check) throws CertificateException {
         Trust current = trust();
         try {
-            current.pkix().checkClientTrusted(chain, authType, engine);
+            check.on(current.pkix());
         } catch (CertificateException e) {
             throw refuse(chain, e, current);
         }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+            throws CertificateException {
+        verify(chain, pkix -> pkix.checkClientTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        Trust current = trust();
-        try {
-            current.pkix().checkServerTrusted(chain, authType, engine);
-        } catch (CertificateException e) {
-            throw refuse(chain, e, current);
-        }
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, engine));
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        Trust current = trust();
-        try {
-            current.pkix().checkClientTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refuse(chain, e, current);
-        }
+        verify(chain, pkix -> pkix.checkClientTrusted(chain, authType, socket));
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        Trust current = trust();
-        try {
-            current.pkix().checkServerTrusted(chain, authType, socket);
-        } catch (CertificateException e) {
-            throw refuse(chain, e, current);
-        }
+        verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
     @Override
