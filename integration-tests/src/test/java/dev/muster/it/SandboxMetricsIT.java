@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.muster.it.fixture.LauncherProcess;
 import dev.muster.it.fixture.MetricsPage;
+import dev.muster.it.fixture.OperationsMetrics;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.Promtool;
 import dev.muster.it.fixture.Transcript;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,9 +32,15 @@ class SandboxMetricsIT {
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final String STAYS_UP = "The fleet stays up to be explored until you stop the sandbox (Ctrl-C):";
 
-    /** A scrape of the coordinator, and how many lines the sandbox had printed when it began and when it ended. */
-    private record Scrape(int printedBefore, int printedAfter, MetricsPage page) {
+    /**
+     * A scrape of the coordinator (and of region 1's daemon, once it serves), and how many lines
+     * the sandbox had printed when it began and when it ended.
+     */
+    private record Scrape(int printedBefore, int printedAfter, MetricsPage page, Optional<MetricsPage> agent) {
     }
+
+    /** Metrics that exist only while a state lasts, as the README's table says. */
+    private static final Set<String> WHILE_A_STATE_LASTS = Set.of("muster_region_waiting_seconds");
 
     @Test
     void theFiguresFollowTheUpgradeFromWaitsToReleasesToLagBackToZero() throws Exception {
@@ -46,7 +55,13 @@ class SandboxMetricsIT {
                 int printed = output.size();
                 try {
                     MetricsPage page = MetricsPage.scrape(coordinatorPort);
-                    timeline.add(new Scrape(printed, output.size(), page));
+                    Optional<MetricsPage> agent;
+                    try {
+                        agent = Optional.of(MetricsPage.scrape(regionOneAgentPort));
+                    } catch (UncheckedIOException daemonNotStartedYet) {
+                        agent = Optional.empty();
+                    }
+                    timeline.add(new Scrape(printed, output.size(), page, agent));
                 } catch (UncheckedIOException notServingYet) {
                     // before the coordinator starts, and after the sandbox stops
                 }
@@ -62,6 +77,15 @@ class SandboxMetricsIT {
                 assertThat(lastBefore.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
                 assertThat(lastBefore.label("muster_region_applied_version", "version", "region=\"99\""))
                         .hasValue("20200101000003");
+
+                // replication verified, nothing migrating, no step carried out by a daemon yet
+                Scrape idle = scrapes(timeline, lineStarting(output, "==> 7. "), lineStarting(output, "==> 8. "))
+                        .stream().filter(scrape -> scrape.agent().isPresent()).reduce((first, last) -> last)
+                        .orElseThrow(() -> new AssertionError("no scrape of both while replication was verified"));
+                assertThat(OperationsMetrics.used()).as("what the dashboard and the alert rules query").isNotEmpty()
+                        .filteredOn(name -> !WHILE_A_STATE_LASTS.contains(name))
+                        .allSatisfy(name -> assertThat(idle.page().value(name).or(() -> idle.agent().get().value(name)))
+                                .as("%s on an idle fleet's scrape", name).isPresent());
 
                 assertThat(duringUpgrade).as("once on the new release's code, the global has its 4 migrations to apply")
                         .anySatisfy(page -> assertThat(page.value("muster_region_pending_migrations", "region=\"99\""))
@@ -151,7 +175,10 @@ class SandboxMetricsIT {
 
     /** The pages scraped wholly after the sandbox had printed line {@code from} and before it printed line {@code to}. */
     private static List<MetricsPage> pages(List<Scrape> timeline, int from, int to) {
-        return timeline.stream().filter(scrape -> scrape.printedBefore() > from && scrape.printedAfter() <= to)
-                .map(Scrape::page).toList();
+        return scrapes(timeline, from, to).stream().map(Scrape::page).toList();
+    }
+
+    private static List<Scrape> scrapes(List<Scrape> timeline, int from, int to) {
+        return timeline.stream().filter(scrape -> scrape.printedBefore() > from && scrape.printedAfter() <= to).toList();
     }
 }

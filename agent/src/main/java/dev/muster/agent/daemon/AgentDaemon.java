@@ -133,6 +133,18 @@ public final class AgentDaemon implements AutoCloseable {
                 .description("1 while the daemon carries out a step of an upgrade").register(registry);
         this.reportsSent = Counter.builder("muster_agent_replication_reports")
                 .description("Replication reports sent to the coordinator").register(registry);
+        // every step's series from the start, at 0: a dashboard has them before the first upgrade
+        for (String command : List.of("migrate", "replication_teardown", "replication_setup", "replication_verify")) {
+            for (String outcome : List.of("succeeded", "failed")) {
+                commandTimer(command, outcome);
+            }
+        }
+    }
+
+    private Timer commandTimer(String command, String outcome) {
+        return Timer.builder("muster_agent_commands")
+                .description("Steps of upgrades the daemon carried out, by command and outcome")
+                .tag("command", command).tag("outcome", outcome).register(registry);
     }
 
     /**
@@ -337,12 +349,8 @@ public final class AgentDaemon implements AutoCloseable {
         } finally {
             commandRunning = false;
         }
-        Timer.builder("muster_agent_commands")
-                .description("Steps of upgrades the daemon carried out, by command and outcome")
-                .tag("command", String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)))
-                .tag("outcome", status == 0 ? "succeeded" : "failed")
-                .register(registry)
-                .record(Duration.ofNanos(System.nanoTime() - started));
+        commandTimer(String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)),
+                status == 0 ? "succeeded" : "failed").record(Duration.ofNanos(System.nanoTime() - started));
         if (state.get() == State.CLOSED) {
             output.add("The agent was stopped while this command ran");
         }

@@ -5,6 +5,7 @@ import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
+import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Waiting;
 import io.micrometer.core.instrument.Counter;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -54,6 +56,8 @@ public final class FleetMetrics implements FleetObserver {
     private final MultiGauge problems;
     private final AtomicInteger members = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
+    /** Regions whose counters and timers exist ("99g" for a global's too). Only touched in changed(). */
+    private final Set<String> metered = new HashSet<>();
     private Fleet previous;
 
     public FleetMetrics(MeterRegistry registry, Clock clock) {
@@ -98,6 +102,10 @@ public final class FleetMetrics implements FleetObserver {
                 .description("1 while an operator has paused the fleet").register(registry);
         // at 0 from the start, so that an alert on their increase sees the first one
         EnumSet.of(EventKind.CONNECTED, EventKind.DISCONNECTED, EventKind.REFUSED).forEach(this::sessionChanges);
+        for (EventKind kind : EnumSet.of(EventKind.WAITING, EventKind.HELD, EventKind.RELEASED, EventKind.REJECTED)) {
+            signals(signal(kind));
+        }
+        Counter.builder("muster_forced_releases").description("Versions operators released by force").register(registry);
     }
 
     private Counter sessionChanges(EventKind kind) {
@@ -107,6 +115,7 @@ public final class FleetMetrics implements FleetObserver {
 
     @Override
     public void changed(Fleet fleet, List<FleetEvent> events) {
+        regionMeters(fleet);
         for (FleetEvent event : events) {
             count(event);
         }
@@ -179,19 +188,12 @@ public final class FleetMetrics implements FleetObserver {
         String region = event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
         switch (event.kind()) {
             case MIGRATION_APPLIED -> {
-                Counter.builder("muster_migrations_applied")
-                        .description("Migrations regions reported applied").tag("region", region)
-                        .register(registry).increment();
-                event.took().ifPresent(took -> Timer.builder("muster_migration_duration")
-                        .description("How long each applied migration ran, as Flyway's history records it")
-                        .tag("region", region).register(registry).record(took));
+                applied(region).increment();
+                event.took().ifPresent(took -> durations(region).record(took));
             }
-            case MIGRATION_FAILED -> Counter.builder("muster_migrations_failed")
-                    .description("Migrations regions reported failed").tag("region", region)
-                    .register(registry).increment();
+            case MIGRATION_FAILED -> failed(region).increment();
             case WAITING, HELD, RELEASED, REJECTED -> {
-                Counter.builder("muster_signals_sent").description("Answers to release requests, by type")
-                        .tag("type", signal(event.kind())).register(registry).increment();
+                signals(signal(event.kind())).increment();
                 if (event.kind() == EventKind.RELEASED) {
                     waitedFor(event);
                 }
@@ -210,10 +212,7 @@ public final class FleetMetrics implements FleetObserver {
             return;
         }
         Optional<Waiting> before = previous.region(released.region().getAsInt()).flatMap(RegionState::waiting);
-        before.ifPresent(wait -> Timer.builder("muster_release_wait")
-                .description("How long a region's migration waited for release before Go")
-                .tag("region", String.valueOf(released.region().getAsInt()))
-                .register(registry)
+        before.ifPresent(wait -> releaseWaits(String.valueOf(released.region().getAsInt()))
                 .record(Duration.between(wait.since(), released.at())));
     }
 
@@ -230,14 +229,72 @@ public final class FleetMetrics implements FleetObserver {
         for (FleetEvent event : events) {
             if (event.kind() == EventKind.RELEASED && event.region().isPresent()
                     && previous.region(event.region().getAsInt()).flatMap(RegionState::waiting).isPresent()) {
-                Timer.builder("muster_release_latency")
-                        .description("From the fleet change that released a waiting region (a member's report, "
-                                + "its removal, a forced release, a resume) to the Go sent to it")
-                        .tag("region", String.valueOf(event.region().getAsInt()))
-                        .register(registry)
+                releaseLatencies(String.valueOf(event.region().getAsInt()))
                         .record(Duration.between(cause.get().at(), event.at()));
             }
         }
+    }
+
+    /**
+     * A region's counters and timers from the moment it is known (a member, or an agent that
+     * connected), at 0: Prometheus's rate() and increase() see the first one, and dashboards
+     * have a series to draw. Once per region, so that an event costs the same in any fleet.
+     */
+    private void regionMeters(Fleet fleet) {
+        for (int member : fleet.members()) {
+            regionMeters(member, false);
+        }
+        for (RegionState state : fleet.regions().values()) {
+            regionMeters(state.region(), state.role() == Role.GLOBAL);
+        }
+    }
+
+    private void regionMeters(int number, boolean global) {
+        if (!metered.add(number + (global ? "g" : ""))) {
+            return;
+        }
+        String region = String.valueOf(number);
+        applied(region);
+        failed(region);
+        durations(region);
+        if (global) {
+            releaseWaits(region);
+            releaseLatencies(region);
+        }
+    }
+
+    private Counter applied(String region) {
+        return Counter.builder("muster_migrations_applied").description("Migrations regions reported applied")
+                .tag("region", region).register(registry);
+    }
+
+    private Counter failed(String region) {
+        return Counter.builder("muster_migrations_failed").description("Migrations regions reported failed")
+                .tag("region", region).register(registry);
+    }
+
+    private Timer durations(String region) {
+        return Timer.builder("muster_migration_duration")
+                .description("How long each applied migration ran, as Flyway's history records it")
+                .tag("region", region).register(registry);
+    }
+
+    private Counter signals(String type) {
+        return Counter.builder("muster_signals_sent").description("Answers to release requests, by type")
+                .tag("type", type).register(registry);
+    }
+
+    private Timer releaseWaits(String region) {
+        return Timer.builder("muster_release_wait")
+                .description("How long a region's migration waited for release before Go")
+                .tag("region", region).register(registry);
+    }
+
+    private Timer releaseLatencies(String region) {
+        return Timer.builder("muster_release_latency")
+                .description("From the fleet change that released a waiting region (a member's report, "
+                        + "its removal, a forced release, a resume) to the Go sent to it")
+                .tag("region", region).register(registry);
     }
 
     private static double seconds(Duration duration) {

@@ -48,6 +48,22 @@ class FleetMetricsTest {
     }
 
     @Test
+    void everyKnownRegionsCountersAndTimersExistAtZeroBeforeAnythingHappens() {
+        connect(GLOBAL, Role.GLOBAL, List.of());
+
+        for (String region : List.of("1", "2", "99")) {
+            assertThat(registry.get("muster_migrations_applied").tag("region", region).counter().count()).isZero();
+            assertThat(registry.get("muster_migrations_failed").tag("region", region).counter().count()).isZero();
+            assertThat(registry.get("muster_migration_duration").tag("region", region).timer().count()).isZero();
+        }
+        assertThat(registry.get("muster_release_wait").tag("region", "99").timer().count()).isZero();
+        for (String type : List.of("wait", "hold", "go", "reject")) {
+            assertThat(registry.get("muster_signals_sent").tag("type", type).counter().count()).isZero();
+        }
+        assertThat(registry.find("muster_release_wait").tag("region", "1").timers()).as("only a global waits").isEmpty();
+    }
+
+    @Test
     void sessionChangesAreCountedFromZeroSoThatTheFirstRefusalIsAnIncrease() {
         for (String event : List.of("connected", "disconnected", "refused")) {
             assertThat(registry.get("muster_agent_sessions").tag("event", event).counter().count()).as(event).isZero();
@@ -88,7 +104,9 @@ class FleetMetricsTest {
         clock.advance(Duration.ofSeconds(30));
         hub.applied(region1, migration(OLDER));
         clock.advance(Duration.ofSeconds(30));
-        assertThat(registry.find("muster_release_latency").timers()).as("still waiting on region 2").isEmpty();
+        // the global's timers exist from its hello on, at 0, so that dashboards have a series
+        assertThat(registry.get("muster_release_latency").tag("region", "99").timer().count())
+                .as("still waiting on region 2").isZero();
         hub.applied(region2, migration(OLDER));
 
         assertThat(registry.find("muster_region_waiting_seconds").gauges()).as("released").isEmpty();
@@ -113,8 +131,8 @@ class FleetMetricsTest {
         hub.requestRelease(global, 1, List.of(migration(OLDER)));
 
         assertThat(registry.get("muster_signals_sent").tag("type", "go").counter().count()).isEqualTo(1);
-        assertThat(registry.find("muster_release_latency").timers()).isEmpty();
-        assertThat(registry.find("muster_release_wait").timers()).isEmpty();
+        assertThat(registry.get("muster_release_latency").tag("region", "99").timer().count()).isZero();
+        assertThat(registry.get("muster_release_wait").tag("region", "99").timer().count()).isZero();
     }
 
     @Test
