@@ -6,12 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.muster.common.net.HostPort;
 import dev.muster.coordinator.access.TransportSecurity;
 import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.proto.v1.AdminServiceGrpc;
+import dev.muster.proto.v1.FleetStatus;
+import dev.muster.proto.v1.GetStatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class CoordinatorTest {
@@ -22,17 +29,27 @@ class CoordinatorTest {
     }
 
     @Test
-    void aCreatedCoordinatorHasItsFleetAndListensOnceStarted() throws IOException {
+    void aCreatedCoordinatorHasItsFleetAnswersOnceStartedAndStopsListeningWhenClosed() throws IOException {
+        int port;
         try (Coordinator coordinator = Coordinator.create(listeningOn(0), "test")) {
             assertThat(coordinator.hub().fleet().members()).containsExactly(1, 2);
 
             coordinator.start();
 
-            assertThat(coordinator.port()).isPositive();
-            try (Socket agent = new Socket("127.0.0.1", coordinator.port())) {
-                assertThat(agent.isConnected()).isTrue();
+            port = coordinator.port();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            try {
+                FleetStatus status = AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getStatus(GetStatusRequest.getDefaultInstance());
+                assertThat(status.getMemberRegionsList()).containsExactly(1, 2);
+                assertThat(status.getCoordinatorVersion()).isEqualTo("test");
+                assertThat(status.getSecurity()).isEqualTo(dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK);
+            } finally {
+                channel.shutdownNow();
             }
         }
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("nothing listens once it is closed")
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test

@@ -265,20 +265,30 @@ class UpgradeDriverTest {
 
     @Test
     void aDaemonGoneLongerThanItMayBeStopsTheUpgradeItsStepBelongsTo() {
-        AtomicLong nanos = onManualTime();
+        AtomicLong nanos = new AtomicLong();
+        AtomicLong looks = new AtomicLong();
+        driver.close();
+        // every time the driver reads the time is a look at the step it waits on
+        driver = new UpgradeDriver(hub, () -> {
+            looks.incrementAndGet();
+            return nanos.get();
+        });
         fleet.standard();
         fleet.daemon(1).silent.add(Step.Migrate.class);
         driver.start(new UpgradeDriver.Request(V3, "drop", ACTOR, Duration.ofDays(1)), progress);
         await().atMost(PATIENCE).until(() -> fleet.sent().contains("1: migrate --to " + V3));
 
         hub.ended(fleet.daemon(1).sessionId);
+        // a look that finds the daemon gone counts from then: wait until the driver has looked
+        // (two reads a loop) at least twice since, then move the time by exactly what is allowed
+        long seen = looks.get();
+        await().atMost(PATIENCE).until(() -> looks.get() >= seen + 6);
         nanos.addAndGet(UpgradeDriver.DAEMON_ABSENCE.toNanos());
-        assertThat(progress.finished).as("gone for no longer than it may be").isNotDone();
-        // it notices the absence at its next look (every 0.5 s), and counts from then
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(700)).until(() -> {
-            nanos.addAndGet(Duration.ofSeconds(31).toNanos());
-            return progress.finished.isDone();
-        });
+        long atTheLimit = looks.get();
+        await().atMost(PATIENCE).until(() -> looks.get() >= atTheLimit + 6 || progress.finished.isDone());
+        assertThat(progress.finished).as("gone for no longer than it may be, looked at since").isNotDone();
+
+        nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 
         Finished finished = finished();
         assertThat(finished.succeeded()).isFalse();
