@@ -2,7 +2,6 @@ package dev.muster.agent.config;
 
 import dev.muster.common.config.ConfigSection;
 import dev.muster.common.region.RegionNumber;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -36,12 +35,7 @@ public record SubscriptionConfig(int region, String host, int port, String user,
             }
         });
         Optional<Path> sslrootcert = section.optionalString("sslrootcert").map(section.file()::resolve);
-        Optional<Path> passwordFile = section.optionalString("password_file").map(section.file()::resolve);
-        passwordFile.ifPresent(file -> {
-            if (!Files.isReadable(file)) {
-                throw section.error("password_file", "cannot read " + file + " (missing, or not readable by this user)");
-            }
-        });
+        Optional<Path> passwordFile = section.optionalReadableFile("password_file");
         return new SubscriptionConfig(
                 section.integer("region", 0, RegionNumber.MAX),
                 section.string("host"),

@@ -1,6 +1,8 @@
 package dev.muster.common.config;
 
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +69,21 @@ public final class ConfigSection {
             return Optional.of(value.toString());
         }
         throw error(key, "must be a string, not " + describe(value));
+    }
+
+    /** The file named under {@code key}, taken from this file's directory when relative; this user must be able to read it. */
+    public Path readableFile(String key) {
+        return optionalReadableFile(key).orElseThrow(() -> missing(key));
+    }
+
+    public Optional<Path> optionalReadableFile(String key) {
+        return optionalString(key).map(written -> {
+            Path path = file.resolve(written);
+            if (!Files.isReadable(path)) {
+                throw error(key, "cannot read " + path + " (missing, or not readable by this user)");
+            }
+            return path;
+        });
     }
 
     public int integer(String key, int min, int max) {

@@ -3,7 +3,6 @@ package dev.muster.common.config;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,12 +24,7 @@ public record DatabaseConfig(String url, String user, Optional<Path> passwordFil
             throw section.error("url", "must not contain the password: put it in a file named by password_file");
         }
         String user = section.string("user");
-        Optional<Path> passwordFile = section.optionalString("password_file").map(section.file()::resolve);
-        passwordFile.ifPresent(file -> {
-            if (!Files.isReadable(file)) {
-                throw section.error("password_file", "cannot read " + file + " (missing, or not readable by this user)");
-            }
-        });
+        Optional<Path> passwordFile = section.optionalReadableFile("password_file");
         return new DatabaseConfig(url, user, passwordFile);
     }
 

@@ -1,7 +1,6 @@
 package dev.muster.common.tls;
 
 import dev.muster.common.config.ConfigSection;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -14,14 +13,6 @@ public record TlsFiles(Path cert, Path key, Path ca) {
     /** A {@code tls: { cert, key, ca }} section; relative paths are taken from the file's directory. */
     public static TlsFiles read(ConfigSection section) {
         section.allowOnly("cert", "key", "ca");
-        return new TlsFiles(file(section, "cert"), file(section, "key"), file(section, "ca"));
-    }
-
-    private static Path file(ConfigSection section, String key) {
-        Path path = section.file().resolve(section.string(key));
-        if (!Files.isReadable(path)) {
-            throw section.error(key, "cannot read " + path + " (missing, or not readable by this user)");
-        }
-        return path;
+        return new TlsFiles(section.readableFile("cert"), section.readableFile("key"), section.readableFile("ca"));
     }
 }
