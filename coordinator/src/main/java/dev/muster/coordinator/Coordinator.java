@@ -44,8 +44,15 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorConfig config;
     private final String version;
 
-    private Coordinator(FleetHub hub, CoordinatorServer server, Optional<StoreWriter> writer, UpgradeDriver upgrades,
-                        RefusalLog refusals, MetricsEndpoint metrics, CoordinatorConfig config, String version) {
+    private Coordinator(
+            FleetHub hub,
+            CoordinatorServer server,
+            Optional<StoreWriter> writer,
+            UpgradeDriver upgrades,
+            RefusalLog refusals,
+            MetricsEndpoint metrics,
+            CoordinatorConfig config,
+            String version) {
         this.hub = hub;
         this.server = server;
         this.writer = writer;
@@ -72,7 +79,8 @@ public final class Coordinator implements AutoCloseable {
             store.ifPresent(FleetStore::close);
             throw e;
         }
-        Fleet initial = stored.map(fleet -> resumed(fleet, config)).orElseGet(() -> Fleet.withMembers(config.regions()));
+        Fleet initial =
+                stored.map(fleet -> resumed(fleet, config)).orElseGet(() -> Fleet.withMembers(config.regions()));
         FleetHub hub = new FleetHub(initial, clock, recent);
         MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-coordinator")));
         hub.observe(new FleetMetrics(metrics.registry(), clock));
@@ -83,16 +91,16 @@ public final class Coordinator implements AutoCloseable {
                     + "forgets members added or removed, pauses, forced releases and the event log");
         }
         hub.started(version, stored.isPresent());
-        Supplier<CompletableFuture<Void>> durable = () -> writer.map(StoreWriter::flush)
-                .orElse(CompletableFuture.completedFuture(null));
+        Supplier<CompletableFuture<Void>> durable =
+                () -> writer.map(StoreWriter::flush).orElse(CompletableFuture.completedFuture(null));
         UpgradeDriver upgrades = new UpgradeDriver(hub);
         UpgradeMetrics.register(metrics.registry(), upgrades::phase);
         SecurityMetrics.register(metrics.registry(), config.security());
         RefusalLog refusals = new RefusalLog(hub, clock, metrics.registry());
         CoordinatorServer server;
         try {
-            server = new CoordinatorServer(config.listen(), config.security(), hub, version, writer.isPresent(), durable,
-                    upgrades, refusals);
+            server = new CoordinatorServer(
+                    config.listen(), config.security(), hub, version, writer.isPresent(), durable, upgrades, refusals);
         } catch (RuntimeException e) {
             upgrades.close();
             refusals.close();
@@ -106,8 +114,11 @@ public final class Coordinator implements AutoCloseable {
     /** The stored fleet is authoritative: operators may have changed its members since the configuration was written. */
     private static Fleet resumed(Fleet stored, CoordinatorConfig config) {
         if (!stored.members().equals(new TreeSet<>(config.regions()))) {
-            log.warn("The configuration lists member regions {}, but the fleet's stored members are {} (changed with "
-                    + "'muster region add|remove'); the stored members are used", config.regions(), stored.members());
+            log.warn(
+                    "The configuration lists member regions {}, but the fleet's stored members are {} (changed with "
+                            + "'muster region add|remove'); the stored members are used",
+                    config.regions(),
+                    stored.members());
         }
         return stored;
     }
@@ -131,17 +142,29 @@ public final class Coordinator implements AutoCloseable {
      */
     public void start() throws IOException {
         server.start();
-        log.info("muster {} coordinating member regions {}", version, hub.fleet().members());
+        log.info(
+                "muster {} coordinating member regions {}", version, hub.fleet().members());
         TransportSecurity security = config.security();
         switch (security.mode()) {
-            case MUTUAL_TLS -> log.info("Mutual TLS: agents and operators are who their certificates (from {}) say, in "
-                    + "trust domain '{}'; operators: {}", security.tls().orElseThrow().ca(), security.trustDomain(),
-                    security.operators().isEmpty() ? "none listed, so every muster command is refused"
-                            : security.operators().roles());
-            case PLAINTEXT_LOOPBACK -> log.warn("No tls in the configuration: serving plaintext on loopback address {}; "
-                    + "anyone who can run a command on this host drives the fleet", config.listen());
-            case INSECURE -> log.warn("INSECURE: serving plaintext on {} (insecure: true): anyone who reaches this port "
-                    + "can claim any region and release anything; configure tls", config.listen());
+            case MUTUAL_TLS ->
+                log.info(
+                        "Mutual TLS: agents and operators are who their certificates (from {}) say, in "
+                                + "trust domain '{}'; operators: {}",
+                        security.tls().orElseThrow().ca(),
+                        security.trustDomain(),
+                        security.operators().isEmpty()
+                                ? "none listed, so every muster command is refused"
+                                : security.operators().roles());
+            case PLAINTEXT_LOOPBACK ->
+                log.warn(
+                        "No tls in the configuration: serving plaintext on loopback address {}; "
+                                + "anyone who can run a command on this host drives the fleet",
+                        config.listen());
+            case INSECURE ->
+                log.warn(
+                        "INSECURE: serving plaintext on {} (insecure: true): anyone who reaches this port "
+                                + "can claim any region and release anything; configure tls",
+                        config.listen());
         }
     }
 

@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 class CoordinatorTest {
 
     private static CoordinatorConfig listeningOn(int port) {
-        return new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(), List.of(1, 2), Optional.empty(),
+        return new CoordinatorConfig(
+                new HostPort("127.0.0.1", port),
+                Optional.empty(),
+                List.of(1, 2),
+                Optional.empty(),
                 TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK));
     }
 
@@ -37,9 +41,12 @@ class CoordinatorTest {
             coordinator.start();
 
             port = coordinator.port();
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port)
+                    .usePlaintext()
+                    .build();
             try {
-                FleetStatus status = AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                FleetStatus status = AdminServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getStatus(GetStatusRequest.getDefaultInstance());
                 assertThat(status.getMemberRegionsList()).containsExactly(1, 2);
                 assertThat(status.getCoordinatorVersion()).isEqualTo("test");
@@ -48,7 +55,8 @@ class CoordinatorTest {
                 channel.shutdownNow();
             }
         }
-        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).as("nothing listens once it is closed")
+        assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+                .as("nothing listens once it is closed")
                 .isInstanceOf(ConnectException.class);
     }
 
@@ -56,7 +64,8 @@ class CoordinatorTest {
     void aCoordinatorStartsOnlyOnce() throws IOException {
         try (Coordinator coordinator = Coordinator.start(listeningOn(0), "test")) {
             assertThatThrownBy(coordinator::start)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already started");
         }
     }
 
@@ -67,7 +76,8 @@ class CoordinatorTest {
         coordinator.close();
 
         assertThatThrownBy(coordinator::start)
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already started or closed");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already started or closed");
     }
 
     /** What the serve command relies on: the failure is an IOException, and closing afterwards is harmless. */

@@ -87,21 +87,31 @@ class AgentDaemonIT {
     void daemonsReportReplicationHealthAndTheCoordinatorNamesWhatBreaks() throws Exception {
         ALL_REGIONS.forEach(region -> startDaemon(region, "jansa"));
 
-        await("the global's subscriptions reported healthy").atMost(PATIENCE).until(() ->
-                replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
-        await("region 1's publication and slot reported").atMost(PATIENCE).until(() ->
-                replication(1).map(health -> health.publication().map(p -> p.exists()).orElse(false)
-                        && health.slots().stream().anyMatch(slot -> slot.name().equals("region_1_subscription")))
+        await("the global's subscriptions reported healthy")
+                .atMost(PATIENCE)
+                .until(() -> replication(GLOBAL)
+                        .map(health -> health.subscriptions().size() == 2 && health.healthy())
+                        .orElse(false));
+        await("region 1's publication and slot reported")
+                .atMost(PATIENCE)
+                .until(() -> replication(1)
+                        .map(health -> health.publication().map(p -> p.exists()).orElse(false)
+                                && health.slots().stream()
+                                        .anyMatch(slot -> slot.name().equals("region_1_subscription")))
                         .orElse(false));
 
         new RegionSql(REGIONS.databases()).execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
 
-        await("the disabled subscription reported").atMost(PATIENCE).until(() -> replication(GLOBAL)
-                .map(ReplicationHealth::problems)
-                .orElse(List.of())
-                .contains(DISABLED_BY_HAND));
+        await("the disabled subscription reported")
+                .atMost(PATIENCE)
+                .until(() -> replication(GLOBAL)
+                        .map(ReplicationHealth::problems)
+                        .orElse(List.of())
+                        .contains(DISABLED_BY_HAND));
         RegionStatus global = status().getRegionsList().stream()
-                .filter(region -> region.getRegion() == GLOBAL).findFirst().orElseThrow();
+                .filter(region -> region.getRegion() == GLOBAL)
+                .findFirst()
+                .orElseThrow();
         assertThat(global.getReplicationProblemsList()).contains(DISABLED_BY_HAND);
         assertThat(global.getSessions()).isEqualTo(1);
     }
@@ -117,13 +127,12 @@ class AgentDaemonIT {
         }
 
         assertThat(sessions(1)).as("the daemon's session goes on").isEqualTo(1);
-        assertThat(coordinator.hub().fleet().region(1).orElseThrow().applied())
-                .containsKey("20200424183342");
+        assertThat(coordinator.hub().fleet().region(1).orElseThrow().applied()).containsKey("20200424183342");
     }
 
     private void startDaemon(int region, String release) {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test",
-                new PicocliCommandRunner());
+        AgentDaemon daemon =
+                AgentDaemon.create(AgentConfig.load(config(region, release)), "test", new PicocliCommandRunner());
         daemons.add(daemon);
         daemon.start();
     }
@@ -133,12 +142,18 @@ class AgentDaemonIT {
     }
 
     private int sessions(int region) {
-        return coordinator.hub().fleet().region(region).map(state -> state.connections().size()).orElse(0);
+        return coordinator
+                .hub()
+                .fleet()
+                .region(region)
+                .map(state -> state.connections().size())
+                .orElse(0);
     }
 
     private FleetStatus status() throws Exception {
         StringWriter out = new StringWriter();
-        int exit = CommandLines.create(new MusterCommand()).setOut(new PrintWriter(out, true))
+        int exit = CommandLines.create(new MusterCommand())
+                .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(out, true))
                 .execute("status", "--output", "json", "--coordinator", coordinatorAddress);
         assertThat(exit).as("%s", out).isZero();
@@ -149,12 +164,16 @@ class AgentDaemonIT {
 
     private void runToCompletion(int region, String release, String... command) throws Exception {
         try (CommandRun run = agent(region, release, command)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+            assertThat(run.awaitExit(PATIENCE))
+                    .as("region %d: %s; %s", region, List.of(command), run.output())
+                    .isZero();
         }
     }
 
     private CommandRun agent(int region, String release, String... command) {
-        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
+        String[] args = Stream.concat(
+                        Stream.of(command),
+                        Stream.of("--config", config(region, release).toString()))
                 .toArray(String[]::new);
         return new InProcessAgent("region-" + region, args);
     }

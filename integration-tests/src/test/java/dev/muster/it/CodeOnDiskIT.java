@@ -65,8 +65,8 @@ class CodeOnDiskIT {
     void daemonsRunningOnTheFirstRelease() throws Exception {
         configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
         coordinatorAddress = "127.0.0.1:" + Ports.free();
-        coordinator = Coordinator.start(CoordinatorConfig.load(
-                configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        coordinator = Coordinator.start(
+                CoordinatorConfig.load(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
         for (int region : ALL_REGIONS) {
             copyRelease("jansa", code(region));
         }
@@ -77,14 +77,21 @@ class CodeOnDiskIT {
             runToCompletion(region, "replication", "setup");
         }
         for (int region : ALL_REGIONS) {
-            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region)), "test", new PicocliCommandRunner());
+            AgentDaemon daemon =
+                    AgentDaemon.create(AgentConfig.load(config(region)), "test", new PicocliCommandRunner());
             daemons.put(region, daemon);
             daemon.start();
         }
-        await("every daemon connected, the global's replication healthy").atMost(PATIENCE).until(() ->
-                ALL_REGIONS.stream().allMatch(coordinator.hub()::hasDaemon)
-                        && coordinator.hub().fleet().region(GLOBAL).flatMap(RegionState::replication)
-                                .map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
+        await("every daemon connected, the global's replication healthy")
+                .atMost(PATIENCE)
+                .until(() -> ALL_REGIONS.stream().allMatch(coordinator.hub()::hasDaemon)
+                        && coordinator
+                                .hub()
+                                .fleet()
+                                .region(GLOBAL)
+                                .flatMap(RegionState::replication)
+                                .map(health -> health.subscriptions().size() == 2 && health.healthy())
+                                .orElse(false));
     }
 
     @AfterEach
@@ -111,12 +118,15 @@ class CodeOnDiskIT {
         String upgrade = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
         assertThat(upgrade).contains("Upgrade done: the fleet is at " + TARGET + " with replication verified");
         for (int region : ALL_REGIONS) {
-            assertThat(SchemaHistory.of(REGIONS.databases().database(region)).has(TARGET)).as("region %d", region)
+            assertThat(SchemaHistory.of(REGIONS.databases().database(region)).has(TARGET))
+                    .as("region %d", region)
                     .isTrue();
         }
-        await("each region's new code in the event log").atMost(PATIENCE).untilAsserted(() ->
-                assertThat(storedCodeEvents()).hasSize(3).allSatisfy(detail ->
-                        assertThat(detail).contains("newest " + TARGET)));
+        await("each region's new code in the event log")
+                .atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(storedCodeEvents())
+                        .hasSize(3)
+                        .allSatisfy(detail -> assertThat(detail).contains("newest " + TARGET)));
         assertThat(daemons.values()).as("no daemon restarted").hasSize(3);
     }
 
@@ -125,15 +135,16 @@ class CodeOnDiskIT {
     }
 
     private Path config(int region) {
-        return configs.replicatedAgent(region, GLOBAL, REMOTES, coordinatorAddress, "on-disk",
-                "filesystem:" + code(region));
+        return configs.replicatedAgent(
+                region, GLOBAL, REMOTES, coordinatorAddress, "on-disk", "filesystem:" + code(region));
     }
 
     /** Copies a sample release's files into {@code target}, as an operator puts code in place. */
     private static void copyRelease(String release, Path target) {
         try {
             Files.createDirectories(target);
-            try (Stream<Path> files = Files.list(Distribution.home().resolve("share/sample/migrations").resolve(release))) {
+            try (Stream<Path> files = Files.list(
+                    Distribution.home().resolve("share/sample/migrations").resolve(release))) {
                 for (Path file : files.toList()) {
                     Files.copy(file, target.resolve(file.getFileName()));
                 }
@@ -148,17 +159,21 @@ class CodeOnDiskIT {
     }
 
     private void runToCompletion(int region, String... command) throws Exception {
-        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region).toString()))
+        String[] args = Stream.concat(
+                        Stream.of(command), Stream.of("--config", config(region).toString()))
                 .toArray(String[]::new);
         try (CommandRun run = new InProcessAgent("region-" + region, args)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+            assertThat(run.awaitExit(PATIENCE))
+                    .as("region %d: %s; %s", region, List.of(command), run.output())
+                    .isZero();
         }
     }
 
     private static List<String> storedCodeEvents() throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = 'CODE'")) {
+                Statement statement = connection.createStatement();
+                ResultSet result =
+                        statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = 'CODE'")) {
             List<String> details = new ArrayList<>();
             while (result.next()) {
                 details.add(result.getString(1));

@@ -36,7 +36,8 @@ abstract class CoordinatedMigrationContract {
 
     private static final int GLOBAL = 99;
     private static final String GATED_VERSION = "20200424183342";
-    private static final List<String> KASPAROV = List.of(GATED_VERSION, "20200601000000", "20200715000000", "20200801120000");
+    private static final List<String> KASPAROV =
+            List.of(GATED_VERSION, "20200601000000", "20200715000000", "20200801120000");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
     @RegisterExtension
@@ -165,7 +166,8 @@ abstract class CoordinatedMigrationContract {
 
             startCoordinator();
             assertThat(remote.awaitExit(PATIENCE)).isZero();
-            assertThat(remote.output().lines()).as("reported on reconnecting")
+            assertThat(remote.output().lines())
+                    .as("reported on reconnecting")
                     .noneMatch(line -> line.startsWith("Could not report"));
         }
         migrations.runToCompletion(2, "kasparov");
@@ -178,10 +180,11 @@ abstract class CoordinatedMigrationContract {
         startCoordinator();
         migrations.migrateAll("jansa");
         Path tampered = Files.createDirectories(dir.resolve("tampered"));
-        Files.writeString(tampered.resolve("V" + GATED_VERSION + "__add_retirement_to_vms.sql"),
+        Files.writeString(
+                tampered.resolve("V" + GATED_VERSION + "__add_retirement_to_vms.sql"),
                 "ALTER TABLE vms ADD COLUMN retires_on date;\n");
-        Path regionOne = configs.agent(1, "remote", coordinatorAddress,
-                Distribution.release("jansa")[0], "filesystem:" + tampered);
+        Path regionOne = configs.agent(
+                1, "remote", coordinatorAddress, Distribution.release("jansa")[0], "filesystem:" + tampered);
         try (CommandRun remote = launcher.migrate("region-1", regionOne)) {
             assertThat(remote.awaitExit(PATIENCE)).as("%s", remote.output()).isZero();
         }
@@ -224,14 +227,17 @@ abstract class CoordinatedMigrationContract {
         SchemaHistory two = history(2);
         assertThat(global.installedOn().keySet()).containsAll(KASPAROV);
         for (SchemaHistory region : List.of(global, one, two)) {
-            assertThat(region.rowsPerVersion()).as("no version applied twice").allSatisfy((version, rows) ->
-                    assertThat(rows).isOne());
+            assertThat(region.rowsPerVersion())
+                    .as("no version applied twice")
+                    .allSatisfy((version, rows) -> assertThat(rows).isOne());
         }
         for (String version : global.installedOn().keySet()) {
             Instant installed = global.installedOn().get(version);
-            assertThat(installed).as("global's %s began after region 1's committed", version)
+            assertThat(installed)
+                    .as("global's %s began after region 1's committed", version)
                     .isAfter(one.committedAt().get(version));
-            assertThat(installed).as("global's %s began after region 2's committed", version)
+            assertThat(installed)
+                    .as("global's %s began after region 2's committed", version)
                     .isAfter(two.committedAt().get(version));
         }
     }
@@ -241,19 +247,21 @@ abstract class CoordinatedMigrationContract {
      * A closed session leaves pg_stat_activity a moment later, so wait for none, then for none to stay.
      */
     private static void assertHoldsNothingOnItsDatabase(int region) {
-        await().atMost(Duration.ofSeconds(30)).during(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(otherSessions(region)).as("other sessions on the global's database").isZero());
+        await().atMost(Duration.ofSeconds(30))
+                .during(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(otherSessions(region))
+                        .as("other sessions on the global's database")
+                        .isZero());
     }
 
     private static int otherSessions(int region) throws Exception {
         try (Connection connection = REGIONS.databases().database(region).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                             + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'")) {
             result.next();
             return result.getInt(1);
         }
     }
-
 }

@@ -7,8 +7,8 @@ import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.FleetLauncher;
 import dev.muster.it.fixture.InProcessLauncher;
 import dev.muster.it.fixture.InitializedRegions;
-import dev.muster.it.fixture.OperatorCli;
 import dev.muster.it.fixture.LauncherProcess;
+import dev.muster.it.fixture.OperatorCli;
 import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.ProcessLauncher;
 import dev.muster.it.fixture.RegionMigrations;
@@ -78,23 +78,27 @@ class DurableCoordinatorIT {
             migrations.runToCompletion(1, "kasparov");
             int linesBeforeRestart = global.output().size();
             coordinator.close();
-            assertThat(storedWait()).as("the wait, as stored when the coordinator stopped")
+            assertThat(storedWait())
+                    .as("the wait, as stored when the coordinator stopped")
                     .isEqualTo(GATED_VERSION + " on [2]");
 
             startCoordinator();
-            // The old coordinator's wait line may still be printed after linesBeforeRestart: look only after the reconnect.
+            // The old coordinator's wait line may still be printed after linesBeforeRestart: look only after the
+            // reconnect.
             int reconnected = global.output().awaitLine(reconnectedLine(), linesBeforeRestart, PATIENCE);
             // Region 1's agent is gone: only the store can tell the new coordinator it migrated.
             global.output().awaitLine(waitLine(2), reconnected, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
             assertThat(global.isRunning()).isTrue();
             assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
-                    .as("not released early").isFalse();
+                    .as("not released early")
+                    .isFalse();
 
             migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
-        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isTrue();
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
+                .isTrue();
         assertThat(storedWait()).as("released, so no longer waiting").isEqualTo("none");
         assertThat(storedEvents()).contains("COORDINATOR_STARTED", "WAITING", "MIGRATION_APPLIED", "RELEASED");
     }
@@ -107,15 +111,23 @@ class DurableCoordinatorIT {
         coordinator = null;
 
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("""
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("""
                      SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables
                      WHERE table_schema = 'muster'""")) {
             result.next();
-            assertThat(result.getString(1).split(",")).contains("coordinator_schema_history", "fleet_event",
-                    "fleet_member", "fleet_region", "fleet_region_migration", "region");
+            assertThat(result.getString(1).split(","))
+                    .contains(
+                            "coordinator_schema_history",
+                            "fleet_event",
+                            "fleet_member",
+                            "fleet_region",
+                            "fleet_region_migration",
+                            "region");
         }
-        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).installedOn().keySet())
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL))
+                        .installedOn()
+                        .keySet())
                 .noneMatch(version -> version.equals("1") || version.equals("0"));
     }
 
@@ -137,7 +149,8 @@ class DurableCoordinatorIT {
             int reconnected = global.output().awaitLine(reconnectedLine(), linesBeforeRestart, PATIENCE);
             global.output().awaitLine(waitLine(2), reconnected, PATIENCE);
             assertThat(global.output().since(linesBeforeRestart)).doesNotContain(waitLine(1));
-            assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isFalse();
+            assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
+                    .isFalse();
 
             migrations.runToCompletion(2, "kasparov");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
@@ -159,9 +172,13 @@ class DurableCoordinatorIT {
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         }
         assertGlobalFollowed(1);
-        assertThat(storedEvent("MEMBER_REMOVED")).contains("operator " + ConfigFiles.ADMIN + " (from ").contains("region 2");
-        assertThat(muster("region", "list")).as("no agent of region 2 is connected, so it is forgotten")
-                .contains("1  member remote").doesNotContainPattern("(?m)^2 ");
+        assertThat(storedEvent("MEMBER_REMOVED"))
+                .contains("operator " + ConfigFiles.ADMIN + " (from ")
+                .contains("region 2");
+        assertThat(muster("region", "list"))
+                .as("no agent of region 2 is connected, so it is forgotten")
+                .contains("1  member remote")
+                .doesNotContainPattern("(?m)^2 ");
     }
 
     @Test
@@ -179,8 +196,10 @@ class DurableCoordinatorIT {
             assertThat(history.has(GATED_VERSION)).as("released by force").isTrue();
             assertThat(history.has(NEXT_VERSION)).as("not released").isFalse();
         }
-        assertThat(storedEvent("FORCED_RELEASE")).contains("region 2 is being rebuilt")
-                .contains("regions [1, 2] had not applied it").contains("operator " + ConfigFiles.ADMIN + " (from ");
+        assertThat(storedEvent("FORCED_RELEASE"))
+                .contains("region 2 is being rebuilt")
+                .contains("regions [1, 2] had not applied it")
+                .contains("operator " + ConfigFiles.ADMIN + " (from ");
     }
 
     /** Runs the operator's {@code muster} command against the coordinator; it must exit 0. */
@@ -190,9 +209,9 @@ class DurableCoordinatorIT {
 
     private String storedEvent(String kind) throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT actor || ': ' || detail FROM muster.fleet_event "
-                     + "WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT actor || ': ' || detail FROM muster.fleet_event "
+                        + "WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
             assertThat(result.next()).as("a %s event", kind).isTrue();
             return result.getString(1);
         }
@@ -216,9 +235,9 @@ class DurableCoordinatorIT {
 
     private String storedWait() throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT waiting_version, waiting_on FROM muster.fleet_region WHERE region = " + GLOBAL)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT waiting_version, waiting_on FROM muster.fleet_region WHERE region = " + GLOBAL)) {
             assertThat(result.next()).as("the global's row").isTrue();
             if (result.getString(1) == null) {
                 return "none";
@@ -231,8 +250,8 @@ class DurableCoordinatorIT {
     private List<String> storedEvents() throws Exception {
         List<String> kinds = new ArrayList<>();
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT kind FROM muster.fleet_event ORDER BY id")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT kind FROM muster.fleet_event ORDER BY id")) {
             while (result.next()) {
                 kinds.add(result.getString(1));
             }

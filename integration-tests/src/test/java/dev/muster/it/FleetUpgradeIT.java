@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.coordinator.Coordinator;
 import dev.muster.common.tls.TestPki;
 import dev.muster.common.tls.TlsFiles;
+import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
@@ -74,8 +74,8 @@ class FleetUpgradeIT {
     void fleetOnTheFirstReleaseWithTheNewCode() throws Exception {
         configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
         coordinatorAddress = "127.0.0.1:" + Ports.free();
-        coordinator = Coordinator.start(CoordinatorConfig.load(
-                configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        coordinator = Coordinator.start(
+                CoordinatorConfig.load(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
         for (int region : List.of(1, 2, GLOBAL)) {
             runToCompletion(region, "jansa", "migrate");
         }
@@ -83,11 +83,21 @@ class FleetUpgradeIT {
             runToCompletion(region, "jansa", "replication", "setup");
         }
         ALL_REGIONS.forEach(region -> startDaemon(region, "kasparov"));
-        await("the global's replication reported healthy").atMost(PATIENCE).until(() ->
-                replication(GLOBAL).map(health -> health.subscriptions().size() == 2 && health.healthy()).orElse(false));
-        await("every daemon connected with the new code").atMost(PATIENCE).until(() -> ALL_REGIONS.stream()
-                .allMatch(region -> coordinator.hub().hasDaemon(region) && coordinator.hub().fleet().region(region)
-                        .map(state -> state.available().containsKey(TARGET)).orElse(false)));
+        await("the global's replication reported healthy")
+                .atMost(PATIENCE)
+                .until(() -> replication(GLOBAL)
+                        .map(health -> health.subscriptions().size() == 2 && health.healthy())
+                        .orElse(false));
+        await("every daemon connected with the new code")
+                .atMost(PATIENCE)
+                .until(() -> ALL_REGIONS.stream()
+                        .allMatch(region -> coordinator.hub().hasDaemon(region)
+                                && coordinator
+                                        .hub()
+                                        .fleet()
+                                        .region(region)
+                                        .map(state -> state.available().containsKey(TARGET))
+                                        .orElse(false)));
     }
 
     @AfterEach
@@ -101,24 +111,37 @@ class FleetUpgradeIT {
 
     @Test
     void oneCommandUpgradesTheFleetInTheSafeOrderAndVerifiesReplication() throws Exception {
-        new RegionSql(REGIONS.databases()).execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
+        new RegionSql(REGIONS.databases())
+                .execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
 
         String output = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
 
-        assertThat(output).contains("==> tear replication down (--mode disable)", "==> migrate the remotes [1, 2]",
-                "==> migrate the global", "==> set replication up again", "==> verify replication",
-                "Upgrade done: the fleet is at " + TARGET + " with replication verified");
+        assertThat(output)
+                .contains(
+                        "==> tear replication down (--mode disable)",
+                        "==> migrate the remotes [1, 2]",
+                        "==> migrate the global",
+                        "==> set replication up again",
+                        "==> verify replication",
+                        "Upgrade done: the fleet is at " + TARGET + " with replication verified");
         for (int region : ALL_REGIONS) {
-            assertThat(SchemaHistory.of(REGIONS.databases().database(region)).has(TARGET)).as("region %d", region).isTrue();
+            assertThat(SchemaHistory.of(REGIONS.databases().database(region)).has(TARGET))
+                    .as("region %d", region)
+                    .isTrue();
         }
         SchemaHistory global = SchemaHistory.of(REGIONS.databases().database(GLOBAL));
         for (int remote : List.of(1, 2)) {
-            assertThat(global.installedOn().get(GATED_VERSION)).as("the global began after region %d committed", remote)
-                    .isAfter(SchemaHistory.of(REGIONS.databases().database(remote)).committedAt().get(GATED_VERSION));
+            assertThat(global.installedOn().get(GATED_VERSION))
+                    .as("the global began after region %d committed", remote)
+                    .isAfter(SchemaHistory.of(REGIONS.databases().database(remote))
+                            .committedAt()
+                            .get(GATED_VERSION));
         }
-        assertThat(count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written before'")).isOne();
+        assertThat(count(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written before'"))
+                .isOne();
         // the coordinator stores its events behind, on another thread
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(lastEvent("UPGRADE")).contains("upgrade done"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(lastEvent("UPGRADE")).contains("upgrade done"));
     }
 
     @Test
@@ -127,7 +150,8 @@ class FleetUpgradeIT {
 
         String again = muster(0, "upgrade", "--to", TARGET);
 
-        assertThat(again).doesNotContain("==> tear replication down", "==> migrate the remotes", "==> migrate the global")
+        assertThat(again)
+                .doesNotContain("==> tear replication down", "==> migrate the remotes", "==> migrate the global")
                 .contains("==> set replication up again", "Upgrade done");
     }
 
@@ -141,25 +165,34 @@ class FleetUpgradeIT {
         TlsFiles admin = pki.operator(ConfigFiles.ADMIN);
         BigInteger served = TlsProbe.serverCertificate(host, port, admin);
 
-        CompletableFuture<String> upgrade = CompletableFuture.supplyAsync(() ->
-                muster(0, "upgrade", "--to", TARGET, "--teardown", "disable"));
-        await("the upgrade at the global's migration").atMost(PATIENCE).until(() -> events.stream().anyMatch(event ->
-                event.kind() == EventKind.UPGRADE && event.detail().contains("migrate the global")));
+        CompletableFuture<String> upgrade =
+                CompletableFuture.supplyAsync(() -> muster(0, "upgrade", "--to", TARGET, "--teardown", "disable"));
+        await("the upgrade at the global's migration")
+                .atMost(PATIENCE)
+                .until(() -> events.stream()
+                        .anyMatch(event -> event.kind() == EventKind.UPGRADE
+                                && event.detail().contains("migrate the global")));
         BigInteger renewedServer = TlsProbe.serial(pki.coordinator().cert());
         BigInteger renewedRegion = TlsProbe.serial(pki.region(1).cert());
 
-        assertThat(upgrade).as("the upgrade still running when the certificates were renewed").isNotDone();
-        assertThat(TlsProbe.serverCertificate(host, port, admin)).as("the next handshake")
-                .isEqualTo(renewedServer).isNotEqualTo(served);
+        assertThat(upgrade)
+                .as("the upgrade still running when the certificates were renewed")
+                .isNotDone();
+        assertThat(TlsProbe.serverCertificate(host, port, admin))
+                .as("the next handshake")
+                .isEqualTo(renewedServer)
+                .isNotEqualTo(served);
         assertThat(upgrade.get(PATIENCE.toSeconds() * 3, TimeUnit.SECONDS))
                 .contains("Upgrade done: the fleet is at " + TARGET + " with replication verified");
 
         // sessions made before the renewal went on; made again, they show the renewed certificate
         coordinator.close();
-        coordinator = Coordinator.start(CoordinatorConfig.load(
-                configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
-        await("region 1's daemon connected again").atMost(PATIENCE).untilAsserted(() ->
-                assertThat(lastEvent("CONNECTED", 1)).contains("with certificate " + renewedRegion.toString(16)));
+        coordinator = Coordinator.start(
+                CoordinatorConfig.load(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        await("region 1's daemon connected again")
+                .atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(lastEvent("CONNECTED", 1))
+                        .contains("with certificate " + renewedRegion.toString(16)));
     }
 
     @Test
@@ -169,10 +202,17 @@ class FleetUpgradeIT {
 
         String output = muster(1, "upgrade", "--to", TARGET);
 
-        assertThat(output).contains("stopped at 'preflight'", "region 2 has no agent daemon connected",
-                "muster upgrade --to " + TARGET);
-        assertThat(SchemaHistory.of(REGIONS.databases().database(1)).has(GATED_VERSION)).as("nothing migrated").isFalse();
-        assertThat(replication(GLOBAL).map(ReplicationHealth::healthy)).as("replication left up").contains(true);
+        assertThat(output)
+                .contains(
+                        "stopped at 'preflight'",
+                        "region 2 has no agent daemon connected",
+                        "muster upgrade --to " + TARGET);
+        assertThat(SchemaHistory.of(REGIONS.databases().database(1)).has(GATED_VERSION))
+                .as("nothing migrated")
+                .isFalse();
+        assertThat(replication(GLOBAL).map(ReplicationHealth::healthy))
+                .as("replication left up")
+                .contains(true);
     }
 
     private String muster(int expectedExit, String... args) {
@@ -180,8 +220,8 @@ class FleetUpgradeIT {
     }
 
     private void startDaemon(int region, String release) {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test",
-                new PicocliCommandRunner());
+        AgentDaemon daemon =
+                AgentDaemon.create(AgentConfig.load(config(region, release)), "test", new PicocliCommandRunner());
         daemons.put(region, daemon);
         daemon.start();
     }
@@ -192,8 +232,8 @@ class FleetUpgradeIT {
 
     private long count(int region, String sql) throws Exception {
         try (Connection connection = REGIONS.databases().database(region).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }
@@ -201,30 +241,35 @@ class FleetUpgradeIT {
 
     private String lastEvent(String kind, int region) throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
-                     + "' AND region = " + region + " ORDER BY id DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
+                        + "' AND region = " + region + " ORDER BY id DESC LIMIT 1")) {
             return result.next() ? result.getString(1) : "";
         }
     }
 
     private String lastEvent(String kind) throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
-                     + "' ORDER BY id DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT detail FROM muster.fleet_event WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
             assertThat(result.next()).as("a %s event", kind).isTrue();
             return result.getString(1);
         }
     }
+
     private void runToCompletion(int region, String release, String... command) throws Exception {
         try (CommandRun run = agent(region, release, command)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+            assertThat(run.awaitExit(PATIENCE))
+                    .as("region %d: %s; %s", region, List.of(command), run.output())
+                    .isZero();
         }
     }
 
     private CommandRun agent(int region, String release, String... command) {
-        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
+        String[] args = Stream.concat(
+                        Stream.of(command),
+                        Stream.of("--config", config(region, release).toString()))
                 .toArray(String[]::new);
         return new InProcessAgent("region-" + region, args);
     }

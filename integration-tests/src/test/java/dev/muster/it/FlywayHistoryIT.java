@@ -30,8 +30,7 @@ class FlywayHistoryIT {
     Path dir;
 
     /** A row of flyway_schema_history as PostgreSQL has it. */
-    private record HistoryRow(String version, int rank, Duration took) {
-    }
+    private record HistoryRow(String version, int rank, Duration took) {}
 
     @Test
     void appliedMigrationsCarryTheirRankAndRunTimeFromTheHistory() throws Exception {
@@ -52,11 +51,14 @@ class FlywayHistoryIT {
             List<LocalMigration> applied = flyway.state().applied();
             assertThat(applied).extracting(LocalMigration::version).containsExactly("1", "2", "3");
             for (int i = 0; i < history.size(); i++) {
-                assertThat(applied.get(i).installedRank()).isEqualTo(OptionalInt.of(history.get(i).rank()));
-                assertThat(applied.get(i).executionTime()).contains(history.get(i).took());
+                assertThat(applied.get(i).installedRank())
+                        .isEqualTo(OptionalInt.of(history.get(i).rank()));
+                assertThat(applied.get(i).executionTime())
+                        .contains(history.get(i).took());
             }
             assertThat(applied.get(1).executionTime().orElseThrow()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
-            assertThat(firstRun).as("a run reports its migrations as the history has them")
+            assertThat(firstRun)
+                    .as("a run reports its migrations as the history has them")
                     .containsExactlyElementsOf(applied.subList(0, 2));
             assertThat(secondRun).containsExactly(applied.get(2));
             assertThat(applied.get(2).installedRank().getAsInt())
@@ -68,9 +70,9 @@ class FlywayHistoryIT {
     private static List<HistoryRow> history(PostgresFleet servers) throws Exception {
         List<HistoryRow> rows = new ArrayList<>();
         try (Connection connection = servers.database(1).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT version, installed_rank, execution_time "
-                     + "FROM flyway_schema_history WHERE version IS NOT NULL AND success ORDER BY installed_rank")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT version, installed_rank, execution_time "
+                        + "FROM flyway_schema_history WHERE version IS NOT NULL AND success ORDER BY installed_rank")) {
             while (result.next()) {
                 rows.add(new HistoryRow(result.getString(1), result.getInt(2), Duration.ofMillis(result.getInt(3))));
             }

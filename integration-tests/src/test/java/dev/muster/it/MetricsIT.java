@@ -41,8 +41,8 @@ class MetricsIT {
     private static final String GATED_VERSION = "20200424183342";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     /** A sample line: name, labels, value (the text format's grammar, without timestamps). */
-    private static final Pattern SAMPLE = Pattern.compile(
-            "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
+    private static final Pattern SAMPLE =
+            Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*\\})? "
                     + "(-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)");
 
     @RegisterExtension
@@ -65,9 +65,14 @@ class MetricsIT {
         int port = Ports.free();
         coordinatorAddress = "127.0.0.1:" + port;
         metricsPort = Ports.free();
-        coordinator = Coordinator.start(new CoordinatorConfig(new HostPort("127.0.0.1", port), Optional.empty(),
-                List.of(1, 2), Optional.of(new MetricsConfig(metricsPort)),
-                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), "test");
+        coordinator = Coordinator.start(
+                new CoordinatorConfig(
+                        new HostPort("127.0.0.1", port),
+                        Optional.empty(),
+                        List.of(1, 2),
+                        Optional.of(new MetricsConfig(metricsPort)),
+                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)),
+                "test");
         migrations = new RegionMigrations(launcher, configs, coordinatorAddress, GLOBAL, List.of(1, 2));
     }
 
@@ -87,9 +92,10 @@ class MetricsIT {
             global.output().awaitLine("Waiting for remote region 2 to run migration " + GATED_VERSION, 0, PATIENCE);
 
             MetricsPage waiting = MetricsPage.scrape(metricsPort);
-            assertThat(waiting.value("muster_region_waiting_seconds", "region=\"99\"")).isPresent();
-            assertThat(waiting.value("muster_signals_sent_total", "type=\"wait\"")).hasValueSatisfying(count ->
-                    assertThat(count).isGreaterThanOrEqualTo(1));
+            assertThat(waiting.value("muster_region_waiting_seconds", "region=\"99\""))
+                    .isPresent();
+            assertThat(waiting.value("muster_signals_sent_total", "type=\"wait\""))
+                    .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1));
             assertThat(waiting.value("muster_region_sessions", "region=\"99\"")).hasValue(1.0);
             assertThat(waiting.value("muster_fleet_members", "")).hasValue(2.0);
 
@@ -100,21 +106,26 @@ class MetricsIT {
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             MetricsPage released = MetricsPage.scrape(metricsPort);
-            assertThat(released.value("muster_region_waiting_seconds", "region=\"99\"")).as("no longer waiting").isEmpty();
-            assertThat(released.value("muster_signals_sent_total", "type=\"go\"")).hasValueSatisfying(count ->
-                    assertThat(count).isGreaterThanOrEqualTo(1));
-            assertThat(released.value("muster_release_wait_seconds_count", "region=\"99\"")).hasValueSatisfying(count ->
-                    assertThat(count).isGreaterThanOrEqualTo(1));
-            assertThat(released.value("muster_migrations_applied_total", "region=\"1\"")).hasValueSatisfying(count ->
-                    assertThat(count).isGreaterThanOrEqualTo(4));
-            assertThat(released.value("muster_region_pending_migrations", "region=\"99\"")).hasValue(0.0);
+            assertThat(released.value("muster_region_waiting_seconds", "region=\"99\""))
+                    .as("no longer waiting")
+                    .isEmpty();
+            assertThat(released.value("muster_signals_sent_total", "type=\"go\""))
+                    .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1));
+            assertThat(released.value("muster_release_wait_seconds_count", "region=\"99\""))
+                    .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(1));
+            assertThat(released.value("muster_migrations_applied_total", "region=\"1\""))
+                    .hasValueSatisfying(count -> assertThat(count).isGreaterThanOrEqualTo(4));
+            assertThat(released.value("muster_region_pending_migrations", "region=\"99\""))
+                    .hasValue(0.0);
         });
     }
 
     @Test
     void theEndpointServesTheTextFormatWithJvmAndProcessMetrics() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -122,12 +133,21 @@ class MetricsIT {
                 .isNotEmpty()
                 .allSatisfy(line -> assertThat(line).matches(SAMPLE));
         Promtool.Result lint = Promtool.get().checkMetrics(response.body());
-        assertThat(lint.exitCode()).as("promtool check metrics: %s", lint.output()).isZero();
-        assertThat(response.body()).contains("jvm_memory_used_bytes", "process_cpu_usage", "process_uptime_seconds",
-                "application=\"muster-coordinator\"", "# TYPE muster_fleet_members gauge");
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(lint.exitCode())
+                .as("promtool check metrics: %s", lint.output())
+                .isZero();
+        assertThat(response.body())
+                .contains(
+                        "jvm_memory_used_bytes",
+                        "process_cpu_usage",
+                        "process_uptime_seconds",
+                        "application=\"muster-coordinator\"",
+                        "# TYPE muster_fleet_members gauge");
+        HttpResponse<String> post = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
     }
 }

@@ -99,12 +99,19 @@ class MutualTlsIT {
         // scratch databases at the new release, each claiming region 1 (or, with region 1's own
         // certificate, region 2): the attack muster exists to stop
         CommandRun plaintext = impostor("plaintext", 1, "");
-        CommandRun foreign = impostor("foreign", 1, tls(otherCa.region(1).cert(), otherCa.region(1).key()));
-        CommandRun expired = impostor("expired", 1, tls(pki.expiredRegion(1).cert(), pki.expiredRegion(1).key()));
-        CommandRun otherRegion = impostor("other-region", 2, tls(pki.region(1).cert(), pki.region(1).key()));
+        CommandRun foreign = impostor(
+                "foreign", 1, tls(otherCa.region(1).cert(), otherCa.region(1).key()));
+        CommandRun expired = impostor(
+                "expired",
+                1,
+                tls(pki.expiredRegion(1).cert(), pki.expiredRegion(1).key()));
+        CommandRun otherRegion = impostor(
+                "other-region", 2, tls(pki.region(1).cert(), pki.region(1).key()));
         Status noCertificate = helloWithoutACertificate(1);
 
-        assertThat(otherRegion.awaitExit(PATIENCE)).as("%s", otherRegion.output()).isEqualTo(ExitCode.REJECTED.status());
+        assertThat(otherRegion.awaitExit(PATIENCE))
+                .as("%s", otherRegion.output())
+                .isEqualTo(ExitCode.REJECTED.status());
         assertThat(text(otherRegion)).contains("refused this agent", "names region 1", "claims region 2");
         assertThat(noCertificate.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
         assertThat(noCertificate.getDescription()).contains("requires a client certificate");
@@ -119,14 +126,17 @@ class MutualTlsIT {
             assertThat(text(run)).as("one line, no stack trace").doesNotContain("Exception", "\tat ");
         }
 
-        await("the refusals in the coordinator's event log").atMost(PATIENCE).untilAsserted(() ->
-                assertThat(storedEvents("REFUSED")).anySatisfy(detail -> assertThat(detail)
-                                .contains("spiffe://muster/region/1", "not issued by a CA in"))
+        await("the refusals in the coordinator's event log")
+                .atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(storedEvents("REFUSED"))
+                        .anySatisfy(detail ->
+                                assertThat(detail).contains("spiffe://muster/region/1", "not issued by a CA in"))
                         .anySatisfy(detail -> assertThat(detail).contains("the certificate expired at"))
                         .anySatisfy(detail -> assertThat(detail).contains("names region 1", "claims region 2"))
                         .anySatisfy(detail -> assertThat(detail).contains("requires a client certificate")));
         assertThat(global.isRunning()).isTrue();
-        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isFalse();
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
+                .isFalse();
         assertThat(storedNewestApplied(1)).isEqualTo(JANSA_NEWEST);
         assertThat(storedNewestApplied(2)).isEqualTo(JANSA_NEWEST);
 
@@ -134,7 +144,8 @@ class MutualTlsIT {
         migrations.runToCompletion(1, "kasparov");
         migrations.runToCompletion(2, "kasparov");
         assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
-        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION)).isTrue();
+        assertThat(SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION))
+                .isTrue();
     }
 
     @Test
@@ -143,56 +154,80 @@ class MutualTlsIT {
         global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
 
         CommandRun viewerStatus = muster(ConfigFiles.VIEWER, "status");
-        assertThat(viewerStatus.awaitExit(PATIENCE)).as("%s", viewerStatus.output()).isZero();
+        assertThat(viewerStatus.awaitExit(PATIENCE))
+                .as("%s", viewerStatus.output())
+                .isZero();
         assertThat(text(viewerStatus)).contains("Mutual TLS: agents and operators are who their certificates say");
 
         CommandRun viewerRelease = muster(ConfigFiles.VIEWER, "release", "--force", GATED_VERSION, "--reason", "test");
-        assertThat(viewerRelease.awaitExit(PATIENCE)).as("%s", viewerRelease.output())
+        assertThat(viewerRelease.awaitExit(PATIENCE))
+                .as("%s", viewerRelease.output())
                 .isEqualTo(ExitCode.REJECTED.status());
         assertThat(text(viewerRelease)).contains("operator viewer is a viewer", "needs the admin role");
-        await("the denial stored").atMost(PATIENCE).until(() -> !storedEvents("DENIED").isEmpty());
+        await("the denial stored")
+                .atMost(PATIENCE)
+                .until(() -> !storedEvents("DENIED").isEmpty());
         assertThat(storedForcedReleases()).isEmpty();
         assertThat(global.isRunning()).isTrue();
 
         CommandRun adminRelease = muster(ConfigFiles.ADMIN, "release", "--force", GATED_VERSION, "--reason", "test");
-        assertThat(adminRelease.awaitExit(PATIENCE)).as("%s", adminRelease.output()).isZero();
-        assertThat(storedForcedReleases()).singleElement().satisfies(by ->
-                assertThat(by).startsWith("operator admin (from 127.0.0.1:"));
-        await("the global released by force").atMost(PATIENCE).until(() ->
-                SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION));
+        assertThat(adminRelease.awaitExit(PATIENCE))
+                .as("%s", adminRelease.output())
+                .isZero();
+        assertThat(storedForcedReleases())
+                .singleElement()
+                .satisfies(by -> assertThat(by).startsWith("operator admin (from 127.0.0.1:"));
+        await("the global released by force")
+                .atMost(PATIENCE)
+                .until(() ->
+                        SchemaHistory.of(REGIONS.databases().database(GLOBAL)).has(GATED_VERSION));
     }
 
     @Test
     void aPlaintextClientAndATlsClientOfAPlaintextCoordinatorAreEachToldInOneLine() throws Exception {
-        CommandRun plaintext = started(new LauncherProcess("muster", "muster", "status", "--coordinator",
-                coordinatorAddress));
+        CommandRun plaintext =
+                started(new LauncherProcess("muster", "muster", "status", "--coordinator", coordinatorAddress));
         assertThat(plaintext.awaitExit(PATIENCE)).as("%s", plaintext.output()).isEqualTo(ExitCode.UNAVAILABLE.status());
-        assertThat(plaintext.output().lines()).singleElement().satisfies(line ->
-                assertThat(line).contains(coordinatorAddress, "--tls-cert"));
+        assertThat(plaintext.output().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains(coordinatorAddress, "--tls-cert"));
 
         String plaintextAddress = "127.0.0.1:" + Ports.free();
-        started(new ProcessLauncher().serve(configs.write("plaintext.yaml", "listen: \"" + plaintextAddress
-                + "\"\nregions: [1, 2]\n")));
+        started(new ProcessLauncher()
+                .serve(configs.write("plaintext.yaml", "listen: \"" + plaintextAddress + "\"\nregions: [1, 2]\n")));
         CommandRun tlsClient = musterAt(plaintextAddress, ConfigFiles.ADMIN, "status");
         assertThat(tlsClient.awaitExit(PATIENCE)).as("%s", tlsClient.output()).isEqualTo(ExitCode.UNAVAILABLE.status());
-        assertThat(tlsClient.output().lines()).singleElement().satisfies(line ->
-                assertThat(line).contains(plaintextAddress, "answered in plaintext"));
+        assertThat(tlsClient.output().lines())
+                .singleElement()
+                .satisfies(line -> assertThat(line).contains(plaintextAddress, "answered in plaintext"));
     }
 
     /** A remote's migrate on a scratch database at the new release, claiming {@code region}. */
     private CommandRun impostor(String name, int region, String tls) {
         String url = REGIONS.databases().jdbcUrl(1).replace("/vmdb_production", "/" + IMPOSTOR_DATABASE);
-        String locations = String.join(", ", Stream.of(Distribution.release("kasparov"))
-                .map(location -> "\"" + location + "\"").toList());
-        Path config = configs.write("impostor-" + name + ".yaml", String.join("\n",
-                "region: " + region,
-                "role: remote",
-                "database: { url: \"" + url + "\", user: postgres }",
-                "migrations: { locations: [" + locations + "] }",
-                "coordinator: { address: \"" + coordinatorAddress + "\"" + tls + " }",
-                ""));
-        return started(new LauncherProcess("impostor-" + name, "muster-agent", "migrate", "--config",
-                config.toString(), "--report-timeout", "5s"));
+        String locations = String.join(
+                ", ",
+                Stream.of(Distribution.release("kasparov"))
+                        .map(location -> "\"" + location + "\"")
+                        .toList());
+        Path config = configs.write(
+                "impostor-" + name + ".yaml",
+                String.join(
+                        "\n",
+                        "region: " + region,
+                        "role: remote",
+                        "database: { url: \"" + url + "\", user: postgres }",
+                        "migrations: { locations: [" + locations + "] }",
+                        "coordinator: { address: \"" + coordinatorAddress + "\"" + tls + " }",
+                        ""));
+        return started(new LauncherProcess(
+                "impostor-" + name,
+                "muster-agent",
+                "migrate",
+                "--config",
+                config.toString(),
+                "--report-timeout",
+                "5s"));
     }
 
     private String tls(Path cert, Path key) {
@@ -203,14 +238,17 @@ class MutualTlsIT {
     private Status helloWithoutACertificate(int region) throws Exception {
         String[] hostPort = coordinatorAddress.split(":");
         ManagedChannel channel = NettyChannelBuilder.forAddress(hostPort[0], Integer.parseInt(hostPort[1]))
-                .sslContext(GrpcSslContexts.forClient().trustManager(pki.caFile().toFile()).build()).build();
+                .sslContext(GrpcSslContexts.forClient()
+                        .trustManager(pki.caFile().toFile())
+                        .build())
+                .build();
         try {
             CompletableFuture<Status> ended = new CompletableFuture<>();
             StreamObserver<AgentMessage> requests = AgentServiceGrpc.newStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS).session(new StreamObserver<>() {
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .session(new StreamObserver<>() {
                         @Override
-                        public void onNext(CoordinatorMessage message) {
-                        }
+                        public void onNext(CoordinatorMessage message) {}
 
                         @Override
                         public void onError(Throwable t) {
@@ -222,8 +260,13 @@ class MutualTlsIT {
                             ended.complete(Status.OK);
                         }
                     });
-            requests.onNext(AgentMessage.newBuilder().setHello(Hello.newBuilder().setRegion(region)
-                    .setRole(Role.REMOTE).setInstanceId("no-certificate").setAgentVersion("test")).build());
+            requests.onNext(AgentMessage.newBuilder()
+                    .setHello(Hello.newBuilder()
+                            .setRegion(region)
+                            .setRole(Role.REMOTE)
+                            .setInstanceId("no-certificate")
+                            .setAgentVersion("test"))
+                    .build());
             return ended.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         } finally {
             channel.shutdownNow();
@@ -252,7 +295,7 @@ class MutualTlsIT {
 
     private static void sql(int region, String statement) throws Exception {
         try (Connection connection = REGIONS.databases().database(region).getConnection();
-             Statement sql = connection.createStatement()) {
+                Statement sql = connection.createStatement()) {
             sql.execute(statement);
         }
     }
@@ -274,8 +317,8 @@ class MutualTlsIT {
 
     private static List<String> strings(String query) throws Exception {
         try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(query)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(query)) {
             List<String> values = new ArrayList<>();
             while (result.next()) {
                 values.add(result.getString(1));

@@ -52,26 +52,31 @@ class OperationsFilesIT {
         assertThat(coordinatorConfig.security().mode()).isEqualTo(TransportSecurity.Mode.MUTUAL_TLS);
         assertThat(coordinatorConfig.security().globalRegion()).hasValue(99);
         assertThat(coordinatorConfig.security().operators().roleOf("alice")).contains(OperatorRole.ADMIN);
-        assertThat(agentConfig.coordinator().tls()).hasValueSatisfying(tls ->
-                assertThat(tls.cert()).isEqualTo(etc.resolve("tls/region-1.crt")));
+        assertThat(agentConfig.coordinator().tls())
+                .hasValueSatisfying(tls -> assertThat(tls.cert()).isEqualTo(etc.resolve("tls/region-1.crt")));
     }
 
     /** A copy of an example configuration whose /etc/muster paths lie under {@code etc}. */
     private static Path relocated(Path example, Path etc) throws Exception {
-        return Files.writeString(etc.resolve(example.getFileName()),
-                Files.readString(example).replace("/etc/muster/", etc + "/"));
+        return Files.writeString(
+                etc.resolve(example.getFileName()), Files.readString(example).replace("/etc/muster/", etc + "/"));
     }
 
     @Test
     void theDashboardHasAQueryInEveryPanelAndOnlyDocumentedMetrics() throws Exception {
         JsonObject dashboard = JsonParser.parseString(
-                Files.readString(Distribution.home().resolve("grafana/muster-fleet.json"))).getAsJsonObject();
+                        Files.readString(Distribution.home().resolve("grafana/muster-fleet.json")))
+                .getAsJsonObject();
         List<String> queries = new ArrayList<>();
         for (JsonElement panel : dashboard.getAsJsonArray("panels")) {
             List<String> own = new ArrayList<>();
-            panel.getAsJsonObject().getAsJsonArray("targets")
-                    .forEach(target -> own.add(target.getAsJsonObject().get("expr").getAsString()));
-            assertThat(own).as("queries of panel %s", panel.getAsJsonObject().get("title")).isNotEmpty()
+            panel.getAsJsonObject()
+                    .getAsJsonArray("targets")
+                    .forEach(target ->
+                            own.add(target.getAsJsonObject().get("expr").getAsString()));
+            assertThat(own)
+                    .as("queries of panel %s", panel.getAsJsonObject().get("title"))
+                    .isNotEmpty()
                     .allSatisfy(query -> assertThat(query).isNotBlank());
             queries.addAll(own);
         }
@@ -89,7 +94,8 @@ class OperationsFilesIT {
             for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
                 Map<?, ?> alert = (Map<?, ?>) rule;
                 assertThat((String) alert.get("alert")).startsWith("Muster");
-                assertThat(((Map<?, ?>) alert.get("annotations")).get("summary")).as("summary of %s", alert.get("alert"))
+                assertThat(((Map<?, ?>) alert.get("annotations")).get("summary"))
+                        .as("summary of %s", alert.get("alert"))
                         .isNotNull();
                 expressions.add((String) alert.get("expr"));
             }

@@ -51,7 +51,8 @@ class PrometheusFilesIT {
         assertThat(result.exitCode()).as(result.output()).isZero();
 
         Set<String> jobs = new TreeSet<>();
-        for (Object scrape : (List<?>) yaml(prometheus.resolve("prometheus.yml")).get("scrape_configs")) {
+        for (Object scrape :
+                (List<?>) yaml(prometheus.resolve("prometheus.yml")).get("scrape_configs")) {
             jobs.add((String) ((Map<?, ?>) scrape).get("job_name"));
         }
         Set<String> used = new TreeSet<>();
@@ -89,7 +90,8 @@ class PrometheusFilesIT {
                 }
             }
         }
-        List<String> alerts = rules().stream().map(rule -> (String) rule.get("alert")).toList();
+        List<String> alerts =
+                rules().stream().map(rule -> (String) rule.get("alert")).toList();
         assertThat(firing).as("alerts the tests see firing").containsExactlyInAnyOrderElementsOf(alerts);
         assertThat(quiet).as("alerts the tests see not firing").containsExactlyInAnyOrderElementsOf(alerts);
     }
@@ -109,13 +111,15 @@ class PrometheusFilesIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            // lint: a counter's name ends in _total
-            "# HELP muster_signals_sent Answers\n# TYPE muster_signals_sent counter\nmuster_signals_sent 3.0\n",
-            // lint: no help text
-            "# TYPE muster_fleet_members gauge\nmuster_fleet_members 2.0\n",
-            // not the text format: a label value without quotes
-            "# HELP muster_region_sessions Sessions\n# TYPE muster_region_sessions gauge\nmuster_region_sessions{region=1} 1\n"})
+    @ValueSource(
+            strings = {
+                // lint: a counter's name ends in _total
+                "# HELP muster_signals_sent Answers\n# TYPE muster_signals_sent counter\nmuster_signals_sent 3.0\n",
+                // lint: no help text
+                "# TYPE muster_fleet_members gauge\nmuster_fleet_members 2.0\n",
+                // not the text format: a label value without quotes
+                "# HELP muster_region_sessions Sessions\n# TYPE muster_region_sessions gauge\nmuster_region_sessions{region=1} 1\n"
+            })
     void aBadMetricsPageFails(String page) {
         Promtool.Result result = promtool.checkMetrics(page);
 
@@ -125,7 +129,8 @@ class PrometheusFilesIT {
 
     private List<Map<?, ?>> rules() throws Exception {
         List<Map<?, ?>> rules = new ArrayList<>();
-        for (Object group : (List<?>) yaml(prometheus.resolve("muster-alerts.yml")).get("groups")) {
+        for (Object group :
+                (List<?>) yaml(prometheus.resolve("muster-alerts.yml")).get("groups")) {
             for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
                 rules.add((Map<?, ?>) rule);
             }

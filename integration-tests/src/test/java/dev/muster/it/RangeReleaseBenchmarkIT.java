@@ -30,7 +30,8 @@ class RangeReleaseBenchmarkIT {
     void oneRunPerReleasedRangeAgainstOneRunPerVersion() throws Exception {
         Path migrations = Files.createDirectories(dir.resolve("migrations"));
         for (int i = 1; i <= VERSIONS; i++) {
-            Files.writeString(migrations.resolve(String.format("V1_%03d__step_%d.sql", i, i)),
+            Files.writeString(
+                    migrations.resolve(String.format("V1_%03d__step_%d.sql", i, i)),
                     "CREATE TABLE step_" + i + " (id bigint PRIMARY KEY);\n");
         }
         List<String> locations = List.of("filesystem:" + migrations);
@@ -49,18 +50,21 @@ class RangeReleaseBenchmarkIT {
             }
             long stepNanos = System.nanoTime() - stepStart;
 
-            System.out.printf("%n%d migrations, one Flyway run per released range: %6d ms%n", VERSIONS, rangeNanos / 1_000_000);
-            System.out.printf("%d migrations, one Flyway run per version:        %6d ms (%.1fx)%n%n", VERSIONS,
-                    stepNanos / 1_000_000, (double) stepNanos / rangeNanos);
+            System.out.printf(
+                    "%n%d migrations, one Flyway run per released range: %6d ms%n", VERSIONS, rangeNanos / 1_000_000);
+            System.out.printf(
+                    "%d migrations, one Flyway run per version:        %6d ms (%.1fx)%n%n",
+                    VERSIONS, stepNanos / 1_000_000, (double) stepNanos / rangeNanos);
 
             assertThat(SchemaHistory.of(servers.database(1)).installedOn().keySet())
-                    .containsExactlyElementsOf(SchemaHistory.of(servers.database(2)).installedOn().keySet())
+                    .containsExactlyElementsOf(
+                            SchemaHistory.of(servers.database(2)).installedOn().keySet())
                     .hasSize(VERSIONS);
         }
     }
 
     private static FlywayMigrations migrations(PostgresFleet servers, int region, List<String> locations) {
-        return new FlywayMigrations(new DatabaseConfig(servers.jdbcUrl(region), PostgresFleet.USER, Optional.empty()),
-                locations);
+        return new FlywayMigrations(
+                new DatabaseConfig(servers.jdbcUrl(region), PostgresFleet.USER, Optional.empty()), locations);
     }
 }

@@ -7,8 +7,8 @@ import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
 import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InProcessLauncher;
-import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.PostgresFleet;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -75,7 +75,8 @@ class RegionInitIT {
         execute("INSERT INTO service_templates (name) VALUES ('created by region 1')");
         assertThat(longs("SELECT id FROM service_templates")).containsExactly(FIRST_ID_OF_1);
         assertThat(longs("SELECT min_value FROM pg_sequences WHERE schemaname = 'public'"))
-                .containsOnly(FIRST_ID_OF_1).hasSize(4);
+                .containsOnly(FIRST_ID_OF_1)
+                .hasSize(4);
         assertThat(longs("SELECT max_value FROM pg_sequences WHERE schemaname = 'public'"))
                 .containsOnly(2 * FIRST_ID_OF_1 - 1);
     }
@@ -88,8 +89,9 @@ class RegionInitIT {
 
         CommandRun again = new InProcessAgent("init-again", "init", "--region", "1", "--config", config(1, "jansa"));
         assertThat(again.awaitExit(PATIENCE)).isZero();
-        assertThat(again.output().lines()).contains("Database already belongs to region 1; ids "
-                + FIRST_ID_OF_1 + " … " + (2 * FIRST_ID_OF_1 - 1));
+        assertThat(again.output().lines())
+                .contains(
+                        "Database already belongs to region 1; ids " + FIRST_ID_OF_1 + " … " + (2 * FIRST_ID_OF_1 - 1));
 
         execute("INSERT INTO vms (name) VALUES ('second')");
         assertThat(longs("SELECT id FROM vms ORDER BY id")).containsExactly(FIRST_ID_OF_1, FIRST_ID_OF_1 + 1);
@@ -99,18 +101,22 @@ class RegionInitIT {
     void aDatabaseOfAnotherRegionIsRefusedAndKeepsItsRegion() throws Exception {
         assertThat(run("init", "--region", "1", "--config", config(1, "jansa"))).isZero();
 
-        Path regionTwoOnTheSameDatabase = configs.write("region-2.yaml", String.join("\n",
-                "region: 2",
-                "role: remote",
-                "database: { url: \"" + databases.jdbcUrl(1) + "\", user: " + PostgresFleet.USER + " }",
-                "migrations: { locations: [\"filesystem:" + dir + "\"] }",
-                "coordinator: { address: \"" + coordinatorAddress + "\" }",
-                ""));
-        CommandRun other = new InProcessAgent("init-2", "init", "--region", "2", "--config",
-                regionTwoOnTheSameDatabase.toString());
+        Path regionTwoOnTheSameDatabase = configs.write(
+                "region-2.yaml",
+                String.join(
+                        "\n",
+                        "region: 2",
+                        "role: remote",
+                        "database: { url: \"" + databases.jdbcUrl(1) + "\", user: " + PostgresFleet.USER + " }",
+                        "migrations: { locations: [\"filesystem:" + dir + "\"] }",
+                        "coordinator: { address: \"" + coordinatorAddress + "\" }",
+                        ""));
+        CommandRun other = new InProcessAgent(
+                "init-2", "init", "--region", "2", "--config", regionTwoOnTheSameDatabase.toString());
         assertThat(other.awaitExit(PATIENCE)).isEqualTo(ExitCode.FAILED.status());
-        assertThat(other.output().lines()).anyMatch(line -> line.contains("belongs to region 1; refusing to make it "
-                + "region 2. Nothing was changed"));
+        assertThat(other.output().lines())
+                .anyMatch(line ->
+                        line.contains("belongs to region 1; refusing to make it " + "region 2. Nothing was changed"));
         assertThat(longs("SELECT region FROM muster.region")).containsExactly(1L);
     }
 
@@ -119,7 +125,8 @@ class RegionInitIT {
         CommandRun init = new InProcessAgent("init", "init", "--region", "2", "--config", config(1, "jansa"));
         assertThat(init.awaitExit(PATIENCE)).isEqualTo(ExitCode.USAGE.status());
         assertThat(init.output().lines()).anyMatch(line -> line.contains("--region 2 differs from region 1"));
-        assertThat(longs("SELECT count(*) FROM pg_namespace WHERE nspname = 'muster'")).containsExactly(0L);
+        assertThat(longs("SELECT count(*) FROM pg_namespace WHERE nspname = 'muster'"))
+                .containsExactly(0L);
     }
 
     @Test
@@ -129,16 +136,23 @@ class RegionInitIT {
         CommandRun init = new InProcessAgent("init", "init", "--region", "1", "--config", config(1, "jansa"));
         assertThat(init.awaitExit(PATIENCE)).isEqualTo(ExitCode.FAILED.status());
         assertThat(init.output().lines()).anyMatch(line -> line.contains("sequence public.legacy_id_seq is integer"));
-        assertThat(longs("SELECT count(*) FROM pg_namespace WHERE nspname = 'muster'")).containsExactly(0L);
+        assertThat(longs("SELECT count(*) FROM pg_namespace WHERE nspname = 'muster'"))
+                .containsExactly(0L);
     }
 
     @Test
     void aLaterMigrationsSequenceTooSmallForRegionIdsIsLeftAloneAndMigrateGoesOn() throws Exception {
         Path extra = java.nio.file.Files.createDirectories(dir.resolve("extra"));
-        java.nio.file.Files.writeString(extra.resolve("V20300101000000__create_legacy.sql"),
+        java.nio.file.Files.writeString(
+                extra.resolve("V20300101000000__create_legacy.sql"),
                 "CREATE TABLE legacy (id serial PRIMARY KEY, name text);\n");
-        String config = configs.agent(1, "remote", coordinatorAddress,
-                dev.muster.it.fixture.Distribution.release("jansa")[0], "filesystem:" + extra).toString();
+        String config = configs.agent(
+                        1,
+                        "remote",
+                        coordinatorAddress,
+                        dev.muster.it.fixture.Distribution.release("jansa")[0],
+                        "filesystem:" + extra)
+                .toString();
         assertThat(run("init", "--region", "1", "--config", config)).isZero();
 
         assertThat(run("migrate", "--config", config)).isZero();
@@ -162,7 +176,7 @@ class RegionInitIT {
 
     private static void execute(String sql) throws Exception {
         try (Connection connection = databases.database(1).getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }
     }
@@ -170,8 +184,8 @@ class RegionInitIT {
     private static List<Long> longs(String sql) throws Exception {
         List<Long> values = new ArrayList<>();
         try (Connection connection = databases.database(1).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             while (result.next()) {
                 values.add(result.getLong(1));
             }

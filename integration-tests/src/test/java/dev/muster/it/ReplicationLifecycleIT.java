@@ -16,8 +16,8 @@ import dev.muster.agent.replication.RemoteStatus;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.ReplicationVerifier;
 import dev.muster.agent.replication.SetupOutcome;
-import dev.muster.agent.replication.SubscriptionSetup;
 import dev.muster.agent.replication.SubscriptionReconciler;
+import dev.muster.agent.replication.SubscriptionSetup;
 import dev.muster.agent.replication.SubscriptionStatus;
 import dev.muster.agent.replication.SubscriptionTeardown;
 import dev.muster.agent.replication.TableName;
@@ -27,8 +27,8 @@ import dev.muster.agent.replication.VerifyReport;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
-import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.RegionSql;
 import dev.muster.it.fixture.ReplicationLogin;
 import java.nio.file.Files;
@@ -96,7 +96,8 @@ class ReplicationLifecycleIT {
     void freshRegions() throws Exception {
         databases.reset();
         for (int region : List.of(GLOBAL, 1, 2)) {
-            sql.execute(region,
+            sql.execute(
+                    region,
                     "CREATE SCHEMA muster",
                     "CREATE TABLE muster.region (region integer NOT NULL)",
                     "INSERT INTO muster.region VALUES (" + region + ")",
@@ -107,13 +108,16 @@ class ReplicationLifecycleIT {
         }
         ReplicationLogin.grantReads(sql, 1);
         ReplicationLogin.grantReads(sql, 2);
-        sql.execute(1,
+        sql.execute(
+                1,
                 "INSERT INTO users VALUES (" + (R1 + 1) + ", 'ann'), (" + (R1 + 2) + ", 'bob')",
                 "INSERT INTO vms VALUES (" + (R1 + 1) + ", 'vm-a', 2)");
         sql.execute(2, "INSERT INTO users VALUES (" + (R2 + 1) + ", 'cid')");
         // the global's own row, and an out-of-date copy of region 1 that setup must replace
-        sql.execute(GLOBAL, "INSERT INTO users VALUES (" + (R99 + 1) + ", 'global'), (" + (R1 + 1) + ", 'stale ann'), ("
-                + (R1 + 77) + ", 'deleted on region 1 long ago')");
+        sql.execute(
+                GLOBAL,
+                "INSERT INTO users VALUES (" + (R99 + 1) + ", 'global'), (" + (R1 + 1) + ", 'stale ann'), (" + (R1 + 77)
+                        + ", 'deleted on region 1 long ago')");
         password = Files.writeString(dir.resolve("replicator.password"), ReplicationLogin.PASSWORD + "\n");
     }
 
@@ -124,7 +128,10 @@ class ReplicationLifecycleIT {
 
     @Test
     void publicationHoldsEveryApplicationTableButTheExcludedOnesAndFollowsMigrations() {
-        sql.execute(1, "CREATE SCHEMA archive", "CREATE TABLE archive.events (id bigint PRIMARY KEY)",
+        sql.execute(
+                1,
+                "CREATE SCHEMA archive",
+                "CREATE TABLE archive.events (id bigint PRIMARY KEY)",
                 "CREATE TABLE audit (id bigint PRIMARY KEY)");
         ReplicationConfig excluding = new ReplicationConfig("miq", List.of("audit"), List.of());
 
@@ -141,7 +148,8 @@ class ReplicationLifecycleIT {
         ReplicationConfig moreExcluded = new ReplicationConfig("miq", List.of("audit", "archive.events"), List.of());
         PublicationChange narrower = new RemotePublication(local(1), moreExcluded).ensure();
         assertThat(narrower.removed()).containsExactly(new TableName("archive", "events"));
-        assertThat(new RemotePublication(local(1), moreExcluded).ensure().changed()).isFalse();
+        assertThat(new RemotePublication(local(1), moreExcluded).ensure().changed())
+                .isFalse();
         assertThat(published(1)).containsExactly("public.hosts", "public.users", "public.vms");
     }
 
@@ -151,22 +159,31 @@ class ReplicationLifecycleIT {
 
         List<SetupOutcome> outcomes = setup();
 
-        assertThat(outcomes).extracting(SetupOutcome::action)
+        assertThat(outcomes)
+                .extracting(SetupOutcome::action)
                 .containsExactly(SetupOutcome.Action.CREATED, SetupOutcome.Action.CREATED);
         assertThat(outcomes.get(0).rowsRemoved()).isEqualTo(2);
         awaitInStep();
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", GLOBAL)).as("the global's own rows are untouched").hasSize(1);
-        assertThat(sql.strings(GLOBAL, "SELECT version FROM flyway_schema_history")).containsExactly("99");
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", GLOBAL))
+                .as("the global's own rows are untouched")
+                .hasSize(1);
+        assertThat(sql.strings(GLOBAL, "SELECT version FROM flyway_schema_history"))
+                .containsExactly("99");
 
-        sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'dee')",
+        sql.execute(
+                1,
+                "INSERT INTO users VALUES (" + (R1 + 3) + ", 'dee')",
                 "UPDATE users SET name = 'ann b.' WHERE id = " + (R1 + 1));
         sql.execute(2, "DELETE FROM users WHERE id = " + (R2 + 1));
         awaitInStep();
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).contains(
-                "{\"id\": " + (R1 + 1) + ", \"name\": \"ann b.\"}", "{\"id\": " + (R1 + 3) + ", \"name\": \"dee\"}");
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1))
+                .contains(
+                        "{\"id\": " + (R1 + 1) + ", \"name\": \"ann b.\"}",
+                        "{\"id\": " + (R1 + 3) + ", \"name\": \"dee\"}");
 
         List<SubscriptionStatus> status = status().subscriptions();
-        assertThat(status).extracting(SubscriptionStatus::name)
+        assertThat(status)
+                .extracting(SubscriptionStatus::name)
                 .containsExactly("region_1_subscription", "region_2_subscription");
         assertThat(status).allSatisfy(subscription -> {
             assertThat(subscription.state()).isEqualTo("enabled");
@@ -175,7 +192,9 @@ class ReplicationLifecycleIT {
         });
         assertThat(verify().inSync()).isTrue();
 
-        assertThat(setup()).as("a second setup only refreshes").extracting(SetupOutcome::action)
+        assertThat(setup())
+                .as("a second setup only refreshes")
+                .extracting(SetupOutcome::action)
                 .containsExactly(SetupOutcome.Action.REFRESHED, SetupOutcome.Action.REFRESHED);
         awaitInStep();
     }
@@ -188,21 +207,26 @@ class ReplicationLifecycleIT {
 
         List<TeardownOutcome> outcomes = teardown(TeardownMode.DROP);
 
-        assertThat(outcomes).extracting(TeardownOutcome::action)
+        assertThat(outcomes)
+                .extracting(TeardownOutcome::action)
                 .containsExactly(TeardownOutcome.Action.DROPPED, TeardownOutcome.Action.DROPPED);
         assertThat(sql.subscriptions(GLOBAL)).isEmpty();
         assertThat(sql.slots(1)).isEmpty();
         assertThat(sql.slots(2)).isEmpty();
 
-        sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written while torn down')",
+        sql.execute(
+                1,
+                "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written while torn down')",
                 "UPDATE users SET name = 'bob 2' WHERE id = " + (R1 + 2),
                 "DELETE FROM vms WHERE id = " + (R1 + 1));
-        assertThat(teardown(TeardownMode.DROP)).extracting(TeardownOutcome::action)
+        assertThat(teardown(TeardownMode.DROP))
+                .extracting(TeardownOutcome::action)
                 .containsOnly(TeardownOutcome.Action.ABSENT);
 
         assertThat(setup()).extracting(SetupOutcome::action).containsOnly(SetupOutcome.Action.CREATED);
         awaitInStep();
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3)
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1))
+                .hasSize(3)
                 .contains("{\"id\": " + (R1 + 3) + ", \"name\": \"written while torn down\"}");
         assertThat(sql.rowsOfRegion(GLOBAL, "vms", 1)).isEmpty();
         assertThat(verify().inSync()).isTrue();
@@ -213,21 +237,28 @@ class ReplicationLifecycleIT {
         publishOnRemotes();
         setup();
         awaitInStep();
-        String subscriptionOid = sql.string(GLOBAL, "SELECT oid FROM pg_subscription WHERE subname = 'region_1_subscription'");
+        String subscriptionOid =
+                sql.string(GLOBAL, "SELECT oid FROM pg_subscription WHERE subname = 'region_1_subscription'");
         String usersSynced = syncLsn("users");
 
-        assertThat(teardown(TeardownMode.DISABLE)).extracting(TeardownOutcome::action)
+        assertThat(teardown(TeardownMode.DISABLE))
+                .extracting(TeardownOutcome::action)
                 .containsExactly(TeardownOutcome.Action.DISABLED, TeardownOutcome.Action.DISABLED);
         assertThat(sql.slots(1)).containsExactly("region_1_subscription");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(status().subscriptions()).allSatisfy(subscription -> {
-            assertThat(subscription.state()).isEqualTo("disabled");
-            assertThat(subscription.workerPid()).isEmpty();
-        }));
+        await().atMost(PATIENCE)
+                .untilAsserted(
+                        () -> assertThat(sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active"))
+                                .isEmpty());
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(status().subscriptions()).allSatisfy(subscription -> {
+                    assertThat(subscription.state()).isEqualTo("disabled");
+                    assertThat(subscription.workerPid()).isEmpty();
+                }));
 
         // the remote goes on (and migrates: a new table) while the global does not listen
-        sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written while disabled')",
+        sql.execute(
+                1,
+                "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written while disabled')",
                 "UPDATE users SET name = 'ann 2' WHERE id = " + (R1 + 1),
                 "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
                 "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'before it was published')");
@@ -235,7 +266,8 @@ class ReplicationLifecycleIT {
         assertThat(new RemotePublication(local(1), replication()).ensure().added())
                 .containsExactly(new TableName("public", "hosts"));
         sql.execute(1, "INSERT INTO hosts VALUES (" + (R1 + 2) + ", 'after it was published')");
-        assertThat(teardown(TeardownMode.DISABLE)).extracting(TeardownOutcome::action)
+        assertThat(teardown(TeardownMode.DISABLE))
+                .extracting(TeardownOutcome::action)
                 .containsOnly(TeardownOutcome.Action.ALREADY_DISABLED);
 
         RemoteStatus remote = new ReplicationStatus(local(1), replication()).remote();
@@ -250,15 +282,20 @@ class ReplicationLifecycleIT {
         assertThat(remote.describe()).contains("region_1_subscription", "public.hosts");
         assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(2);
 
-        assertThat(setup()).extracting(SetupOutcome::action)
+        assertThat(setup())
+                .extracting(SetupOutcome::action)
                 .containsExactly(SetupOutcome.Action.ENABLED, SetupOutcome.Action.ENABLED);
         awaitInStep();
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1))
-                .isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2));
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3)
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1))
+                        .isEqualTo(sql.rowsOfRegion(1, "hosts", 1))
+                        .hasSize(2));
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1))
+                .hasSize(3)
                 .contains("{\"id\": " + (R1 + 1) + ", \"name\": \"ann 2\"}");
         assertThat(sql.string(GLOBAL, "SELECT oid FROM pg_subscription WHERE subname = 'region_1_subscription'"))
-                .as("the same subscription").isEqualTo(subscriptionOid);
+                .as("the same subscription")
+                .isEqualTo(subscriptionOid);
         assertThat(syncLsn("users")).as("users was not copied again").isEqualTo(usersSynced);
         assertThat(verify().inSync()).isTrue();
     }
@@ -269,23 +306,31 @@ class ReplicationLifecycleIT {
         setup();
         awaitInStep();
         teardown(TeardownMode.DISABLE);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+        await().atMost(PATIENCE)
+                .untilAsserted(
+                        () -> assertThat(sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active"))
+                                .isEmpty());
         sql.execute(1, "SELECT pg_drop_replication_slot('region_1_subscription')");
         sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'written after the slot was dropped')");
 
         assertThatThrownBy(this::setup)
                 .isInstanceOf(MusterException.class)
-                .hasMessageContainingAll("region_1_subscription exists on the global, but its replication slot "
-                        + "region_1_subscription on region 1 is gone", "SET (slot_name = NONE)", "copies region 1 afresh",
+                .hasMessageContainingAll(
+                        "region_1_subscription exists on the global, but its replication slot "
+                                + "region_1_subscription on region 1 is gone",
+                        "SET (slot_name = NONE)",
+                        "copies region 1 afresh",
                         "Nothing was changed")
                 .satisfies(e -> assertThat(((MusterException) e).exitCode()).isEqualTo(ExitCode.FAILED));
         assertThat(sql.strings(GLOBAL, "SELECT subname || ' ' || subenabled FROM pg_subscription ORDER BY 1"))
                 .containsExactly("region_1_subscription false", "region_2_subscription false");
 
-        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription SET (slot_name = NONE)",
+        sql.execute(
+                GLOBAL,
+                "ALTER SUBSCRIPTION region_1_subscription SET (slot_name = NONE)",
                 "DROP SUBSCRIPTION region_1_subscription");
-        assertThat(setup()).extracting(SetupOutcome::action)
+        assertThat(setup())
+                .extracting(SetupOutcome::action)
                 .containsExactly(SetupOutcome.Action.CREATED, SetupOutcome.Action.ENABLED);
         awaitInStep();
         assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3);
@@ -299,25 +344,35 @@ class ReplicationLifecycleIT {
         awaitInStep();
         hostsWithAnOldCopyOnTheGlobal();
         // a table keyed otherwise than by id is copied as it is
-        sql.execute(1, "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))",
+        sql.execute(
+                1,
+                "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))",
                 "INSERT INTO user_groups VALUES (" + (R1 + 1) + ", 'admins')");
-        sql.execute(GLOBAL, "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))");
+        sql.execute(
+                GLOBAL,
+                "CREATE TABLE user_groups (user_id bigint, group_name text, PRIMARY KEY (user_id, group_name))");
         new RemotePublication(local(1), replication()).ensure();
 
         List<SetupOutcome> outcomes = setup();
 
-        assertThat(outcomes).extracting(SetupOutcome::action, SetupOutcome::rowsRemoved).containsExactly(
-                tuple(SetupOutcome.Action.REFRESHED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
-        assertThat(outcomes.get(0).describe()).contains("removed 2 rows of region 1 from the global's copies of the "
-                + "tables new to it");
+        assertThat(outcomes)
+                .extracting(SetupOutcome::action, SetupOutcome::rowsRemoved)
+                .containsExactly(tuple(SetupOutcome.Action.REFRESHED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
+        assertThat(outcomes.get(0).describe())
+                .contains("removed 2 rows of region 1 from the global's copies of the " + "tables new to it");
         awaitInStep();
-        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2);
-        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", GLOBAL)).as("the global's own rows are untouched").hasSize(1);
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1))
+                .isEqualTo(sql.rowsOfRegion(1, "hosts", 1))
+                .hasSize(2);
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", GLOBAL))
+                .as("the global's own rows are untouched")
+                .hasSize(1);
         assertThat(sql.strings(GLOBAL, "SELECT group_name FROM user_groups")).containsExactly("admins");
         VerifyReport verified = verify();
         assertThat(verified.inSync()).isTrue();
-        assertThat(verified.table()).contains("public.user_groups  -            -            not compared: no integer id "
-                + "column tells region 1's rows apart");
+        assertThat(verified.table())
+                .contains("public.user_groups  -            -            not compared: no integer id "
+                        + "column tells region 1's rows apart");
     }
 
     @Test
@@ -329,22 +384,33 @@ class ReplicationLifecycleIT {
         new RemotePublication(local(1), replication()).ensure();
         // refreshed as before setup cleared joining tables: the copy fails on the old rows' ids
         sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription REFRESH PUBLICATION");
-        await("the failed copy stops the subscription").atMost(PATIENCE).until(() -> sql.string(GLOBAL,
-                "SELECT subenabled FROM pg_subscription WHERE subname = 'region_1_subscription'").equals("f"));
+        await("the failed copy stops the subscription")
+                .atMost(PATIENCE)
+                .until(() -> sql.string(
+                                GLOBAL,
+                                "SELECT subenabled FROM pg_subscription WHERE subname = 'region_1_subscription'")
+                        .equals("f"));
 
-        assertThat(setup()).extracting(SetupOutcome::action, SetupOutcome::rowsRemoved).containsExactly(
-                tuple(SetupOutcome.Action.ENABLED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
+        assertThat(setup())
+                .extracting(SetupOutcome::action, SetupOutcome::rowsRemoved)
+                .containsExactly(tuple(SetupOutcome.Action.ENABLED, 2L), tuple(SetupOutcome.Action.REFRESHED, 0L));
 
         awaitInStep();
-        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).isEqualTo(sql.rowsOfRegion(1, "hosts", 1)).hasSize(2);
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1))
+                .isEqualTo(sql.rowsOfRegion(1, "hosts", 1))
+                .hasSize(2);
         assertThat(verify().inSync()).isTrue();
     }
 
     /** hosts on region 1, and on the global an old copy of region 1's hosts (from before it was excluded, say). */
     private void hostsWithAnOldCopyOnTheGlobal() {
-        sql.execute(1, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+        sql.execute(
+                1,
+                "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
                 "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a'), (" + (R1 + 2) + ", 'host-b')");
-        sql.execute(GLOBAL, "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
+        sql.execute(
+                GLOBAL,
+                "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
                 "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'host-a, as it was'), (" + (R1 + 9) + ", 'long gone'), ("
                         + (R99 + 1) + ", 'the global''s own')");
     }
@@ -352,7 +418,9 @@ class ReplicationLifecycleIT {
     @Test
     void withoutSuperuserRightsSetupWillNotClearRowsThatAKeyCascadesFrom() {
         publishOnRemotes();
-        sql.execute(GLOBAL, "CREATE TABLE user_notes (id bigint PRIMARY KEY, "
+        sql.execute(
+                GLOBAL,
+                "CREATE TABLE user_notes (id bigint PRIMARY KEY, "
                         + "user_id bigint REFERENCES users ON DELETE CASCADE, note text)",
                 "INSERT INTO user_notes VALUES (" + (R99 + 1) + ", " + (R1 + 1) + ", 'the global''s own note')",
                 "CREATE ROLE global_agent LOGIN",
@@ -360,13 +428,17 @@ class ReplicationLifecycleIT {
                 "GRANT CREATE ON DATABASE " + PostgresFleet.DATABASE + " TO global_agent",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO global_agent");
         try {
-            DatabaseConfig asGlobalAgent = new DatabaseConfig("jdbc:postgresql://localhost:" + databases.port(GLOBAL)
-                    + "/" + PostgresFleet.DATABASE, "global_agent", Optional.empty());
+            DatabaseConfig asGlobalAgent = new DatabaseConfig(
+                    "jdbc:postgresql://localhost:" + databases.port(GLOBAL) + "/" + PostgresFleet.DATABASE,
+                    "global_agent",
+                    Optional.empty());
 
             assertThatThrownBy(() -> new SubscriptionSetup(asGlobalAgent, replication()).run())
                     .isInstanceOf(MusterException.class)
-                    .hasMessageContainingAll("region_1_subscription was dropped again and nothing was changed",
-                            "the role global_agent may not turn foreign keys off", "user_notes_user_id_fkey",
+                    .hasMessageContainingAll(
+                            "region_1_subscription was dropped again and nothing was changed",
+                            "the role global_agent may not turn foreign keys off",
+                            "user_notes_user_id_fkey",
                             "run this as a superuser");
             assertThat(sql.strings(GLOBAL, "SELECT note FROM user_notes")).containsExactly("the global's own note");
             assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(2);
@@ -383,9 +455,12 @@ class ReplicationLifecycleIT {
         setup();
         awaitInStep();
         // made before subscriptions had a connect timeout
-        sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription CONNECTION 'host=127.0.0.1 port="
-                + databases.port(1) + " user=" + ReplicationLogin.USER + " dbname=" + PostgresFleet.DATABASE
-                + " password=''" + ReplicationLogin.PASSWORD.replace("\\", "\\\\").replace("'", "\\''") + "'''");
+        sql.execute(
+                GLOBAL,
+                "ALTER SUBSCRIPTION region_1_subscription CONNECTION 'host=127.0.0.1 port="
+                        + databases.port(1) + " user=" + ReplicationLogin.USER + " dbname=" + PostgresFleet.DATABASE
+                        + " password=''"
+                        + ReplicationLogin.PASSWORD.replace("\\", "\\\\").replace("'", "\\''") + "'''");
         String rotated = "rotated on both remotes";
         try {
             for (int remote : List.of(1, 2)) {
@@ -399,15 +474,21 @@ class ReplicationLifecycleIT {
                     .allSatisfy(connection -> assertThat(connection).contains("connect_timeout='10'", rotated));
             // a worker that connects again now logs in with the rotated password
             sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription DISABLE");
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(
-                    sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+            await().atMost(PATIENCE)
+                    .untilAsserted(
+                            () -> assertThat(sql.strings(1, "SELECT slot_name FROM pg_replication_slots WHERE active"))
+                                    .isEmpty());
             sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_1_subscription ENABLE");
             sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'after the rotation')");
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3));
+            await().atMost(PATIENCE)
+                    .untilAsserted(() ->
+                            assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).hasSize(3));
         } finally {
             for (int remote : List.of(1, 2)) {
-                sql.execute(remote, "ALTER ROLE " + ReplicationLogin.USER + " PASSWORD '"
-                        + ReplicationLogin.PASSWORD.replace("'", "''") + "'");
+                sql.execute(
+                        remote,
+                        "ALTER ROLE " + ReplicationLogin.USER + " PASSWORD '"
+                                + ReplicationLogin.PASSWORD.replace("'", "''") + "'");
             }
         }
     }
@@ -418,42 +499,61 @@ class ReplicationLifecycleIT {
         setup();
         awaitInStep();
 
-        assertThat(teardown(TeardownMode.DISABLE)).extracting(TeardownOutcome::action)
+        assertThat(teardown(TeardownMode.DISABLE))
+                .extracting(TeardownOutcome::action)
                 .containsOnly(TeardownOutcome.Action.DISABLED);
         assertThat(reconcile()).extracting(ReconcileOutcome::action).containsOnly(ReconcileOutcome.Action.LEFT_ALONE);
-        assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription")).containsOnly("false");
+        assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription"))
+                .containsOnly("false");
 
         setup();
         sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_2_subscription DISABLE");
         // region 1 migrates ahead of the global: a column and a table, and a row that uses the column
-        sql.execute(1, "ALTER TABLE users ADD COLUMN email text",
+        sql.execute(
+                1,
+                "ALTER TABLE users ADD COLUMN email text",
                 "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)",
                 "INSERT INTO hosts VALUES (" + (R1 + 1) + ", 'on region 1')");
         new RemotePublication(local(1), replication()).ensure();
         sql.execute(1, "INSERT INTO users VALUES (" + (R1 + 3) + ", 'with email', 'ann@example.org')");
-        await("region 1's row stops the global's subscription").atMost(PATIENCE).until(() -> sql.string(GLOBAL,
-                "SELECT subenabled FROM pg_subscription WHERE subname = 'region_1_subscription'").equals("f"));
+        await("region 1's row stops the global's subscription")
+                .atMost(PATIENCE)
+                .until(() -> sql.string(
+                                GLOBAL,
+                                "SELECT subenabled FROM pg_subscription WHERE subname = 'region_1_subscription'")
+                        .equals("f"));
 
-        assertThat(reconcile()).extracting(ReconcileOutcome::action, ReconcileOutcome::reason).containsExactly(
-                tuple(ReconcileOutcome.Action.WAITING, "region 1 publishes columns public.users.email and tables "
-                        + "public.hosts, which the global does not have yet"),
-                tuple(ReconcileOutcome.Action.LEFT_ALONE, "it was disabled, though not by an apply error "
-                        + "('replication setup' enables it)"));
+        assertThat(reconcile())
+                .extracting(ReconcileOutcome::action, ReconcileOutcome::reason)
+                .containsExactly(
+                        tuple(
+                                ReconcileOutcome.Action.WAITING,
+                                "region 1 publishes columns public.users.email and tables "
+                                        + "public.hosts, which the global does not have yet"),
+                        tuple(
+                                ReconcileOutcome.Action.LEFT_ALONE,
+                                "it was disabled, though not by an apply error " + "('replication setup' enables it)"));
 
-        sql.execute(GLOBAL, "ALTER TABLE users ADD COLUMN email text", "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)");
+        sql.execute(
+                GLOBAL,
+                "ALTER TABLE users ADD COLUMN email text",
+                "CREATE TABLE hosts (id bigint PRIMARY KEY, name text)");
         List<ReconcileOutcome> outcomes = reconcile();
 
-        assertThat(outcomes).extracting(ReconcileOutcome::action)
+        assertThat(outcomes)
+                .extracting(ReconcileOutcome::action)
                 .containsExactly(ReconcileOutcome.Action.ENABLED, ReconcileOutcome.Action.LEFT_ALONE);
         assertThat(outcomes.get(0).newTables()).containsExactly(new TableName("public", "hosts"));
-        List<CatchUp> caughtUp = new CatchUpBarrier(local(GLOBAL), replication())
-                .await(Set.of("region_1_subscription"), PATIENCE);
-        assertThat(caughtUp).singleElement().satisfies(catchUp ->
-                assertThat(catchUp.caughtUp()).as(catchUp.describe()).isTrue());
-        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1)).containsExactly("{\"id\": " + (R1 + 1)
-                + ", \"name\": \"on region 1\"}");
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).contains("{\"id\": " + (R1 + 3)
-                + ", \"name\": \"with email\", \"email\": \"ann@example.org\"}");
+        List<CatchUp> caughtUp =
+                new CatchUpBarrier(local(GLOBAL), replication()).await(Set.of("region_1_subscription"), PATIENCE);
+        assertThat(caughtUp)
+                .singleElement()
+                .satisfies(catchUp ->
+                        assertThat(catchUp.caughtUp()).as(catchUp.describe()).isTrue());
+        assertThat(sql.rowsOfRegion(GLOBAL, "hosts", 1))
+                .containsExactly("{\"id\": " + (R1 + 1) + ", \"name\": \"on region 1\"}");
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1))
+                .contains("{\"id\": " + (R1 + 3) + ", \"name\": \"with email\", \"email\": \"ann@example.org\"}");
         assertThat(sql.strings(GLOBAL, "SELECT subname || ' ' || subenabled FROM pg_subscription ORDER BY 1"))
                 .containsExactly("region_1_subscription true", "region_2_subscription false");
     }
@@ -471,22 +571,31 @@ class ReplicationLifecycleIT {
                 lock.execute("SELECT pg_advisory_lock(" + SUBSCRIPTIONS_LOCK + ")");
             }
             Future<List<TeardownOutcome>> teardown = operator.submit(() -> teardown(TeardownMode.DISABLE));
-            await("teardown trying for its turn").atMost(PATIENCE).until(() -> sql.string(GLOBAL,
-                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_try_advisory_lock%'").equals("1"));
+            await("teardown trying for its turn")
+                    .atMost(PATIENCE)
+                    .until(() -> sql.string(
+                                    GLOBAL,
+                                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_try_advisory_lock%'")
+                            .equals("1"));
             assertThat(teardown).isNotDone();
-            assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription")).containsOnly("true");
+            assertThat(sql.strings(GLOBAL, "SELECT subenabled::text FROM pg_subscription"))
+                    .containsOnly("true");
 
             try (Statement unlock = other.createStatement()) {
                 unlock.execute("SELECT pg_advisory_unlock(" + SUBSCRIPTIONS_LOCK + ")");
             }
-            assertThat(teardown.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).extracting(TeardownOutcome::action)
+            assertThat(teardown.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                    .extracting(TeardownOutcome::action)
                     .containsOnly(TeardownOutcome.Action.DISABLED);
         } finally {
             operator.shutdownNow();
         }
         // a session's advisory locks go when its backend has exited, a moment after it was closed
-        await("released when done").atMost(PATIENCE).untilAsserted(() -> assertThat(sql.strings(GLOBAL,
-                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'")).containsExactly("0"));
+        await("released when done")
+                .atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(
+                                sql.strings(GLOBAL, "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'"))
+                        .containsExactly("0"));
         assertThat(reconcile()).extracting(ReconcileOutcome::action).containsOnly(ReconcileOutcome.Action.LEFT_ALONE);
     }
 
@@ -496,15 +605,18 @@ class ReplicationLifecycleIT {
         setup();
         awaitInStep();
         sql.execute(GLOBAL, "ALTER SUBSCRIPTION region_2_subscription DISABLE");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(sql.strings(2,
-                "SELECT slot_name FROM pg_replication_slots WHERE active")).isEmpty());
+        await().atMost(PATIENCE)
+                .untilAsserted(
+                        () -> assertThat(sql.strings(2, "SELECT slot_name FROM pg_replication_slots WHERE active"))
+                                .isEmpty());
         sql.execute(2, "INSERT INTO users VALUES (" + (R2 + 3) + ", 'while the global did not listen')");
 
         List<CatchUp> outcomes = new CatchUpBarrier(local(GLOBAL), replication())
                 .await(Set.of("region_1_subscription", "region_2_subscription"), PATIENCE);
 
         assertThat(outcomes).extracting(CatchUp::caughtUp).containsExactly(true, false);
-        assertThat(outcomes.get(1).describe()).startsWith("region_2_subscription: not caught up after ")
+        assertThat(outcomes.get(1).describe())
+                .startsWith("region_2_subscription: not caught up after ")
                 .contains("it is disabled");
     }
 
@@ -515,20 +627,26 @@ class ReplicationLifecycleIT {
         awaitInStep();
         VerifyReport inStep = verify();
         assertThat(inStep.inSync()).isTrue();
-        assertThat(inStep.comparisons()).extracting(comparison -> comparison.region() + " " + comparison.table())
+        assertThat(inStep.comparisons())
+                .extracting(comparison -> comparison.region() + " " + comparison.table())
                 .containsExactly("1 public.users", "1 public.vms", "2 public.users", "2 public.vms");
         assertThat(inStep.table()).contains("public.users", "ok");
 
-        sql.execute(GLOBAL, "INSERT INTO users VALUES (" + (R1 + 500) + ", 'only on the global')",
+        sql.execute(
+                GLOBAL,
+                "INSERT INTO users VALUES (" + (R1 + 500) + ", 'only on the global')",
                 "INSERT INTO users VALUES (" + (R99 + 2) + ", 'the global''s own, not compared')");
         sql.execute(GLOBAL, "UPDATE users SET name = 'changed on the global' WHERE id = " + (R2 + 1));
         sql.execute(2, "INSERT INTO vms VALUES (7, 'an id region 2 does not own', 1)");
-        await("the stray row on the global").atMost(PATIENCE).until(() ->
-                sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE id = 7").equals("1"));
+        await("the stray row on the global")
+                .atMost(PATIENCE)
+                .until(() -> sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE id = 7")
+                        .equals("1"));
 
         VerifyReport report = verify();
 
-        assertThat(report.mismatches()).extracting(comparison -> comparison.region() + " " + comparison.table())
+        assertThat(report.mismatches())
+                .extracting(comparison -> comparison.region() + " " + comparison.table())
                 .containsExactly("1 public.users", "2 public.users", "2 public.vms");
         assertThatThrownBy(report::requireInSync)
                 .isInstanceOf(MusterException.class)
@@ -544,43 +662,69 @@ class ReplicationLifecycleIT {
         publishOnRemotes();
         Path wrong = Files.writeString(dir.resolve("wrong.password"), "not-the-password\n");
         ReplicationConfig config = replication(
-                new SubscriptionConfig(1, "127.0.0.1", databases.port(1), ReplicationLogin.USER, PostgresFleet.DATABASE,
+                new SubscriptionConfig(
+                        1,
+                        "127.0.0.1",
+                        databases.port(1),
+                        ReplicationLogin.USER,
+                        PostgresFleet.DATABASE,
                         Optional.of(wrong)),
                 subscription(2));
 
-        assertRefusedChangingNothing(() -> new SubscriptionSetup(local(GLOBAL), config).run(), ExitCode.UNAVAILABLE,
-                "region 1 at 127.0.0.1:" + databases.port(1), "password authentication failed");
+        assertRefusedChangingNothing(
+                () -> new SubscriptionSetup(local(GLOBAL), config).run(),
+                ExitCode.UNAVAILABLE,
+                "region 1 at 127.0.0.1:" + databases.port(1),
+                "password authentication failed");
     }
 
     @Test
     void anUnreachableRemoteIsRefusedAndChangesNothing() throws Exception {
         publishOnRemotes();
         int closedPort = Ports.free();
-        ReplicationConfig config = replication(subscription(2),
-                new SubscriptionConfig(1, "127.0.0.1", closedPort, ReplicationLogin.USER, PostgresFleet.DATABASE,
+        ReplicationConfig config = replication(
+                subscription(2),
+                new SubscriptionConfig(
+                        1,
+                        "127.0.0.1",
+                        closedPort,
+                        ReplicationLogin.USER,
+                        PostgresFleet.DATABASE,
                         Optional.of(password)));
 
-        assertRefusedChangingNothing(() -> new SubscriptionSetup(local(GLOBAL), config).run(), ExitCode.UNAVAILABLE,
+        assertRefusedChangingNothing(
+                () -> new SubscriptionSetup(local(GLOBAL), config).run(),
+                ExitCode.UNAVAILABLE,
                 "region 1 at 127.0.0.1:" + closedPort);
     }
 
     @Test
     void aRemoteOfAnotherRegionIsRefusedAndChangesNothing() throws Exception {
         publishOnRemotes();
-        ReplicationConfig config = replication(
-                new SubscriptionConfig(1, "127.0.0.1", databases.port(2), ReplicationLogin.USER, PostgresFleet.DATABASE,
-                        Optional.of(password)));
+        ReplicationConfig config = replication(new SubscriptionConfig(
+                1,
+                "127.0.0.1",
+                databases.port(2),
+                ReplicationLogin.USER,
+                PostgresFleet.DATABASE,
+                Optional.of(password)));
 
-        assertRefusedChangingNothing(() -> new SubscriptionSetup(local(GLOBAL), config).run(), ExitCode.CONFIG,
-                "region 1 at 127.0.0.1:" + databases.port(2), "belongs to region 2");
+        assertRefusedChangingNothing(
+                () -> new SubscriptionSetup(local(GLOBAL), config).run(),
+                ExitCode.CONFIG,
+                "region 1 at 127.0.0.1:" + databases.port(2),
+                "belongs to region 2");
     }
 
     @Test
     void aRemoteWithoutThePublicationIsRefusedAndChangesNothing() throws Exception {
         new RemotePublication(local(1), replication()).ensure();
 
-        assertRefusedChangingNothing(() -> new SubscriptionSetup(local(GLOBAL), replication()).run(), ExitCode.FAILED,
-                "region 2 at 127.0.0.1:" + databases.port(2), "has no publication miq");
+        assertRefusedChangingNothing(
+                () -> new SubscriptionSetup(local(GLOBAL), replication()).run(),
+                ExitCode.FAILED,
+                "region 2 at 127.0.0.1:" + databases.port(2),
+                "has no publication miq");
     }
 
     @Test
@@ -607,7 +751,8 @@ class ReplicationLifecycleIT {
             sql.execute(1, "ALTER ROLE " + ReplicationLogin.USER + " LOGIN");
         }
 
-        assertThat(teardown(TeardownMode.DROP)).extracting(TeardownOutcome::action)
+        assertThat(teardown(TeardownMode.DROP))
+                .extracting(TeardownOutcome::action)
                 .containsOnly(TeardownOutcome.Action.DROPPED);
         assertThat(sql.slots(1)).isEmpty();
     }
@@ -626,7 +771,9 @@ class ReplicationLifecycleIT {
         assertThat(sql.subscriptions(GLOBAL)).isEmpty();
         assertThat(sql.slots(1)).isEmpty();
         assertThat(sql.slots(2)).isEmpty();
-        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1)).isEqualTo(globalRegionOne).hasSize(2);
+        assertThat(sql.rowsOfRegion(GLOBAL, "users", 1))
+                .isEqualTo(globalRegionOne)
+                .hasSize(2);
     }
 
     private void publishOnRemotes() {
@@ -645,22 +792,27 @@ class ReplicationLifecycleIT {
         await().atMost(PATIENCE).untilAsserted(() -> {
             for (int remote : List.of(1, 2)) {
                 for (String table : List.of("users", "vms")) {
-                    assertThat(sql.rowsOfRegion(GLOBAL, table, remote)).as("%s of region %d", table, remote)
+                    assertThat(sql.rowsOfRegion(GLOBAL, table, remote))
+                            .as("%s of region %d", table, remote)
                             .isEqualTo(sql.rowsOfRegion(remote, table, remote));
                 }
             }
             assertThat(sql.string(GLOBAL, "SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'"))
-                    .as("tables not yet ready on the global").isEqualTo("0");
+                    .as("tables not yet ready on the global")
+                    .isEqualTo("0");
             for (int remote : List.of(1, 2)) {
-                assertThat(sql.slots(remote)).as("slots on region %d", remote)
+                assertThat(sql.slots(remote))
+                        .as("slots on region %d", remote)
                         .noneMatch(slot -> slot.startsWith("pg_") && slot.contains("_sync_"));
             }
         });
     }
 
     private List<String> published(int region) {
-        return sql.strings(region, "SELECT schemaname || '.' || tablename FROM pg_publication_tables "
-                + "WHERE pubname = 'miq' ORDER BY 1");
+        return sql.strings(
+                region,
+                "SELECT schemaname || '.' || tablename FROM pg_publication_tables "
+                        + "WHERE pubname = 'miq' ORDER BY 1");
     }
 
     /**
@@ -668,15 +820,19 @@ class ReplicationLifecycleIT {
      * It moves once more when the table goes from synchronized to ready, so wait for ready first.
      */
     private String syncLsn(String table) {
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(subscribedTable("srsubstate", table))
-                .as("state of %s in region_1_subscription", table).isEqualTo("r"));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(subscribedTable("srsubstate", table))
+                        .as("state of %s in region_1_subscription", table)
+                        .isEqualTo("r"));
         return subscribedTable("srsublsn", table);
     }
 
     private String subscribedTable(String column, String table) {
-        return sql.string(GLOBAL, "SELECT r." + column + " FROM pg_subscription_rel r JOIN pg_subscription s"
-                + " ON s.oid = r.srsubid WHERE s.subname = 'region_1_subscription'"
-                + " AND r.srrelid = 'public." + table + "'::regclass");
+        return sql.string(
+                GLOBAL,
+                "SELECT r." + column + " FROM pg_subscription_rel r JOIN pg_subscription s"
+                        + " ON s.oid = r.srsubid WHERE s.subname = 'region_1_subscription'"
+                        + " AND r.srrelid = 'public." + table + "'::regclass");
     }
 
     private List<SetupOutcome> setup() {
@@ -708,12 +864,16 @@ class ReplicationLifecycleIT {
     }
 
     private SubscriptionConfig subscription(int region) {
-        return new SubscriptionConfig(region, "127.0.0.1", databases.port(region), ReplicationLogin.USER,
-                PostgresFleet.DATABASE, Optional.of(password));
+        return new SubscriptionConfig(
+                region,
+                "127.0.0.1",
+                databases.port(region),
+                ReplicationLogin.USER,
+                PostgresFleet.DATABASE,
+                Optional.of(password));
     }
 
     private static DatabaseConfig local(int region) {
         return new DatabaseConfig(databases.jdbcUrl(region), PostgresFleet.USER, Optional.empty());
     }
-
 }

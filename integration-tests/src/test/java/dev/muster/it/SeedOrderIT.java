@@ -92,45 +92,63 @@ class SeedOrderIT {
             for (int remote : REMOTES) {
                 runToCompletion(remote, "kasparov", "migrate");
                 long base = remote * 1_000_000_000_000L;
-                sql.execute(remote,
-                        "INSERT INTO vms (name, vendor, retires_on, retirement_state) VALUES "
-                                + "('vm-new-" + remote + "', 'written after migrating', DATE '2030-01-01', 'scheduled')",
+                sql.execute(
+                        remote,
+                        "INSERT INTO vms (name, vendor, retires_on, retirement_state) VALUES " + "('vm-new-" + remote
+                                + "', 'written after migrating', DATE '2030-01-01', 'scheduled')",
                         "INSERT INTO service_templates (name) VALUES ('template of region " + remote + "')",
-                        "UPDATE users SET email = 'admin@region" + remote + "' WHERE id BETWEEN " + base
-                                + " AND " + (base + 999_999_999_999L));
+                        "UPDATE users SET email = 'admin@region" + remote + "' WHERE id BETWEEN " + base + " AND "
+                                + (base + 999_999_999_999L));
             }
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
 
             List<String> lines = global.output().lines();
             for (int remote : REMOTES) {
-                assertThat(lines).anyMatch(line -> line.startsWith("region_" + remote + "_subscription: ")
-                        && line.contains("public.service_templates"));
-                assertThat(lines).anyMatch(line -> line.startsWith("region_" + remote + "_subscription: caught up with "
-                        + "region " + remote + " at "));
+                assertThat(lines)
+                        .anyMatch(line -> line.startsWith("region_" + remote + "_subscription: ")
+                                && line.contains("public.service_templates"));
+                assertThat(lines)
+                        .anyMatch(line -> line.startsWith(
+                                "region_" + remote + "_subscription: caught up with " + "region " + remote + " at "));
             }
             // Region 2's report released the global, so the rows it wrote after migrating may
             // have committed after the global's catch-up barrier read region 2's position.
-            await("verify, once region 2's last rows are on the global").atMost(PATIENCE)
-                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            await("verify, once region 2's last rows are on the global")
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> {
                         try (CommandRun verify = agent(GLOBAL, "kasparov", "replication", "verify")) {
-                            assertThat(verify.awaitExit(PATIENCE)).as("verify: %s", verify.output()).isZero();
+                            assertThat(verify.awaitExit(PATIENCE))
+                                    .as("verify: %s", verify.output())
+                                    .isZero();
                         }
                     });
-            System.out.printf(Locale.ROOT, "seed order: from the end of the global's last migration to verified: %s s%n",
-                    sql.string(GLOBAL, "SELECT round(extract(epoch FROM clock_timestamp() - (installed_on "
-                            + "+ execution_time * interval '1 millisecond'))::numeric, 1) FROM flyway_schema_history "
-                            + "WHERE version = '" + LAST_VERSION + "'"));
+            System.out.printf(
+                    Locale.ROOT,
+                    "seed order: from the end of the global's last migration to verified: %s s%n",
+                    sql.string(
+                            GLOBAL,
+                            "SELECT round(extract(epoch FROM clock_timestamp() - (installed_on "
+                                    + "+ execution_time * interval '1 millisecond'))::numeric, 1) FROM flyway_schema_history "
+                                    + "WHERE version = '" + LAST_VERSION + "'"));
         }
 
         SchemaHistory globalHistory = SchemaHistory.of(REGIONS.databases().database(GLOBAL));
         for (int remote : REMOTES) {
-            assertThat(globalHistory.installedOn().get(GATED_VERSION)).as("the global began after region %d committed", remote)
-                    .isAfter(SchemaHistory.of(REGIONS.databases().database(remote)).committedAt().get(GATED_VERSION));
-            assertThat(sql.rowsOfRegion(GLOBAL, "vms", remote)).anyMatch(row -> row.contains("vm-new-" + remote)
-                    && row.contains("2030-01-01") && row.contains("scheduled"));
-            assertThat(sql.rowsOfRegion(GLOBAL, "service_templates", remote)).singleElement()
+            assertThat(globalHistory.installedOn().get(GATED_VERSION))
+                    .as("the global began after region %d committed", remote)
+                    .isAfter(SchemaHistory.of(REGIONS.databases().database(remote))
+                            .committedAt()
+                            .get(GATED_VERSION));
+            assertThat(sql.rowsOfRegion(GLOBAL, "vms", remote))
+                    .anyMatch(row -> row.contains("vm-new-" + remote)
+                            && row.contains("2030-01-01")
+                            && row.contains("scheduled"));
+            assertThat(sql.rowsOfRegion(GLOBAL, "service_templates", remote))
+                    .singleElement()
                     .satisfies(row -> assertThat(row).contains("template of region " + remote));
-            assertThat(sql.rowsOfRegion(GLOBAL, "users", remote)).allMatch(row -> row.contains("admin@region" + remote));
+            assertThat(sql.rowsOfRegion(GLOBAL, "users", remote))
+                    .allMatch(row -> row.contains("admin@region" + remote));
         }
         assertThat(globalHistory.has(LAST_VERSION)).isTrue();
         assertEverySubscriptionStreamsAndNoSlotHoldsWalBack();
@@ -138,17 +156,23 @@ class SeedOrderIT {
 
     @Test
     void whileTheGlobalWaitsAStoppedSubscriptionIsExplainedWithTheMigrationThatBringsItBack() throws Exception {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test",
-                new PicocliCommandRunner());
+        AgentDaemon daemon =
+                AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test", new PicocliCommandRunner());
         daemon.start();
         try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
             global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
             runToCompletion(1, "kasparov", "migrate");
-            sql.execute(1, "INSERT INTO vms (name, vendor, retires_on) VALUES ('vm-new', 'after migrating', "
-                    + "DATE '2030-01-01')");
-            await("the global's subscription to region 1 stopped by the row it cannot take").atMost(PATIENCE)
-                    .until(() -> sql.string(GLOBAL, "SELECT subenabled FROM pg_subscription "
-                            + "WHERE subname = 'region_1_subscription'").equals("f"));
+            sql.execute(
+                    1,
+                    "INSERT INTO vms (name, vendor, retires_on) VALUES ('vm-new', 'after migrating', "
+                            + "DATE '2030-01-01')");
+            await("the global's subscription to region 1 stopped by the row it cannot take")
+                    .atMost(PATIENCE)
+                    .until(() -> sql.string(
+                                    GLOBAL,
+                                    "SELECT subenabled FROM pg_subscription "
+                                            + "WHERE subname = 'region_1_subscription'")
+                            .equals("f"));
 
             String why = "region 1 publishes columns public.users.email, public.vms.retirement_state, "
                     + "public.vms.retires_on and tables public.service_templates, which the global lacks; migration "
@@ -158,9 +182,15 @@ class SeedOrderIT {
                 assertThat(status.awaitExit(PATIENCE)).isZero();
                 assertThat(status.output().lines()).contains("region_1_subscription is down: " + why);
             }
-            await("the coordinator told why").atMost(PATIENCE).untilAsserted(() ->
-                    assertThat(coordinator.hub().fleet().region(GLOBAL).flatMap(RegionState::replication)
-                            .map(ReplicationHealth::problems).orElse(List.of()))
+            await("the coordinator told why")
+                    .atMost(PATIENCE)
+                    .untilAsserted(() -> assertThat(coordinator
+                                    .hub()
+                                    .fleet()
+                                    .region(GLOBAL)
+                                    .flatMap(RegionState::replication)
+                                    .map(ReplicationHealth::problems)
+                                    .orElse(List.of()))
                             .contains("subscription region_1_subscription is disabled: " + why));
 
             runToCompletion(2, "kasparov", "migrate");
@@ -189,8 +219,10 @@ class SeedOrderIT {
         }
         assertThat(written.get()).as("rows the writer committed").isGreaterThan(10);
 
-        await("every row written on region 1 on the global").atMost(PATIENCE).untilAsserted(() ->
-                assertThat(sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written continuously'"))
+        await("every row written on region 1 on the global")
+                .atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(
+                                sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written continuously'"))
                         .isEqualTo(String.valueOf(written.get())));
         try (CommandRun verify = agent(GLOBAL, "kasparov", "replication", "verify")) {
             assertThat(verify.awaitExit(PATIENCE)).as("%s", verify.output()).isZero();
@@ -201,8 +233,8 @@ class SeedOrderIT {
     /** Inserts on region 1 in a loop, one row per transaction, counting those committed. */
     private static void writeUntilStopped(AtomicBoolean writing, AtomicLong written) {
         try (Connection connection = REGIONS.databases().database(1).getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO vms (name, vendor) VALUES (?, 'written continuously')")) {
+                PreparedStatement insert = connection.prepareStatement(
+                        "INSERT INTO vms (name, vendor) VALUES (?, 'written continuously')")) {
             while (writing.get()) {
                 insert.setString(1, "vm-" + written.get());
                 insert.executeUpdate();
@@ -220,15 +252,25 @@ class SeedOrderIT {
         await("subscriptions streaming, slots caught up").atMost(PATIENCE).untilAsserted(() -> {
             assertThat(sql.strings(GLOBAL, "SELECT subname || ' ' || subenabled FROM pg_subscription ORDER BY 1"))
                     .containsExactly("region_1_subscription true", "region_2_subscription true");
-            assertThat(sql.strings(GLOBAL, "SELECT count(*) FROM pg_stat_subscription WHERE relid IS NULL "
-                    + "AND pid IS NOT NULL")).containsExactly("2");
+            assertThat(sql.strings(
+                            GLOBAL,
+                            "SELECT count(*) FROM pg_stat_subscription WHERE relid IS NULL " + "AND pid IS NOT NULL"))
+                    .containsExactly("2");
             for (int remote : REMOTES) {
-                assertThat(Long.parseLong(sql.string(remote, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
-                        + "confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'region_" + remote
-                        + "_subscription'"))).as("WAL of region %d not confirmed by the global", remote).isZero();
-                assertThat(Long.parseLong(sql.string(remote, "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
-                        + "restart_lsn) FROM pg_replication_slots WHERE slot_name = 'region_" + remote
-                        + "_subscription'"))).as("WAL region %d's slot retains, in bytes", remote)
+                assertThat(Long.parseLong(sql.string(
+                                remote,
+                                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
+                                        + "confirmed_flush_lsn) FROM pg_replication_slots WHERE slot_name = 'region_"
+                                        + remote
+                                        + "_subscription'")))
+                        .as("WAL of region %d not confirmed by the global", remote)
+                        .isZero();
+                assertThat(Long.parseLong(sql.string(
+                                remote,
+                                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), "
+                                        + "restart_lsn) FROM pg_replication_slots WHERE slot_name = 'region_" + remote
+                                        + "_subscription'")))
+                        .as("WAL region %d's slot retains, in bytes", remote)
                         .isLessThan(16L * 1024 * 1024);
             }
         });
@@ -236,7 +278,9 @@ class SeedOrderIT {
 
     private void runToCompletion(int region, String release, String... command) throws Exception {
         try (CommandRun run = agent(region, release, command)) {
-            assertThat(run.awaitExit(PATIENCE)).as("region %d: %s; %s", region, List.of(command), run.output()).isZero();
+            assertThat(run.awaitExit(PATIENCE))
+                    .as("region %d: %s; %s", region, List.of(command), run.output())
+                    .isZero();
         }
     }
 
@@ -245,7 +289,9 @@ class SeedOrderIT {
     }
 
     private CommandRun agent(int region, String release, String... command) {
-        String[] args = Stream.concat(Stream.of(command), Stream.of("--config", config(region, release).toString()))
+        String[] args = Stream.concat(
+                        Stream.of(command),
+                        Stream.of("--config", config(region, release).toString()))
                 .toArray(String[]::new);
         return new InProcessAgent("region-" + region, args);
     }

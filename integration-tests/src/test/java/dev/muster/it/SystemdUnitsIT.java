@@ -26,19 +26,31 @@ class SystemdUnitsIT {
     @ValueSource(strings = {"muster-agent.service", "muster-coordinator.service"})
     void theUnitVerifiesCleanlyAndIsHardened(String unit) throws Exception {
         String text = Files.readString(Distribution.home().resolve("systemd").resolve(unit));
-        assertThat(text).contains("User=muster", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-                "KillSignal=SIGTERM", "SuccessExitStatus=143", "RestartPreventExitStatus=78", "/etc/muster/");
+        assertThat(text)
+                .contains(
+                        "User=muster",
+                        "Restart=on-failure",
+                        "NoNewPrivileges=yes",
+                        "ProtectSystem=strict",
+                        "KillSignal=SIGTERM",
+                        "SuccessExitStatus=143",
+                        "RestartPreventExitStatus=78",
+                        "/etc/muster/");
         // verify checks that ExecStart's program exists: point it at this build's launchers
-        Path local = Files.writeString(dir.resolve(unit),
-                text.replace("/opt/muster/bin", Distribution.home().resolve("bin").toString()));
+        Path local = Files.writeString(
+                dir.resolve(unit),
+                text.replace(
+                        "/opt/muster/bin", Distribution.home().resolve("bin").toString()));
 
         Process verify = new ProcessBuilder("systemd-analyze", "verify", "--man=no", local.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         String output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         assertThat(verify.exitValue()).as(output).isZero();
-        assertThat(output.lines().filter(line -> line.contains(unit)).toList()).as("warnings about the unit")
+        assertThat(output.lines().filter(line -> line.contains(unit)).toList())
+                .as("warnings about the unit")
                 .isEqualTo(List.of());
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /** {@code muster-agent}: the commands an agent runs on its region's appliance. */
-@Command(name = "muster-agent",
+@Command(
+        name = "muster-agent",
         mixinStandardHelpOptions = true,
         versionProvider = AgentCommand.Version.class,
         description = "Manages this region's database: region ids, migrations gated by the muster coordinator, "

@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 /** The {@code --config FILE} option of every agent command. */
 final class ConfigOption {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
             description = "The agent's configuration, e.g. /etc/muster/agent.yaml")
     Path file;
 

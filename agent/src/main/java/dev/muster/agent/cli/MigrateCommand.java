@@ -25,13 +25,13 @@ import dev.muster.common.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -43,11 +43,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code muster-agent migrate}: applies this region's pending migrations as the fleet allows. */
-@Command(name = "migrate",
+@Command(
+        name = "migrate",
         description = {
             "Apply this region's pending migrations. A remote region migrates at once and reports each",
             "migration to the coordinator; the global region waits for the coordinator's release.",
-            "With --to, only those up to and including that version."})
+            "With --to, only those up to and including that version."
+        })
 final class MigrateCommand implements Callable<Integer> {
 
     @Spec
@@ -56,21 +58,34 @@ final class MigrateCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--report-timeout", paramLabel = "DURATION", defaultValue = "2m",
+    @Option(
+            names = "--report-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "2m",
             converter = DurationConverter.class,
-            description = "How long to keep trying to report applied migrations to the coordinator (default: ${DEFAULT-VALUE})")
+            description =
+                    "How long to keep trying to report applied migrations to the coordinator (default: ${DEFAULT-VALUE})")
     Duration reportTimeout;
 
-    @Option(names = "--catch-up-timeout", paramLabel = "DURATION", defaultValue = "5m",
+    @Option(
+            names = "--catch-up-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "5m",
             converter = DurationConverter.class,
-            description = {"On the global with replication live: how long to wait, after its last migration, for",
-                "every subscription to confirm its remote's WAL (default: ${DEFAULT-VALUE})"})
+            description = {
+                "On the global with replication live: how long to wait, after its last migration, for",
+                "every subscription to confirm its remote's WAL (default: ${DEFAULT-VALUE})"
+            })
     Duration catchUpTimeout;
 
-    @Option(names = "--to", paramLabel = "VERSION", converter = VersionConverter.class,
+    @Option(
+            names = "--to",
+            paramLabel = "VERSION",
+            converter = VersionConverter.class,
             description = {
                 "Apply pending migrations only up to and including VERSION, e.g. 20200424183342",
-                "(default: all of them). The global asks for release of those alone."})
+                "(default: all of them). The global asks for release of those alone."
+            })
     String target;
 
     @Override
@@ -81,18 +96,29 @@ final class MigrateCommand implements Callable<Integer> {
         }
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
-        LocalHello hello = new LocalHello(agent.region(), agent.role().wire(), BuildInfo.version(), migrations::state,
+        LocalHello hello = new LocalHello(
+                agent.region(),
+                agent.role().wire(),
+                BuildInfo.version(),
+                migrations::state,
                 new DatabaseIdentity(agent.database()));
         PrintWriter out = spec.commandLine().getOut();
-        GatedMigrator.Committed committed = agent.role() == RegionRole.REMOTE
-                ? applied -> publishNewTables(agent, out)
-                : applied -> {
-                };
+        GatedMigrator.Committed committed =
+                agent.role() == RegionRole.REMOTE ? applied -> publishNewTables(agent, out) : applied -> {};
         List<LocalMigration> applied;
-        try (CoordinatorLink link = CoordinatorLink.to(agent.coordinator().address(), agent.coordinator().tls(), hello, events::add)) {
+        try (CoordinatorLink link = CoordinatorLink.to(
+                agent.coordinator().address(), agent.coordinator().tls(), hello, events::add)) {
             MigrationConsole console = new MigrationConsole(out);
-            applied = new GatedMigrator(agent.role(), migrations, link, events, console, reportTimeout,
-                    Optional.ofNullable(target), committed).run();
+            applied = new GatedMigrator(
+                            agent.role(),
+                            migrations,
+                            link,
+                            events,
+                            console,
+                            reportTimeout,
+                            Optional.ofNullable(target),
+                            committed)
+                    .run();
         }
         // Normally the event trigger has moved them already, as the migrations created them.
         List<String> moved = new RegionIds(agent.database()).alignSequences();
@@ -102,7 +128,8 @@ final class MigrateCommand implements Callable<Integer> {
         if (agent.role() == RegionRole.REMOTE && applied.isEmpty()) {
             publishNewTables(agent, out);
         }
-        if (agent.role() == RegionRole.GLOBAL && !agent.replication().subscriptions().isEmpty()) {
+        if (agent.role() == RegionRole.GLOBAL
+                && !agent.replication().subscriptions().isEmpty()) {
             bringSubscriptionsInStep(agent, migrations.state().pending().isEmpty(), out);
         }
         return 0;
@@ -128,20 +155,30 @@ final class MigrateCommand implements Callable<Integer> {
             outcomes = new SubscriptionReconciler(agent.database(), agent.replication()).run();
         } catch (MusterException e) {
             // the subscriptions could not even be looked at (their lock, the global's database)
-            throw new MusterException(e.exitCode(), "the migrations are applied and reported, but the subscriptions "
-                    + "were not brought in step: " + e.getMessage() + "; 'muster-agent replication setup' does it", e);
+            throw new MusterException(
+                    e.exitCode(),
+                    "the migrations are applied and reported, but the subscriptions " + "were not brought in step: "
+                            + e.getMessage() + "; 'muster-agent replication setup' does it",
+                    e);
         }
         outcomes.forEach(outcome -> out.println(outcome.describe()));
-        Set<String> live = outcomes.stream().filter(ReconcileOutcome::live).map(ReconcileOutcome::subscription)
+        Set<String> live = outcomes.stream()
+                .filter(ReconcileOutcome::live)
+                .map(ReconcileOutcome::subscription)
                 .collect(Collectors.toCollection(TreeSet::new));
-        List<String> failed = outcomes.stream().filter(outcome -> outcome.action() == ReconcileOutcome.Action.FAILED)
-                .map(ReconcileOutcome::subscription).toList();
+        List<String> failed = outcomes.stream()
+                .filter(outcome -> outcome.action() == ReconcileOutcome.Action.FAILED)
+                .map(ReconcileOutcome::subscription)
+                .toList();
         List<String> behind = List.of();
         if (upToDate && !live.isEmpty()) {
-            List<CatchUp> caughtUp = new CatchUpBarrier(agent.database(), agent.replication())
-                    .await(live, catchUpTimeout);
+            List<CatchUp> caughtUp =
+                    new CatchUpBarrier(agent.database(), agent.replication()).await(live, catchUpTimeout);
             caughtUp.forEach(catchUp -> out.println(catchUp.describe()));
-            behind = caughtUp.stream().filter(catchUp -> !catchUp.caughtUp()).map(CatchUp::subscription).toList();
+            behind = caughtUp.stream()
+                    .filter(catchUp -> !catchUp.caughtUp())
+                    .map(CatchUp::subscription)
+                    .toList();
         }
         List<String> problems = new ArrayList<>();
         if (!failed.isEmpty()) {
@@ -153,8 +190,8 @@ final class MigrateCommand implements Callable<Integer> {
                     + "'muster-agent replication status')");
         }
         if (!problems.isEmpty()) {
-            throw new MusterException(ExitCode.FAILED, "the migrations are applied and reported, but "
-                    + String.join("; and ", problems));
+            throw new MusterException(
+                    ExitCode.FAILED, "the migrations are applied and reported, but " + String.join("; and ", problems));
         }
     }
 
@@ -163,14 +200,18 @@ final class MigrateCommand implements Callable<Integer> {
      * would too, before its remotes. A database that subscribes is a global's: refuse.
      */
     private static void refuseIfSubscriber(AgentConfig agent) {
-        List<String> subscriptions = new ReplicationStatus(agent.database(), agent.replication()).subscriptions().stream()
-                .filter(SubscriptionStatus::exists)
-                .map(SubscriptionStatus::name)
-                .toList();
+        List<String> subscriptions = new ReplicationStatus(agent.database(), agent.replication())
+                .subscriptions().stream()
+                        .filter(SubscriptionStatus::exists)
+                        .map(SubscriptionStatus::name)
+                        .toList();
         if (!subscriptions.isEmpty()) {
-            throw new MusterException(ExitCode.CONFIG, "this database subscribes to other regions " + subscriptions
-                    + ", so it is the global, but " + agent.file() + " says role: remote, and a remote migrates "
-                    + "without waiting for the others. Nothing was migrated; set role: global");
+            throw new MusterException(
+                    ExitCode.CONFIG,
+                    "this database subscribes to other regions " + subscriptions
+                            + ", so it is the global, but " + agent.file()
+                            + " says role: remote, and a remote migrates "
+                            + "without waiting for the others. Nothing was migrated; set role: global");
         }
     }
 
@@ -182,8 +223,8 @@ final class MigrateCommand implements Callable<Integer> {
         @Override
         public String convert(String value) {
             if (!VERSION.matcher(value).matches()) {
-                throw new TypeConversionException("'" + value + "' is not a migration version: use digits and dots, "
-                        + "e.g. 20200424183342");
+                throw new TypeConversionException(
+                        "'" + value + "' is not a migration version: use digits and dots, " + "e.g. 20200424183342");
             }
             return value.replace('_', '.');
         }

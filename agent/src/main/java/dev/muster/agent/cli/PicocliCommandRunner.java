@@ -52,8 +52,7 @@ public final class PicocliCommandRunner implements CommandRunner {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public synchronized void close() {

@@ -14,12 +14,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code muster-agent replication setup}: the publication on a remote, the subscriptions on the global. */
-@Command(name = "setup",
+@Command(
+        name = "setup",
         description = {
             "On a remote region: create the publication, or bring it in step with the application tables.",
             "On the global: create each missing subscription (removing that region's rows first, then",
             "copying them afresh), or enable a disabled one and refresh it for new tables. Every remote",
-            "is checked before anything changes."})
+            "is checked before anything changes."
+        })
 final class ReplicationSetupCommand implements Callable<Integer> {
 
     @Spec
@@ -33,7 +35,9 @@ final class ReplicationSetupCommand implements Callable<Integer> {
         AgentConfig agent = config.load();
         PrintWriter out = spec.commandLine().getOut();
         if (agent.role() == RegionRole.REMOTE) {
-            out.println(new RemotePublication(agent.database(), agent.replication()).ensure().describe());
+            out.println(new RemotePublication(agent.database(), agent.replication())
+                    .ensure()
+                    .describe());
             return 0;
         }
         List<SetupOutcome> outcomes = new SubscriptionSetup(agent.database(), agent.replication()).run();

@@ -9,18 +9,20 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code muster-agent replication teardown}: takes the global's subscriptions down before an upgrade. */
-@Command(name = "teardown",
+@Command(
+        name = "teardown",
         description = {
             "On the global: drop or disable each subscription before the remotes migrate.",
-            "On a remote region: nothing; the publication stays as it is."})
+            "On a remote region: nothing; the publication stays as it is."
+        })
 final class ReplicationTeardownCommand implements Callable<Integer> {
 
     @Spec
@@ -29,12 +31,17 @@ final class ReplicationTeardownCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--mode", paramLabel = "drop|disable", defaultValue = "drop", converter = ModeConverter.class,
+    @Option(
+            names = "--mode",
+            paramLabel = "drop|disable",
+            defaultValue = "drop",
+            converter = ModeConverter.class,
             description = {
                 "drop (default): drop each subscription and its slot on the remote; setup copies the",
                 "region afresh. Needs every remote reachable.",
                 "disable: disable each subscription; its slot keeps the changes (and retains WAL on the",
-                "remote) until setup enables it again, without copying anything again."})
+                "remote) until setup enables it again, without copying anything again."
+            })
     TeardownMode mode;
 
     @Override

@@ -13,11 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code muster-agent replication verify}: are the global's copies the same as the remotes' rows? */
-@Command(name = "verify",
+@Command(
+        name = "verify",
         description = {
             "On the global: for each remote region and each table it publishes, compare the remote's",
             "rows with the global's copies of that region's id range (row count and digest).",
-            "Run it when replication has caught up; exits 1 on a mismatch."})
+            "Run it when replication has caught up; exits 1 on a mismatch."
+        })
 final class ReplicationVerifyCommand implements Callable<Integer> {
 
     @Spec
@@ -30,8 +32,10 @@ final class ReplicationVerifyCommand implements Callable<Integer> {
     public Integer call() {
         AgentConfig agent = config.load();
         if (agent.role() == RegionRole.REMOTE) {
-            throw new MusterException(ExitCode.USAGE, "verify compares the global with its remotes: run it with the "
-                    + "global region's configuration (" + config.file + " is region " + agent.region() + ", a remote)");
+            throw new MusterException(
+                    ExitCode.USAGE,
+                    "verify compares the global with its remotes: run it with the " + "global region's configuration ("
+                            + config.file + " is region " + agent.region() + ", a remote)");
         }
         VerifyReport report = new ReplicationVerifier(agent.database(), agent.replication()).run();
         spec.commandLine().getOut().println(report.table());

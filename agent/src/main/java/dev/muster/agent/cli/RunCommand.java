@@ -13,13 +13,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code muster-agent run}: the agent's daemon, until it is stopped (SIGTERM or SIGINT). */
-@Command(name = "run",
+@Command(
+        name = "run",
         description = {
             "Run the agent's daemon (a systemd service): keep the session with the coordinator up,",
             "reconnecting as needed, report this region's replication health on it every",
             "coordinator.report_interval, and carry out the steps of an operator's upgrade (muster",
             "upgrade) the coordinator sends: replication teardown, migrate --to, replication setup and",
-            "verify, each as that command would with this --config. Runs until stopped."})
+            "verify, each as that command would with this --config. Runs until stopped."
+        })
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -28,21 +30,24 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
-        MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-agent"),
-                Tag.of("region", String.valueOf(agent.region()))));
+        MetricsEndpoint metrics = new MetricsEndpoint(
+                List.of(Tag.of("application", "muster-agent"), Tag.of("region", String.valueOf(agent.region()))));
         try {
             metrics.serve(agent.metrics());
         } catch (IOException e) {
             metrics.close();
             throw new ConfigException(agent.file(), "metrics.port", e.getMessage(), e);
         }
-        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner(),
-                metrics.registry());
+        AgentDaemon daemon =
+                AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner(), metrics.registry());
         // Before it starts, so that a SIGTERM at any moment stops it cleanly.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
-            metrics.close();
-        }, "muster-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            daemon.close();
+                            metrics.close();
+                        },
+                        "muster-shutdown"));
         daemon.start();
         daemon.awaitTermination();
         return 0;

@@ -60,8 +60,9 @@ public record AgentConfig(
         migrations.allowOnly("locations");
         List<String> locations = migrations.strings("locations");
         if (locations.isEmpty()) {
-            throw migrations.error("locations", "name at least one Flyway location, "
-                    + "e.g. [\"filesystem:/var/www/miq/vmdb/db/migrate\"]");
+            throw migrations.error(
+                    "locations",
+                    "name at least one Flyway location, " + "e.g. [\"filesystem:/var/www/miq/vmdb/db/migrate\"]");
         }
         List<String> resolved = new ArrayList<>();
         for (int i = 0; i < locations.size(); i++) {
@@ -75,8 +76,9 @@ public record AgentConfig(
             } else if (location.startsWith("classpath:")) {
                 resolved.add(location);
             } else {
-                throw migrations.error("locations[" + i + "]", "must start with 'filesystem:' or 'classpath:', not '"
-                        + location + "'");
+                throw migrations.error(
+                        "locations[" + i + "]",
+                        "must start with 'filesystem:' or 'classpath:', not '" + location + "'");
             }
         }
         return List.copyOf(resolved);

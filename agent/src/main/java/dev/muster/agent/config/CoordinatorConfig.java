@@ -22,7 +22,9 @@ public record CoordinatorConfig(HostPort address, Duration reportInterval, Optio
 
     static CoordinatorConfig read(ConfigSection section) {
         section.allowOnly("address", "report_interval", "tls");
-        return new CoordinatorConfig(address(section), reportInterval(section),
+        return new CoordinatorConfig(
+                address(section),
+                reportInterval(section),
                 section.optionalSection("tls").map(TlsFiles::read));
     }
 

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Logical replication settings: the publication a remote offers (every application table
  * but the excluded ones) and, on the global, one subscription per remote region.
  */
-public record ReplicationConfig(String publication, List<String> excludeTables, List<SubscriptionConfig> subscriptions) {
+public record ReplicationConfig(
+        String publication, List<String> excludeTables, List<SubscriptionConfig> subscriptions) {
 
     public static final String DEFAULT_PUBLICATION = "miq";
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]{0,62}");
@@ -27,15 +28,16 @@ public record ReplicationConfig(String publication, List<String> excludeTables, 
         }
         List<SubscriptionConfig> subscriptions = section.sections("subscriptions", SubscriptionConfig::read);
         if (!subscriptions.isEmpty() && role != RegionRole.GLOBAL) {
-            throw section.error("subscriptions", "only the global region subscribes; this agent's role is "
-                    + role.configName());
+            throw section.error(
+                    "subscriptions", "only the global region subscribes; this agent's role is " + role.configName());
         }
         Set<Integer> regions = new HashSet<>();
         for (int i = 0; i < subscriptions.size(); i++) {
             int region = subscriptions.get(i).region();
             String key = "subscriptions[" + i + "].region";
             if (region == ownRegion) {
-                throw section.error(key, "region " + region + " is this agent's own region; the global subscribes to remotes");
+                throw section.error(
+                        key, "region " + region + " is this agent's own region; the global subscribes to remotes");
             }
             if (!regions.add(region)) {
                 throw section.error(key, "region " + region + " has two subscriptions");

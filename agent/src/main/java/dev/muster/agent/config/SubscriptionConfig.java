@@ -15,12 +15,19 @@ import java.util.TreeSet;
  * @param sslrootcert the CA that issued the remote server's certificate, for {@code verify-ca} and
  *                    {@code verify-full}; the global's PostgreSQL reads it too, so it must be readable there
  */
-public record SubscriptionConfig(int region, String host, int port, String user, String dbname,
-                                 Optional<Path> passwordFile, Optional<String> sslmode, Optional<Path> sslrootcert) {
+public record SubscriptionConfig(
+        int region,
+        String host,
+        int port,
+        String user,
+        String dbname,
+        Optional<Path> passwordFile,
+        Optional<String> sslmode,
+        Optional<Path> sslrootcert) {
 
     /** Without TLS settings: the server's defaults. */
-    public SubscriptionConfig(int region, String host, int port, String user, String dbname,
-                              Optional<Path> passwordFile) {
+    public SubscriptionConfig(
+            int region, String host, int port, String user, String dbname, Optional<Path> passwordFile) {
         this(region, host, port, user, dbname, passwordFile, Optional.empty(), Optional.empty());
     }
 

@@ -58,10 +58,15 @@ public final class AgentDaemon implements AutoCloseable {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     /** The exit status of a command this agent does not know: a usage error, as on the command line. */
     static final int UNKNOWN_STATUS = ExitCode.USAGE.status();
+
     static final String UNKNOWN_COMMAND =
             "This agent does not know that command; it may be older than the coordinator. Nothing was done";
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     /** Opens the daemon's link: over TCP to the configured coordinator, or in-process in tests. */
     @FunctionalInterface
@@ -97,14 +102,25 @@ public final class AgentDaemon implements AutoCloseable {
      * @param config  the agent's configuration file, which every command is run with
      * @param runner  runs the {@code muster-agent} command that carries out a Command
      */
-    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
-                       Path config, CommandRunner runner) {
+    public AgentDaemon(
+            LinkFactory links,
+            Supplier<Hello> hello,
+            Supplier<ReplicationReport> reports,
+            Duration interval,
+            Path config,
+            CommandRunner runner) {
         this(links, hello, reports, interval, config, runner, new SimpleMeterRegistry());
     }
 
     /** @param registry where the daemon's own metrics go ({@code muster_agent_*}) */
-    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports, Duration interval,
-                       Path config, CommandRunner runner, MeterRegistry registry) {
+    public AgentDaemon(
+            LinkFactory links,
+            Supplier<Hello> hello,
+            Supplier<ReplicationReport> reports,
+            Duration interval,
+            Path config,
+            CommandRunner runner,
+            MeterRegistry registry) {
         this(links, hello, reports, Optional.empty(), interval, config, runner, registry);
     }
 
@@ -112,9 +128,15 @@ public final class AgentDaemon implements AutoCloseable {
      * @param code reads the region's migration files, every interval and when the coordinator
      *             asks; empty for a daemon that tells the coordinator of its files only in its Hello
      */
-    public AgentDaemon(LinkFactory links, Supplier<Hello> hello, Supplier<ReplicationReport> reports,
-                       Optional<Supplier<List<LocalMigration>>> code, Duration interval, Path config,
-                       CommandRunner runner, MeterRegistry registry) {
+    public AgentDaemon(
+            LinkFactory links,
+            Supplier<Hello> hello,
+            Supplier<ReplicationReport> reports,
+            Optional<Supplier<List<LocalMigration>>> code,
+            Duration interval,
+            Path config,
+            CommandRunner runner,
+            MeterRegistry registry) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
@@ -128,11 +150,14 @@ public final class AgentDaemon implements AutoCloseable {
         this.link = links.open(() -> told(WireMessages.daemonHello(hello.get())), this::onEvent);
         this.registry = registry;
         Gauge.builder("muster_agent_connected", () -> connected ? 1 : 0)
-                .description("1 while the daemon's session with the coordinator is up").register(registry);
+                .description("1 while the daemon's session with the coordinator is up")
+                .register(registry);
         Gauge.builder("muster_agent_command_running", () -> commandRunning ? 1 : 0)
-                .description("1 while the daemon carries out a step of an upgrade").register(registry);
+                .description("1 while the daemon carries out a step of an upgrade")
+                .register(registry);
         this.reportsSent = Counter.builder("muster_agent_replication_reports")
-                .description("Replication reports sent to the coordinator").register(registry);
+                .description("Replication reports sent to the coordinator")
+                .register(registry);
         // every step's series from the start, at 0: a dashboard has them before the first upgrade
         for (String command : List.of("migrate", "replication_teardown", "replication_setup", "replication_verify")) {
             for (String outcome : List.of("succeeded", "failed")) {
@@ -144,7 +169,9 @@ public final class AgentDaemon implements AutoCloseable {
     private Timer commandTimer(String command, String outcome) {
         return Timer.builder("muster_agent_commands")
                 .description("Steps of upgrades the daemon carried out, by command and outcome")
-                .tag("command", command).tag("outcome", outcome).register(registry);
+                .tag("command", command)
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     /**
@@ -156,26 +183,41 @@ public final class AgentDaemon implements AutoCloseable {
     }
 
     /** As {@link #create(AgentConfig, String, CommandRunner)}, its metrics in {@code registry}. */
-    public static AgentDaemon create(AgentConfig config, String agentVersion, CommandRunner runner,
-                                     MeterRegistry registry) {
+    public static AgentDaemon create(
+            AgentConfig config, String agentVersion, CommandRunner runner, MeterRegistry registry) {
         FlywayMigrations migrations = new FlywayMigrations(config.database(), config.migrationLocations());
-        LocalHello hello = new LocalHello(config.region(), config.role().wire(), agentVersion, migrations::state,
+        LocalHello hello = new LocalHello(
+                config.region(),
+                config.role().wire(),
+                agentVersion,
+                migrations::state,
                 new DatabaseIdentity(config.database()));
-        ReplicationProbe probe = new ReplicationProbe(config.role(),
+        ReplicationProbe probe = new ReplicationProbe(
+                config.role(),
                 new ReplicationStatus(config.database(), config.replication()),
-                Optional.of(new ReplicationProbe.Outages(new SubscriptionOutages(config.database(), config.replication()),
-                        () -> migrations.state().pendingVersions())), Clock.systemUTC());
-        return new AgentDaemon((helloSupplier, listener) ->
-                CoordinatorLink.to(config.coordinator().address(), config.coordinator().tls(), helloSupplier, listener),
-                hello, probe, Optional.of(() -> migrations.state().available()), config.coordinator().reportInterval(),
-                config.file().toAbsolutePath(), runner, registry);
+                Optional.of(new ReplicationProbe.Outages(
+                        new SubscriptionOutages(config.database(), config.replication()),
+                        () -> migrations.state().pendingVersions())),
+                Clock.systemUTC());
+        return new AgentDaemon(
+                (helloSupplier, listener) -> CoordinatorLink.to(
+                        config.coordinator().address(), config.coordinator().tls(), helloSupplier, listener),
+                hello,
+                probe,
+                Optional.of(() -> migrations.state().available()),
+                config.coordinator().reportInterval(),
+                config.file().toAbsolutePath(),
+                runner,
+                registry);
     }
 
     public void start() {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("the agent daemon was already started");
         }
-        log.info("Connecting to the coordinator at {}; reporting replication health every {}", link.target(),
+        log.info(
+                "Connecting to the coordinator at {}; reporting replication health every {}",
+                link.target(),
                 seconds(interval));
         link.start();
         // Read at once too, so the log tells the state of replication even while the coordinator is away.
@@ -218,12 +260,16 @@ public final class AgentDaemon implements AutoCloseable {
     /** On gRPC threads and the link's: log, and hand anything more to the daemon's thread or the command thread. */
     private void onEvent(LinkEvent event) {
         if (event instanceof LinkEvent.Connected welcomed) {
-            log.info("Connected to the coordinator at {} (coordinator {}, member regions {})", link.target(),
-                    welcomed.welcome().getCoordinatorVersion(), welcomed.welcome().getMemberRegionsList());
+            log.info(
+                    "Connected to the coordinator at {} (coordinator {}, member regions {})",
+                    link.target(),
+                    welcomed.welcome().getCoordinatorVersion(),
+                    welcomed.welcome().getMemberRegionsList());
             connected = true;
             onDaemonThread(this::sendUnsent);
             onDaemonThread(this::restartReports);
-        } else if (event instanceof LinkEvent.CommandReceived received && received.command().hasReadCode()) {
+        } else if (event instanceof LinkEvent.CommandReceived received
+                && received.command().hasReadCode()) {
             // not behind a running step: a plan asks, and waits only a few seconds
             onDaemonThread(() -> readCode(received.command().getCommandId()));
         } else if (event instanceof LinkEvent.CommandReceived received) {
@@ -242,7 +288,9 @@ public final class AgentDaemon implements AutoCloseable {
             // Fatal to migrate, not to the daemon: what holds the region now (another agent, or a
             // session of this one the coordinator has not seen end yet) may go away, and exiting
             // would only have systemd do what the link does anyway: try again, with backoff.
-            log.warn("The coordinator at {} refused this agent's session: {}. Trying again", link.target(),
+            log.warn(
+                    "The coordinator at {} refused this agent's session: {}. Trying again",
+                    link.target(),
                     rejected.reason());
         } else if (event instanceof LinkEvent.Rejected rejected) {
             log.warn("The coordinator rejected request {} of this agent: {}", rejected.requestId(), rejected.reason());
@@ -279,7 +327,9 @@ public final class AgentDaemon implements AutoCloseable {
             return;
         }
         boolean read = sendCode();
-        deliver(WireMessages.commandResult(commandId, read ? 0 : ExitCode.UNAVAILABLE.status(),
+        deliver(WireMessages.commandResult(
+                commandId,
+                read ? 0 : ExitCode.UNAVAILABLE.status(),
                 List.of(read ? "read the migration files" : "cannot read the migration files; see the agent's log")));
     }
 
@@ -349,8 +399,10 @@ public final class AgentDaemon implements AutoCloseable {
         } finally {
             commandRunning = false;
         }
-        commandTimer(String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)),
-                status == 0 ? "succeeded" : "failed").record(Duration.ofNanos(System.nanoTime() - started));
+        commandTimer(
+                        String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)),
+                        status == 0 ? "succeeded" : "failed")
+                .record(Duration.ofNanos(System.nanoTime() - started));
         if (state.get() == State.CLOSED) {
             output.add("The agent was stopped while this command ran");
         }
@@ -358,7 +410,12 @@ public final class AgentDaemon implements AutoCloseable {
         if (status == 0) {
             log.info("Command {} ({}) succeeded after {}", id, commandLine, took);
         } else {
-            log.info("Command {} ({}) exited with status {} after {}{}", id, commandLine, status, took,
+            log.info(
+                    "Command {} ({}) exited with status {} after {}{}",
+                    id,
+                    commandLine,
+                    status,
+                    took,
                     output.isEmpty() ? "" : ": " + output.get(output.size() - 1));
         }
         deliver(WireMessages.commandResult(id, status, output));
@@ -387,7 +444,8 @@ public final class AgentDaemon implements AutoCloseable {
                 if (link.send(result) == -1) {
                     return;
                 }
-                log.info("Sent the result of command {}, kept while the coordinator was away",
+                log.info(
+                        "Sent the result of command {}, kept while the coordinator was away",
                         result.getCommandResult().getCommandId());
                 results.remove();
             }

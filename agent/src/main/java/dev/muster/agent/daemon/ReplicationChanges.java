@@ -23,12 +23,10 @@ final class ReplicationChanges {
     private static final String DATABASE = "database";
 
     /** One item as a report describes it, in words, and whether that is as it should be. */
-    record Condition(String text, boolean healthy) {
-    }
+    record Condition(String text, boolean healthy) {}
 
     /** What to log: a warning if anything that changed is not as it should be. */
-    record Change(String line, boolean warning) {
-    }
+    record Change(String line, boolean warning) {}
 
     private SortedMap<String, Condition> last = new TreeMap<>();
 
@@ -47,7 +45,8 @@ final class ReplicationChanges {
             Condition before = last.get(entry.getKey());
             Condition now = entry.getValue();
             if (!now.equals(before)) {
-                changes.add(entry.getKey() + " " + now.text() + (before == null ? "" : " (was: " + before.text() + ")"));
+                changes.add(
+                        entry.getKey() + " " + now.text() + (before == null ? "" : " (was: " + before.text() + ")"));
                 warning |= !now.healthy();
             }
         }
@@ -64,8 +63,9 @@ final class ReplicationChanges {
 
     static SortedMap<String, Condition> conditions(ReplicationReport report) {
         SortedMap<String, Condition> conditions = new TreeMap<>();
-        report.getSubscriptionsList().forEach(subscription ->
-                conditions.put("subscription " + subscription.getName(), subscription(subscription)));
+        report.getSubscriptionsList()
+                .forEach(subscription ->
+                        conditions.put("subscription " + subscription.getName(), subscription(subscription)));
         if (report.hasPublication()) {
             conditions.put("publication " + report.getPublication().getName(), publication(report.getPublication()));
         }
@@ -87,8 +87,8 @@ final class ReplicationChanges {
         if (!subscription.getConfigured()) {
             text += " (not in replication.subscriptions)";
         }
-        return new Condition(text, subscription.getExists() && subscription.getEnabled()
-                && subscription.getWorkerRunning());
+        return new Condition(
+                text, subscription.getExists() && subscription.getEnabled() && subscription.getWorkerRunning());
     }
 
     private static Condition publication(PublicationHealth publication) {
@@ -112,7 +112,8 @@ final class ReplicationChanges {
     private static Condition slot(SlotHealth slot) {
         String walStatus = slot.getWalStatus();
         boolean atRisk = walStatus.equals("unreserved") || walStatus.equals("lost");
-        String text = (slot.getActive() ? "is active" : "is inactive") + (walStatus.isEmpty() ? "" : ", WAL " + walStatus);
+        String text =
+                (slot.getActive() ? "is active" : "is inactive") + (walStatus.isEmpty() ? "" : ", WAL " + walStatus);
         return new Condition(text, slot.getActive() && !atRisk);
     }
 }

@@ -3,15 +3,15 @@ package dev.muster.agent.daemon;
 import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.link.ReplicationReports;
 import dev.muster.agent.replication.ReplicationStatus;
-import dev.muster.common.MusterException;
-import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.agent.replication.SubscriptionOutages;
 import dev.muster.agent.replication.SubscriptionStatus;
+import dev.muster.common.MusterException;
+import dev.muster.proto.v1.ReplicationReport;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +31,7 @@ final class ReplicationProbe implements Supplier<ReplicationReport> {
     private final Clock clock;
 
     /** Why the global's subscriptions are down: the diagnosis, and the global's pending migrations for it. */
-    record Outages(SubscriptionOutages diagnosis, Supplier<List<String>> pendingMigrations) {
-    }
+    record Outages(SubscriptionOutages diagnosis, Supplier<List<String>> pendingMigrations) {}
 
     ReplicationProbe(RegionRole role, ReplicationStatus status, Clock clock) {
         this(role, status, Optional.empty(), clock);
@@ -51,7 +50,9 @@ final class ReplicationProbe implements Supplier<ReplicationReport> {
             return Map.of();
         }
         try {
-            return outages.get().diagnosis().diagnose(subscriptions, outages.get().pendingMigrations().get());
+            return outages.get()
+                    .diagnosis()
+                    .diagnose(subscriptions, outages.get().pendingMigrations().get());
         } catch (RuntimeException e) {
             log.debug("Cannot tell why a subscription is down", e);
             return Map.of();

@@ -14,16 +14,18 @@ import java.util.Properties;
 /** JDBC connections the agent opens; messages name the server and the user, never the password. */
 public final class Connections {
 
-    private Connections() {
-    }
+    private Connections() {}
 
     /** A connection to this region's own database. */
     public static Connection local(DatabaseConfig database) {
         try {
             return DriverManager.getConnection(database.url(), login(database.user(), database.password()));
         } catch (SQLException e) {
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot connect to this region's database "
-                    + database.url() + " as " + database.user() + ": " + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE,
+                    "cannot connect to this region's database " + database.url() + " as " + database.user() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -51,14 +51,16 @@ public final class DatabaseIdentity implements Supplier<String> {
 
     private String read(Connection opened) {
         try (Connection connection = opened;
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(QUERY)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(QUERY)) {
             result.next();
             return format(result.getString(1), result.getString(2));
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
-                log.debug("{} may not call pg_control_system() on {}; this agent's database id stays empty",
-                        database.user(), database.url());
+                log.debug(
+                        "{} may not call pg_control_system() on {}; this agent's database id stays empty",
+                        database.user(),
+                        database.url());
             } else {
                 log.debug("Cannot read the identity of {}: {}", database.url(), e.getMessage());
             }

@@ -48,8 +48,13 @@ public final class GatedMigrator {
     private Long firstRefusal;
 
     /** A migrator that applies every pending migration. */
-    public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
-                         BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout) {
+    public GatedMigrator(
+            RegionRole role,
+            Migrations migrations,
+            CoordinatorLink link,
+            BlockingQueue<LinkEvent> events,
+            MigrationConsole console,
+            Duration reportTimeout) {
         this(role, migrations, link, events, console, reportTimeout, Optional.empty());
     }
 
@@ -67,16 +72,26 @@ public final class GatedMigrator {
      * @param events where {@code link} delivers its events; this migrator is their only reader
      * @param target the last version to apply; empty to apply every pending migration
      */
-    public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
-                         BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout,
-                         Optional<String> target) {
-        this(role, migrations, link, events, console, reportTimeout, target, applied -> {
-        });
+    public GatedMigrator(
+            RegionRole role,
+            Migrations migrations,
+            CoordinatorLink link,
+            BlockingQueue<LinkEvent> events,
+            MigrationConsole console,
+            Duration reportTimeout,
+            Optional<String> target) {
+        this(role, migrations, link, events, console, reportTimeout, target, applied -> {});
     }
 
-    public GatedMigrator(RegionRole role, Migrations migrations, CoordinatorLink link,
-                         BlockingQueue<LinkEvent> events, MigrationConsole console, Duration reportTimeout,
-                         Optional<String> target, Committed committed) {
+    public GatedMigrator(
+            RegionRole role,
+            Migrations migrations,
+            CoordinatorLink link,
+            BlockingQueue<LinkEvent> events,
+            MigrationConsole console,
+            Duration reportTimeout,
+            Optional<String> target,
+            Committed committed) {
         this.committed = committed;
         this.role = role;
         this.migrations = migrations;
@@ -118,7 +133,8 @@ public final class GatedMigrator {
         List<LocalMigration> pending = toApply;
         while (!pending.isEmpty()) {
             String upTo = awaitRelease(pending);
-            List<LocalMigration> released = pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
+            List<LocalMigration> released =
+                    pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
             // Flyway reads the migration files again when it runs: apply only if what is
             // pending up to the released version is still exactly what was released,
             // checksums included; otherwise ask again for what the files say now.
@@ -150,11 +166,17 @@ public final class GatedMigrator {
         }
         int last = versionsOf(state.pending()).indexOf(version);
         if (last < 0) {
-            String newest = state.available().isEmpty() ? "this region has none"
-                    : "this region's newest is " + state.available().get(state.available().size() - 1).version();
-            throw new MusterException(ExitCode.FAILED, "cannot migrate to " + version + ": it is no migration of "
-                    + "this region's migration files, neither pending nor applied (" + newest
-                    + "); " + consequence);
+            String newest = state.available().isEmpty()
+                    ? "this region has none"
+                    : "this region's newest is "
+                            + state.available()
+                                    .get(state.available().size() - 1)
+                                    .version();
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "cannot migrate to " + version + ": it is no migration of "
+                            + "this region's migration files, neither pending nor applied (" + newest
+                            + "); " + consequence);
         }
         return state.pending().subList(0, last + 1);
     }
@@ -178,9 +200,11 @@ public final class GatedMigrator {
                     // a new coordinator session: show what it waits on again, even if unchanged
                     display = new WaitDisplay(console);
                 }
-            } else if (event instanceof LinkEvent.Waiting waiting && waiting.signal().getRequestId() == requestId) {
+            } else if (event instanceof LinkEvent.Waiting waiting
+                    && waiting.signal().getRequestId() == requestId) {
                 display.show(waiting.signal());
-            } else if (event instanceof LinkEvent.Released released && released.go().getRequestId() == requestId
+            } else if (event instanceof LinkEvent.Released released
+                    && released.go().getRequestId() == requestId
                     && versions.contains(released.go().getUpToVersion())) {
                 return released.go().getUpToVersion();
             } else if (event instanceof LinkEvent.Denied denied) {
@@ -188,8 +212,10 @@ public final class GatedMigrator {
             } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
                 refused(rejected.reason());
             } else if (event instanceof LinkEvent.Rejected rejected && rejected.requestId() == requestId) {
-                throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
-                        + " refused to release migration " + versions.get(0) + ": " + rejected.reason());
+                throw new MusterException(
+                        ExitCode.REJECTED,
+                        "the coordinator at " + link.target() + " refused to release migration " + versions.get(0)
+                                + ": " + rejected.reason());
             } else if (event instanceof LinkEvent.Disconnected disconnected) {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
                 linkWasDown = true;
@@ -214,15 +240,15 @@ public final class GatedMigrator {
             firstRefusal = now;
             console.refused(reason);
         } else if (now - firstRefusal > REFUSAL_PATIENCE.toNanos()) {
-            throw new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target()
-                    + " refused this agent: " + reason);
+            throw new MusterException(
+                    ExitCode.REJECTED, "the coordinator at " + link.target() + " refused this agent: " + reason);
         }
     }
 
     /** The coordinator will not take this agent for who its certificate says it is: no wait changes that. */
     private MusterException denied(LinkEvent.Denied denied) {
-        return new MusterException(ExitCode.REJECTED, "the coordinator at " + link.target() + " refused this agent: "
-                + denied.reason());
+        return new MusterException(
+                ExitCode.REJECTED, "the coordinator at " + link.target() + " refused this agent: " + denied.reason());
     }
 
     /** Applies up to {@code targetVersion}; {@code pendingBefore} is what was pending just before. */

@@ -22,8 +22,8 @@ public final class MigrationConsole {
     }
 
     public void pending(List<String> versions) {
-        out.println(versions.size() + " pending migration" + (versions.size() == 1 ? "" : "s") + ": "
-                + versions.get(0) + (versions.size() > 1 ? " … " + versions.get(versions.size() - 1) : ""));
+        out.println(versions.size() + " pending migration" + (versions.size() == 1 ? "" : "s") + ": " + versions.get(0)
+                + (versions.size() > 1 ? " … " + versions.get(versions.size() - 1) : ""));
     }
 
     public void applied(LocalMigration migration) {

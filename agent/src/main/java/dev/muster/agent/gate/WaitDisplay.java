@@ -30,9 +30,14 @@ final class WaitDisplay {
             return;
         }
         held = null;
-        List<Integer> waitingOn = wait.getWaitingOnList().stream().map(Blocker::getRegion).toList();
+        List<Integer> waitingOn =
+                wait.getWaitingOnList().stream().map(Blocker::getRegion).toList();
         for (Blocker blocker : wait.getWaitingOnList()) {
-            log.info("Migration {} waits for region {}: {}", wait.getVersion(), blocker.getRegion(), blocker.getReason());
+            log.info(
+                    "Migration {} waits for region {}: {}",
+                    wait.getVersion(),
+                    blocker.getRegion(),
+                    blocker.getReason());
         }
         if (wait.getVersion().equals(version) && waitingOn.equals(regions)) {
             return;

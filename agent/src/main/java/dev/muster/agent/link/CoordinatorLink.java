@@ -37,7 +37,11 @@ public final class CoordinatorLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final ManagedChannel channel;
@@ -58,14 +62,23 @@ public final class CoordinatorLink implements AutoCloseable {
     private boolean welcomed;
     private boolean finishing;
 
-    public CoordinatorLink(ManagedChannel channel, String target, Supplier<Hello> hello,
-                           Consumer<LinkEvent> listener, Backoff backoff) {
-        this(channel, target, failure -> Optional.empty(), () -> { }, hello, listener, backoff);
+    public CoordinatorLink(
+            ManagedChannel channel,
+            String target,
+            Supplier<Hello> hello,
+            Consumer<LinkEvent> listener,
+            Backoff backoff) {
+        this(channel, target, failure -> Optional.empty(), () -> {}, hello, listener, backoff);
     }
 
-    private CoordinatorLink(ManagedChannel channel, String target, Function<Throwable, Optional<String>> explain,
-                            Runnable beforeSession, Supplier<Hello> hello, Consumer<LinkEvent> listener,
-                            Backoff backoff) {
+    private CoordinatorLink(
+            ManagedChannel channel,
+            String target,
+            Function<Throwable, Optional<String>> explain,
+            Runnable beforeSession,
+            Supplier<Hello> hello,
+            Consumer<LinkEvent> listener,
+            Backoff backoff) {
         this.channel = channel;
         this.target = target;
         this.explain = explain;
@@ -85,17 +98,24 @@ public final class CoordinatorLink implements AutoCloseable {
      *
      * @throws dev.muster.common.tls.TlsConfigException when the certificate, key or CA cannot be used
      */
-    public static CoordinatorLink to(HostPort address, Optional<TlsFiles> tls, Supplier<Hello> hello,
-                                     Consumer<LinkEvent> listener) {
+    public static CoordinatorLink to(
+            HostPort address, Optional<TlsFiles> tls, Supplier<Hello> hello, Consumer<LinkEvent> listener) {
         TlsChannels transport = TlsChannels.to(address, tls);
-        ManagedChannel channel = transport.builder()
+        ManagedChannel channel = transport
+                .builder()
                 .keepAliveTime(20, TimeUnit.SECONDS)
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
                 .build();
         // each session shows the certificate on disk now, renewed or not: no TLS session is resumed
-        return new CoordinatorLink(channel, address.toString(), transport::explain, transport::forgetSessions, hello,
-                listener, Backoff.standard());
+        return new CoordinatorLink(
+                channel,
+                address.toString(),
+                transport::explain,
+                transport::forgetSessions,
+                hello,
+                listener,
+                Backoff.standard());
     }
 
     public String target() {
@@ -193,7 +213,8 @@ public final class CoordinatorLink implements AutoCloseable {
 
     private synchronized void abandonIfNotWelcomed(long id) {
         if (id == session && requests != null && !welcomed) {
-            requests.cancel("the coordinator did not answer the hello within " + WELCOME_TIMEOUT.toSeconds() + "s", null);
+            requests.cancel(
+                    "the coordinator did not answer the hello within " + WELCOME_TIMEOUT.toSeconds() + "s", null);
         }
     }
 
@@ -230,8 +251,7 @@ public final class CoordinatorLink implements AutoCloseable {
         }
 
         @Override
-        public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
-        }
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {}
 
         @Override
         public void onNext(CoordinatorMessage message) {
@@ -251,11 +271,17 @@ public final class CoordinatorLink implements AutoCloseable {
                 case WELCOME -> listener.accept(new LinkEvent.Connected(id, message.getWelcome()));
                 case WAIT -> listener.accept(new LinkEvent.Waiting(id, message.getWait()));
                 case GO -> listener.accept(new LinkEvent.Released(id, message.getGo()));
-                case REJECT -> listener.accept(new LinkEvent.Rejected(id,
-                        message.getReject().getRequestId(), message.getReject().getReason()));
+                case REJECT ->
+                    listener.accept(new LinkEvent.Rejected(
+                            id,
+                            message.getReject().getRequestId(),
+                            message.getReject().getReason()));
                 case COMMAND -> listener.accept(new LinkEvent.CommandReceived(id, message.getCommand()));
-                case KIND_NOT_SET -> log.warn("Ignoring an empty message from the coordinator at {}; "
-                        + "it may be newer than this agent", target);
+                case KIND_NOT_SET ->
+                    log.warn(
+                            "Ignoring an empty message from the coordinator at {}; "
+                                    + "it may be newer than this agent",
+                            target);
             }
         }
 
@@ -266,12 +292,14 @@ public final class CoordinatorLink implements AutoCloseable {
             }
             Status status = Status.fromThrowable(t);
             if (status.getCode() == Status.Code.PERMISSION_DENIED || status.getCode() == Status.Code.UNAUTHENTICATED) {
-                String reason = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+                String reason =
+                        status.getDescription() == null ? status.getCode().toString() : status.getDescription();
                 listener.accept(new LinkEvent.Denied(id, reason));
                 retry("The coordinator at " + target + " refused this agent (" + reason + ")");
                 return;
             }
-            retry(explain.apply(t).map(tls -> "Cannot reach the coordinator: " + tls)
+            retry(explain.apply(t)
+                    .map(tls -> "Cannot reach the coordinator: " + tls)
                     .orElse("Cannot reach the coordinator at " + target + " (" + describe(status) + ")"));
         }
 

@@ -10,14 +10,11 @@ import java.time.Duration;
 public sealed interface LinkEvent {
 
     /** A session is established: the coordinator has recorded this agent's Hello. */
-    record Connected(long session, Welcome welcome) implements LinkEvent {
-    }
+    record Connected(long session, Welcome welcome) implements LinkEvent {}
 
-    record Waiting(long session, Wait signal) implements LinkEvent {
-    }
+    record Waiting(long session, Wait signal) implements LinkEvent {}
 
-    record Released(long session, Go go) implements LinkEvent {
-    }
+    record Released(long session, Go go) implements LinkEvent {}
 
     /**
      * The coordinator refuses: a release request ({@code requestId}), or with request id 0
@@ -34,18 +31,15 @@ public sealed interface LinkEvent {
      * A step of an operator's upgrade for the daemon to carry out; it answers with a
      * CommandResult carrying the same command id.
      */
-    record CommandReceived(long session, Command command) implements LinkEvent {
-    }
+    record CommandReceived(long session, Command command) implements LinkEvent {}
 
     /**
      * The coordinator turned this agent away for who its certificate says it is (none shown,
      * an operator's, or another region's): waiting will not change that, a certificate or
      * configuration must. The link still tries again, after {@link Disconnected}.
      */
-    record Denied(long session, String reason) implements LinkEvent {
-    }
+    record Denied(long session, String reason) implements LinkEvent {}
 
     /** The session is down, for the reason given as a sentence; the link tries again after {@code retryIn}. */
-    record Disconnected(String reason, Duration retryIn) implements LinkEvent {
-    }
+    record Disconnected(String reason, Duration retryIn) implements LinkEvent {}
 }

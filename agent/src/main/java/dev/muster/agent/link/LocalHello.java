@@ -19,8 +19,12 @@ public final class LocalHello implements Supplier<Hello> {
     private final Supplier<String> databaseId;
     private final String instanceId = UUID.randomUUID().toString();
 
-    public LocalHello(int region, Role role, String agentVersion, Supplier<MigrationState> migrations,
-                      Supplier<String> databaseId) {
+    public LocalHello(
+            int region,
+            Role role,
+            String agentVersion,
+            Supplier<MigrationState> migrations,
+            Supplier<String> databaseId) {
         this.region = region;
         this.role = role;
         this.agentVersion = agentVersion;

@@ -16,8 +16,7 @@ import java.util.Map;
 /** What {@link dev.muster.agent.replication.ReplicationStatus} reads, in wire form. */
 public final class ReplicationReports {
 
-    private ReplicationReports() {
-    }
+    private ReplicationReports() {}
 
     /** The global's report: each of its subscriptions. */
     public static ReplicationReport global(List<SubscriptionStatus> subscriptions, Instant takenAt) {
@@ -25,11 +24,11 @@ public final class ReplicationReports {
     }
 
     /** The global's report: each of its subscriptions, and why those in {@code outages} are down. */
-    public static ReplicationReport global(List<SubscriptionStatus> subscriptions, Map<String, String> outages,
-                                           Instant takenAt) {
+    public static ReplicationReport global(
+            List<SubscriptionStatus> subscriptions, Map<String, String> outages, Instant takenAt) {
         ReplicationReport.Builder report = ReplicationReport.newBuilder().setTakenAt(WireMessages.timestamp(takenAt));
-        subscriptions.forEach(subscription -> report.addSubscriptions(subscription(subscription).toBuilder()
-                .setOutage(outages.getOrDefault(subscription.name(), ""))));
+        subscriptions.forEach(subscription -> report.addSubscriptions(
+                subscription(subscription).toBuilder().setOutage(outages.getOrDefault(subscription.name(), ""))));
         return report.build();
     }
 
@@ -44,7 +43,10 @@ public final class ReplicationReports {
 
     /** The server could not be read; {@code error} says why (muster's messages never carry a password). */
     public static ReplicationReport unavailable(String error, Instant takenAt) {
-        return ReplicationReport.newBuilder().setTakenAt(WireMessages.timestamp(takenAt)).setUnavailable(error).build();
+        return ReplicationReport.newBuilder()
+                .setTakenAt(WireMessages.timestamp(takenAt))
+                .setUnavailable(error)
+                .build();
     }
 
     static SubscriptionHealth subscription(SubscriptionStatus status) {

@@ -21,12 +21,11 @@ import java.util.Optional;
 /** The agent's messages in wire form. */
 public final class WireMessages {
 
-    private WireMessages() {
-    }
+    private WireMessages() {}
 
     /** A session's first message; {@code databaseId} is empty when the server will not say which database it is. */
-    public static Hello hello(int region, Role role, String agentVersion, String instanceId, String databaseId,
-                              MigrationState state) {
+    public static Hello hello(
+            int region, Role role, String agentVersion, String instanceId, String databaseId, MigrationState state) {
         Hello.Builder hello = Hello.newBuilder()
                 .setRegion(region)
                 .setRole(role)
@@ -57,7 +56,8 @@ public final class WireMessages {
 
     public static AgentMessage failed(String version, String error) {
         return AgentMessage.newBuilder()
-                .setMigrationFailed(MigrationFailed.newBuilder().setVersion(version).setError(error))
+                .setMigrationFailed(
+                        MigrationFailed.newBuilder().setVersion(version).setError(error))
                 .build();
     }
 
@@ -70,8 +70,8 @@ public final class WireMessages {
      * changed since the coordinator last heard, else only the time.
      */
     public static AgentMessage codeReport(Instant readAt, Optional<List<Migration>> available) {
-        CodeReport.Builder report = CodeReport.newBuilder().setReadAt(timestamp(readAt))
-                .setChanged(available.isPresent());
+        CodeReport.Builder report =
+                CodeReport.newBuilder().setReadAt(timestamp(readAt)).setChanged(available.isPresent());
         available.ifPresent(report::addAllAvailable);
         return AgentMessage.newBuilder().setCodeReport(report).build();
     }
@@ -92,9 +92,8 @@ public final class WireMessages {
     }
 
     static Migration migration(LocalMigration migration) {
-        Migration.Builder wire = Migration.newBuilder()
-                .setVersion(migration.version())
-                .setDescription(migration.description());
+        Migration.Builder wire =
+                Migration.newBuilder().setVersion(migration.version()).setDescription(migration.description());
         migration.checksum().ifPresent(wire::setChecksum);
         migration.installedOn().ifPresent(instant -> wire.setInstalledOn(timestamp(instant)));
         migration.executionTime().ifPresent(took -> wire.setExecutionTime(duration(took)));
@@ -104,10 +103,15 @@ public final class WireMessages {
 
     public static com.google.protobuf.Duration duration(Duration duration) {
         return com.google.protobuf.Duration.newBuilder()
-                .setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
+                .setSeconds(duration.getSeconds())
+                .setNanos(duration.getNano())
+                .build();
     }
 
     static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

@@ -42,22 +42,32 @@ public final class FlywayMigrations implements Migrations {
         try {
             info = configure().load().info();
         } catch (FlywayException e) {
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot read the migrations of " + database.url()
-                    + " as " + database.user() + ": " + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE,
+                    "cannot read the migrations of " + database.url() + " as " + database.user() + ": "
+                            + e.getMessage(),
+                    e);
         }
         List<LocalMigration> applied = new ArrayList<>();
         for (MigrationInfo migration : info.applied()) {
-            if (migration.isVersioned() && migration.getState().isApplied() && !migration.getState().isFailed()) {
-                applied.add(new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
+            if (migration.isVersioned()
+                    && migration.getState().isApplied()
+                    && !migration.getState().isFailed()) {
+                applied.add(new LocalMigration(
+                        migration.getVersion().getVersion(),
+                        migration.getDescription(),
                         checksum(migration.getAppliedChecksum()),
-                        Optional.ofNullable(migration.getInstalledOn()).map(date -> Instant.ofEpochMilli(date.getTime())),
+                        Optional.ofNullable(migration.getInstalledOn())
+                                .map(date -> Instant.ofEpochMilli(date.getTime())),
                         Optional.ofNullable(migration.getExecutionTime()).map(Duration::ofMillis),
-                        migration.getInstalledRank() == null ? OptionalInt.empty()
+                        migration.getInstalledRank() == null
+                                ? OptionalInt.empty()
                                 : OptionalInt.of(migration.getInstalledRank())));
             }
         }
         List<LocalMigration> available = Arrays.stream(info.all())
-                .filter(migration -> migration.isVersioned() && migration.getState().isResolved())
+                .filter(migration ->
+                        migration.isVersioned() && migration.getState().isResolved())
                 .map(FlywayMigrations::resolved)
                 .toList();
         List<LocalMigration> pending = Arrays.stream(info.pending())
@@ -65,9 +75,14 @@ public final class FlywayMigrations implements Migrations {
                 .map(FlywayMigrations::resolved)
                 .toList();
         Optional<MigrationInfo> failed = Arrays.stream(info.all())
-                .filter(migration -> migration.isVersioned() && migration.getState().isFailed())
+                .filter(migration ->
+                        migration.isVersioned() && migration.getState().isFailed())
                 .findFirst();
-        return new MigrationState(applied, available, pending, blocker(info, failed),
+        return new MigrationState(
+                applied,
+                available,
+                pending,
+                blocker(info, failed),
                 failed.map(migration -> migration.getVersion().getVersion()));
     }
 
@@ -77,14 +92,19 @@ public final class FlywayMigrations implements Migrations {
         try {
             result = configure().target(targetVersion).load().migrate();
         } catch (FlywayValidateException e) {
-            throw new MusterException(ExitCode.FAILED, "nothing was migrated: the migration history of "
-                    + database.url() + " does not match the migration files: " + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "nothing was migrated: the migration history of " + database.url()
+                            + " does not match the migration files: " + e.getMessage(),
+                    e);
         } catch (FlywayException e) {
             throw failure(targetVersion, e);
         }
         Set<String> ranNow = new HashSet<>();
         result.migrations.forEach(output -> ranNow.add(output.version));
-        return state().applied().stream().filter(migration -> ranNow.contains(migration.version())).toList();
+        return state().applied().stream()
+                .filter(migration -> ranNow.contains(migration.version()))
+                .toList();
     }
 
     /**
@@ -97,17 +117,23 @@ public final class FlywayMigrations implements Migrations {
             after = state();
         } catch (RuntimeException e) {
             cause.addSuppressed(e);
-            return new MigrationFailure(targetVersion, "migrating to " + targetVersion + " failed, and "
-                    + database.url() + " cannot be read now to tell which migration failed: " + cause.getMessage(), cause);
+            return new MigrationFailure(
+                    targetVersion,
+                    "migrating to " + targetVersion + " failed, and " + database.url()
+                            + " cannot be read now to tell which migration failed: " + cause.getMessage(),
+                    cause);
         }
         if (after.failed().isPresent()) {
             String version = after.failed().get();
-            return new MigrationFailure(version, "migration " + version + " failed outside a transaction, so part of it "
-                    + "may be applied; it left a failed row in the migration history: " + cause.getMessage(), cause);
+            return new MigrationFailure(
+                    version,
+                    "migration " + version + " failed outside a transaction, so part of it "
+                            + "may be applied; it left a failed row in the migration history: " + cause.getMessage(),
+                    cause);
         }
         String version = after.pendingVersions().stream().findFirst().orElse(targetVersion);
-        return new MigrationFailure(version, "migration " + version + " failed and was rolled back: "
-                + cause.getMessage(), cause);
+        return new MigrationFailure(
+                version, "migration " + version + " failed and was rolled back: " + cause.getMessage(), cause);
     }
 
     /**
@@ -122,11 +148,13 @@ public final class FlywayMigrations implements Migrations {
         }
         for (MigrationInfo migration : info.all()) {
             org.flywaydb.core.api.MigrationState state = migration.getState();
-            if (migration.isVersioned() && (state == org.flywaydb.core.api.MigrationState.IGNORED
-                    || state == org.flywaydb.core.api.MigrationState.BELOW_BASELINE)) {
-                return Optional.of("migration " + migration.getVersion().getVersion() + " of the migration files is "
-                        + "older than what " + database.url() + " has applied (" + state.getDisplayName()
-                        + ") and would never run there, so the global could wait for it forever; fix the migration files");
+            if (migration.isVersioned()
+                    && (state == org.flywaydb.core.api.MigrationState.IGNORED
+                            || state == org.flywaydb.core.api.MigrationState.BELOW_BASELINE)) {
+                return Optional.of(
+                        "migration " + migration.getVersion().getVersion() + " of the migration files is "
+                                + "older than what " + database.url() + " has applied (" + state.getDisplayName()
+                                + ") and would never run there, so the global could wait for it forever; fix the migration files");
             }
         }
         return Optional.empty();
@@ -143,8 +171,11 @@ public final class FlywayMigrations implements Migrations {
     }
 
     private static LocalMigration resolved(MigrationInfo migration) {
-        return new LocalMigration(migration.getVersion().getVersion(), migration.getDescription(),
-                checksum(migration.getResolvedChecksum()), Optional.empty());
+        return new LocalMigration(
+                migration.getVersion().getVersion(),
+                migration.getDescription(),
+                checksum(migration.getResolvedChecksum()),
+                Optional.empty());
     }
 
     private static OptionalInt checksum(Integer checksum) {

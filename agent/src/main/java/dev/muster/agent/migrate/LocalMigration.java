@@ -13,8 +13,13 @@ import java.util.OptionalInt;
  * @param executionTime how long it ran, for an applied one
  * @param installedRank its place in Flyway's history, for an applied one: later rows rank higher
  */
-public record LocalMigration(String version, String description, OptionalInt checksum, Optional<Instant> installedOn,
-                             Optional<Duration> executionTime, OptionalInt installedRank) {
+public record LocalMigration(
+        String version,
+        String description,
+        OptionalInt checksum,
+        Optional<Instant> installedOn,
+        Optional<Duration> executionTime,
+        OptionalInt installedRank) {
 
     /** One not read from Flyway's history: not applied yet, or applied as a test says. */
     public LocalMigration(String version, String description, OptionalInt checksum, Optional<Instant> installedOn) {

@@ -13,8 +13,12 @@ import java.util.Optional;
  *                  the migration files, if that is so
  * @param failed    the version whose failed run left a row in the history, if any
  */
-public record MigrationState(List<LocalMigration> applied, List<LocalMigration> available, List<LocalMigration> pending,
-                             Optional<String> blocker, Optional<String> failed) {
+public record MigrationState(
+        List<LocalMigration> applied,
+        List<LocalMigration> available,
+        List<LocalMigration> pending,
+        Optional<String> blocker,
+        Optional<String> failed) {
 
     public MigrationState {
         applied = List.copyOf(applied);
@@ -31,6 +35,8 @@ public record MigrationState(List<LocalMigration> applied, List<LocalMigration> 
     }
 
     public Optional<String> current() {
-        return applied.isEmpty() ? Optional.empty() : Optional.of(applied.get(applied.size() - 1).version());
+        return applied.isEmpty()
+                ? Optional.empty()
+                : Optional.of(applied.get(applied.size() - 1).version());
     }
 }

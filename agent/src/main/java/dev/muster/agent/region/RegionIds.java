@@ -78,9 +78,8 @@ public final class RegionIds {
     }
 
     /** What {@link #initialize} did. */
-    public record Outcome(int region, boolean alreadyRecorded, List<String> moved, int alreadyInRange,
-                          boolean eventTrigger) {
-    }
+    public record Outcome(
+            int region, boolean alreadyRecorded, List<String> moved, int alreadyInRange, boolean eventTrigger) {}
 
     /**
      * Makes the database region {@code region}'s; harmless to repeat.
@@ -100,8 +99,11 @@ public final class RegionIds {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new MusterException(ExitCode.FAILED, "cannot initialize region " + region + " in " + database.url()
-                    + " (nothing was changed): " + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "cannot initialize region " + region + " in " + database.url() + " (nothing was changed): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -110,8 +112,8 @@ public final class RegionIds {
         try (Connection connection = Connections.local(database)) {
             return recordedRegion(connection);
         } catch (SQLException e) {
-            throw new MusterException(ExitCode.FAILED, "cannot read the region of " + database.url() + ": "
-                    + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.FAILED, "cannot read the region of " + database.url() + ": " + e.getMessage(), e);
         }
     }
 
@@ -133,8 +135,10 @@ public final class RegionIds {
             connection.commit();
             return moved;
         } catch (SQLException e) {
-            throw new MusterException(ExitCode.FAILED, "cannot move the sequences of " + database.url()
-                    + " into the region's id range: " + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "cannot move the sequences of " + database.url() + " into the region's id range: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -151,11 +155,14 @@ public final class RegionIds {
         }
         OptionalInt recorded = recordedRegion(connection);
         if (recorded.isPresent() && recorded.getAsInt() != region) {
-            throw new MusterException(ExitCode.FAILED, "the database " + database.url() + " belongs to region "
-                    + recorded.getAsInt() + "; refusing to make it region " + region + ". Nothing was changed");
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the database " + database.url() + " belongs to region " + recorded.getAsInt()
+                            + "; refusing to make it region " + region + ". Nothing was changed");
         }
         if (recorded.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO muster.region (region) VALUES (?)")) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO muster.region (region) VALUES (?)")) {
                 insert.setInt(1, region);
                 insert.executeUpdate();
             }
@@ -168,14 +175,14 @@ public final class RegionIds {
 
     private static OptionalInt recordedRegion(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet exists = statement.executeQuery("SELECT to_regclass('muster.region') IS NOT NULL")) {
+                ResultSet exists = statement.executeQuery("SELECT to_regclass('muster.region') IS NOT NULL")) {
             exists.next();
             if (!exists.getBoolean(1)) {
                 return OptionalInt.empty();
             }
         }
         try (Statement statement = connection.createStatement();
-             ResultSet row = statement.executeQuery("SELECT region FROM muster.region")) {
+                ResultSet row = statement.executeQuery("SELECT region FROM muster.region")) {
             return row.next() ? OptionalInt.of(row.getInt(1)) : OptionalInt.empty();
         }
     }
@@ -191,16 +198,19 @@ public final class RegionIds {
         List<String> statements = new ArrayList<>();
         int inRange = 0;
         try (Statement statement = connection.createStatement();
-             ResultSet sequences = statement.executeQuery(APPLICATION_SEQUENCES)) {
+                ResultSet sequences = statement.executeQuery(APPLICATION_SEQUENCES)) {
             while (sequences.next()) {
                 String name = sequences.getString(1);
                 if (!"bigint".equals(sequences.getString(2))) {
                     if (!strict) {
                         continue;
                     }
-                    throw new MusterException(ExitCode.FAILED, "sequence " + name + " is " + sequences.getString(2)
-                            + ", too small for region ids (" + first + " …); make it and its column bigint first. "
-                            + "Nothing was changed");
+                    throw new MusterException(
+                            ExitCode.FAILED,
+                            "sequence " + name + " is " + sequences.getString(2)
+                                    + ", too small for region ids (" + first
+                                    + " …); make it and its column bigint first. "
+                                    + "Nothing was changed");
                 }
                 if (sequences.getLong(3) == first && sequences.getLong(4) == last) {
                     inRange++;
@@ -224,7 +234,8 @@ public final class RegionIds {
     /** Installs the trigger that moves new sequences at once; only a superuser may. */
     private static boolean installEventTrigger(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet superuser = statement.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+                ResultSet superuser =
+                        statement.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
             if (!superuser.next() || !superuser.getBoolean(1)) {
                 return false;
             }

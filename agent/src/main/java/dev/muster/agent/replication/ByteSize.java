@@ -7,8 +7,7 @@ final class ByteSize {
 
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
-    private ByteSize() {
-    }
+    private ByteSize() {}
 
     static String format(long bytes) {
         if (bytes < 1024) {

@@ -40,8 +40,8 @@ public final class CatchUpBarrier {
         List<String> targets = new ArrayList<>();
         for (RemoteEndpoint remote : remotes) {
             try (RemoteRegion region = RemoteRegion.connect(remote)) {
-                targets.add(Jdbc.attempt("cannot read where the WAL of " + remote.describe() + " ends",
-                        region::currentWalLsn));
+                targets.add(Jdbc.attempt(
+                        "cannot read where the WAL of " + remote.describe() + " ends", region::currentWalLsn));
             }
         }
         List<CatchUp> outcomes = new ArrayList<>();
@@ -54,37 +54,55 @@ public final class CatchUpBarrier {
         return outcomes;
     }
 
-    private static CatchUp await(GlobalDatabase global, RemoteEndpoint remote, String target, long started,
-                                 Duration patience) throws InterruptedException {
+    private static CatchUp await(
+            GlobalDatabase global, RemoteEndpoint remote, String target, long started, Duration patience)
+            throws InterruptedException {
         String name = remote.subscription();
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
             while (true) {
                 long notReady = Jdbc.attempt("cannot read the tables of " + name, () -> global.tablesNotReady(name));
-                Optional<Boolean> confirmed = Jdbc.attempt("cannot read slot " + name + " of " + remote.describe(),
-                        () -> region.confirmed(name, target));
+                Optional<Boolean> confirmed = Jdbc.attempt(
+                        "cannot read slot " + name + " of " + remote.describe(), () -> region.confirmed(name, target));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
-                boolean enabled = Jdbc.attempt("cannot read the subscriptions of " + global.describe(),
-                        () -> global.subscription(name)).map(GlobalDatabase.Subscription::enabled).orElse(false);
+                boolean enabled = Jdbc.attempt(
+                                "cannot read the subscriptions of " + global.describe(),
+                                () -> global.subscription(name))
+                        .map(GlobalDatabase.Subscription::enabled)
+                        .orElse(false);
                 if (!enabled) {
-                    return new CatchUp(remote.region(), name, target, took, Optional.of("it is disabled (an apply "
-                            + "error stops it): 'muster-agent replication status' says why"));
+                    return new CatchUp(
+                            remote.region(),
+                            name,
+                            target,
+                            took,
+                            Optional.of("it is disabled (an apply "
+                                    + "error stops it): 'muster-agent replication status' says why"));
                 }
                 if (confirmed.isEmpty()) {
-                    return new CatchUp(remote.region(), name, target, took,
+                    return new CatchUp(
+                            remote.region(),
+                            name,
+                            target,
+                            took,
                             Optional.of(remote.describe() + " has no slot " + name));
                 }
                 if (notReady == 0 && confirmed.get()) {
                     return new CatchUp(remote.region(), name, target, took, Optional.empty());
                 }
                 if (took.compareTo(patience) > 0) {
-                    Optional<Integer> worker = Jdbc.attempt("cannot read the workers of " + name,
-                            () -> global.workerPid(name));
-                    return new CatchUp(remote.region(), name, target, took, Optional.of(
-                            (notReady > 0 ? notReady + " of its tables are still being copied; " : "")
+                    Optional<Integer> worker =
+                            Jdbc.attempt("cannot read the workers of " + name, () -> global.workerPid(name));
+                    return new CatchUp(
+                            remote.region(),
+                            name,
+                            target,
+                            took,
+                            Optional.of((notReady > 0 ? notReady + " of its tables are still being copied; " : "")
                                     + (confirmed.get() ? "" : "it has not confirmed " + target + " yet; ")
-                                    + (worker.isPresent() ? "its apply worker runs (pid " + worker.get() + ")"
-                                    : "no apply worker runs: see 'muster-agent replication status' and the "
-                                    + "global's server log")));
+                                    + (worker.isPresent()
+                                            ? "its apply worker runs (pid " + worker.get() + ")"
+                                            : "no apply worker runs: see 'muster-agent replication status' and the "
+                                                    + "global's server log")));
                 }
                 Thread.sleep(POLL.toMillis());
             }

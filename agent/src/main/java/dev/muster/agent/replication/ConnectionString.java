@@ -40,7 +40,8 @@ final class ConnectionString {
 
     /** The whole string, password included: for the statement, never for a message. */
     String reveal() {
-        return password.map(secret -> withoutPassword + " password=" + value(secret.reveal())).orElse(withoutPassword);
+        return password.map(secret -> withoutPassword + " password=" + value(secret.reveal()))
+                .orElse(withoutPassword);
     }
 
     @Override

@@ -28,11 +28,14 @@ record ExcludeList(Set<TableName> qualified, Set<String> anySchema) {
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i) == null ? "" : entries.get(i).strip();
             String[] parts = entry.split("\\.", -1);
-            boolean wellFormed = !entry.isEmpty() && parts.length <= 2
+            boolean wellFormed = !entry.isEmpty()
+                    && parts.length <= 2
                     && java.util.Arrays.stream(parts).noneMatch(String::isEmpty);
             if (!wellFormed) {
-                throw new MusterException(ExitCode.CONFIG, "replication.exclude_tables[" + i + "]: '" + entry
-                        + "' is not a table name; write table (any schema) or schema.table");
+                throw new MusterException(
+                        ExitCode.CONFIG,
+                        "replication.exclude_tables[" + i + "]: '" + entry
+                                + "' is not a table name; write table (any schema) or schema.table");
             }
             if (parts.length == 1) {
                 anySchema.add(parts[0]);

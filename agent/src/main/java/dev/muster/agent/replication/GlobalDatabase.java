@@ -27,8 +27,8 @@ final class GlobalDatabase implements AutoCloseable {
      * {@code failedToApply}: it stops on errors ({@code disable_on_error}, PostgreSQL 15+) and
      * has had some, so a disabled one was most likely stopped by an error, not by a person.
      */
-    record Subscription(long oid, String name, boolean enabled, Optional<String> slot, boolean tornDown,
-                        boolean failedToApply) {
+    record Subscription(
+            long oid, String name, boolean enabled, Optional<String> slot, boolean tornDown, boolean failedToApply) {
 
         /** Disabled by an apply error, as far as the server tells: not by a person. */
         boolean stoppedByError() {
@@ -41,6 +41,7 @@ final class GlobalDatabase implements AutoCloseable {
 
     /** The advisory lock that {@link #changingSubscriptions} holds: "muster" and 2. */
     private static final long SUBSCRIPTIONS_LOCK = 0x6d75737465720002L;
+
     private static final Duration LOCK_POLL = Duration.ofMillis(200);
     /** Setup waits on the remotes' slot creation, which waits on their open transactions: minutes at worst. */
     private static final Duration LOCK_PATIENCE = Duration.ofMinutes(5);
@@ -100,20 +101,27 @@ final class GlobalDatabase implements AutoCloseable {
                     }
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    throw new MusterException(ExitCode.UNAVAILABLE, "another muster-agent (replication setup or "
-                            + "teardown, or the global's migrate) has been changing the subscriptions of " + describe()
-                            + " for over " + patience.toSeconds() + " s" + holder().map(pid -> " (server process " + pid
-                            + ")").orElse("") + ", so these were left as they were");
+                    throw new MusterException(
+                            ExitCode.UNAVAILABLE,
+                            "another muster-agent (replication setup or "
+                                    + "teardown, or the global's migrate) has been changing the subscriptions of "
+                                    + describe()
+                                    + " for over " + patience.toSeconds() + " s"
+                                    + holder().map(pid -> " (server process " + pid + ")")
+                                            .orElse("") + ", so these were left as they were");
                 }
                 Thread.sleep(LOCK_POLL.toMillis());
             }
         } catch (SQLException e) {
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot lock the subscriptions of " + describe() + ": "
-                    + e.getMessage(), e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE, "cannot lock the subscriptions of " + describe() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MusterException(ExitCode.FAILED, "interrupted while waiting to change the subscriptions of "
-                    + describe() + ", which were left as they were", e);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "interrupted while waiting to change the subscriptions of " + describe()
+                            + ", which were left as they were",
+                    e);
         }
     }
 
@@ -150,19 +158,23 @@ final class GlobalDatabase implements AutoCloseable {
                 ? "s.subdisableonerr AND coalesce((SELECT st.apply_error_count + st.sync_error_count "
                         + "FROM pg_stat_subscription_stats st WHERE st.subid = s.oid), 0) > 0"
                 : "false";
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT s.oid, s.subenabled, s.subslotname, "
-                        + "coalesce(obj_description(s.oid, 'pg_subscription') = ?, false), " + failedToApply
-                        + " FROM pg_subscription s WHERE s.subname = ? "
-                        + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT s.oid, s.subenabled, s.subslotname, "
+                + "coalesce(obj_description(s.oid, 'pg_subscription') = ?, false), " + failedToApply
+                + " FROM pg_subscription s WHERE s.subname = ? "
+                + "AND s.subdbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
             statement.setString(1, TORN_DOWN);
             statement.setString(2, name);
             try (ResultSet result = statement.executeQuery()) {
                 if (!result.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Subscription(result.getLong(1), name, result.getBoolean(2),
-                        Optional.ofNullable(result.getString(3)), result.getBoolean(4), result.getBoolean(5)));
+                return Optional.of(new Subscription(
+                        result.getLong(1),
+                        name,
+                        result.getBoolean(2),
+                        Optional.ofNullable(result.getString(3)),
+                        result.getBoolean(4),
+                        result.getBoolean(5)));
             }
         }
     }
@@ -170,7 +182,7 @@ final class GlobalDatabase implements AutoCloseable {
     Tables tables() throws SQLException {
         Map<TableName, Boolean> tables = new HashMap<>();
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("""
+                ResultSet result = statement.executeQuery("""
                      SELECT n.nspname, c.relname,
                             EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND %s)
                      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -199,8 +211,8 @@ final class GlobalDatabase implements AutoCloseable {
                 refuseCascades(tables);
             }
             for (TableName table : tables) {
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "DELETE FROM " + table.quoted() + " WHERE id BETWEEN ? AND ?")) {
+                try (PreparedStatement statement =
+                        connection.prepareStatement("DELETE FROM " + table.quoted() + " WHERE id BETWEEN ? AND ?")) {
                     statement.setLong(1, ids.first());
                     statement.setLong(2, ids.last());
                     deleted += statement.executeLargeUpdate();
@@ -226,8 +238,10 @@ final class GlobalDatabase implements AutoCloseable {
                 "SELECT con.conname, con.conrelid::regclass::text, con.confrelid::regclass::text FROM pg_constraint con "
                         + "WHERE con.contype = 'f' AND con.confdeltype IN ('c', 'n', 'd') "
                         + "AND con.confrelid IN (SELECT to_regclass(t) FROM unnest(?::text[]) AS t)")) {
-            statement.setArray(1, connection.createArrayOf("text",
-                    tables.stream().map(TableName::quoted).toArray(String[]::new)));
+            statement.setArray(
+                    1,
+                    connection.createArrayOf(
+                            "text", tables.stream().map(TableName::quoted).toArray(String[]::new)));
             try (ResultSet result = statement.executeQuery()) {
                 if (result.next()) {
                     throw new SQLException("the role " + database.user() + " may not turn foreign keys off "
@@ -312,8 +326,12 @@ final class GlobalDatabase implements AutoCloseable {
      */
     void executeUnlogged(String sql) throws SQLException {
         connection.setAutoCommit(true);
-        List<String> quiet = List.of("log_statement = 'none'", "log_min_error_statement = 'panic'",
-                "log_min_duration_statement = -1", "track_activities = off", "pg_stat_statements.track_utility = off");
+        List<String> quiet = List.of(
+                "log_statement = 'none'",
+                "log_min_error_statement = 'panic'",
+                "log_min_duration_statement = -1",
+                "track_activities = off",
+                "pg_stat_statements.track_utility = off");
         List<String> changed = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             for (String setting : quiet) {

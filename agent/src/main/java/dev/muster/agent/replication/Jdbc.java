@@ -16,8 +16,7 @@ final class Jdbc {
     private static final String INVALID_PASSWORD = "28P01";
     private static final String INVALID_AUTHORIZATION = "28000";
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     static Connection local(DatabaseConfig database) {
         return Connections.local(database);
@@ -25,14 +24,14 @@ final class Jdbc {
 
     static Connection remote(RemoteEndpoint remote) {
         try {
-            return DriverManager.getConnection(remote.jdbcUrl(), Connections.login(remote.config().user(), remote.password()));
+            return DriverManager.getConnection(
+                    remote.jdbcUrl(), Connections.login(remote.config().user(), remote.password()));
         } catch (SQLException e) {
             String hint = INVALID_PASSWORD.equals(e.getSQLState()) || INVALID_AUTHORIZATION.equals(e.getSQLState())
-                    ? " (check user and password_file of region " + remote.region()
-                            + " in replication.subscriptions)"
+                    ? " (check user and password_file of region " + remote.region() + " in replication.subscriptions)"
                     : "";
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot connect to " + remote.describe() + ": "
-                    + e.getMessage() + hint, e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE, "cannot connect to " + remote.describe() + ": " + e.getMessage() + hint, e);
         }
     }
 
@@ -57,7 +56,7 @@ final class Jdbc {
 
     static int serverVersion(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
+                ResultSet result = statement.executeQuery("SELECT current_setting('server_version_num')::int")) {
             result.next();
             return result.getInt(1);
         }

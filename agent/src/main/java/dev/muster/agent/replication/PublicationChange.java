@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** What {@link RemotePublication#ensure()} did to the publication. */
-public record PublicationChange(String publication, boolean created, List<TableName> added,
-                                List<TableName> removed, List<TableName> tables) {
+public record PublicationChange(
+        String publication, boolean created, List<TableName> added, List<TableName> removed, List<TableName> tables) {
 
     public PublicationChange {
         added = List.copyOf(added);

@@ -14,8 +14,12 @@ import java.util.TreeSet;
  * @param exists      whether the publication exists at all
  * @param hasSchemas  whether it publishes whole schemas ({@code TABLES IN SCHEMA}), which muster never does
  */
-public record PublicationPlan(String publication, boolean exists, SortedSet<TableName> wanted,
-                              SortedSet<TableName> current, boolean hasSchemas) {
+public record PublicationPlan(
+        String publication,
+        boolean exists,
+        SortedSet<TableName> wanted,
+        SortedSet<TableName> current,
+        boolean hasSchemas) {
 
     public PublicationPlan {
         wanted = Collections.unmodifiableSortedSet(new TreeSet<>(wanted));
@@ -27,8 +31,11 @@ public record PublicationPlan(String publication, boolean exists, SortedSet<Tabl
      * the region's own business and never replicated.
      */
     public static boolean isApplicationSchema(String schema) {
-        return !schema.equals("pg_catalog") && !schema.equals("information_schema") && !schema.equals("muster")
-                && !schema.startsWith("pg_toast") && !schema.startsWith("pg_temp");
+        return !schema.equals("pg_catalog")
+                && !schema.equals("information_schema")
+                && !schema.equals("muster")
+                && !schema.startsWith("pg_toast")
+                && !schema.startsWith("pg_temp");
     }
 
     static SortedSet<TableName> wanted(Collection<TableName> tables, ExcludeList exclude) {

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
  * @param newTables tables the subscription gained, copied now
  * @param reason    why it was left alone, for the kinds that leave it
  */
-public record ReconcileOutcome(int region, String subscription, Action action, List<TableName> newTables,
-                               String reason) {
+public record ReconcileOutcome(
+        int region, String subscription, Action action, List<TableName> newTables, String reason) {
 
     public enum Action {
         /** It was disabled by an apply error (a schema the global lacked): enabled and refreshed. */
@@ -35,11 +35,14 @@ public record ReconcileOutcome(int region, String subscription, Action action, L
     }
 
     public String describe() {
-        String tables = newTables.isEmpty() ? "" : "; copying the tables new to it: "
-                + newTables.stream().map(TableName::toString).collect(Collectors.joining(", "));
+        String tables = newTables.isEmpty()
+                ? ""
+                : "; copying the tables new to it: "
+                        + newTables.stream().map(TableName::toString).collect(Collectors.joining(", "));
         return switch (action) {
-            case ENABLED -> subscription + ": enabled again (it had stopped on changes the global's schema lacked) "
-                    + "and refreshed" + tables;
+            case ENABLED ->
+                subscription + ": enabled again (it had stopped on changes the global's schema lacked) "
+                        + "and refreshed" + tables;
             case REFRESHED -> subscription + ": refreshed" + tables;
             case LEFT_ALONE, WAITING -> subscription + ": left alone, " + reason;
             case FAILED -> subscription + ": not brought in step: " + reason;

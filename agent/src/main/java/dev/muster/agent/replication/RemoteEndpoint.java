@@ -40,9 +40,11 @@ record RemoteEndpoint(SubscriptionConfig config) {
 
     String jdbcUrl() {
         List<String> parameters = new ArrayList<>();
-        config.sslmode().ifPresent(mode -> parameters.add("sslmode=" + URLEncoder.encode(mode, StandardCharsets.UTF_8)));
-        config.sslrootcert().ifPresent(file -> parameters.add("sslrootcert="
-                + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8)));
+        config.sslmode()
+                .ifPresent(mode -> parameters.add("sslmode=" + URLEncoder.encode(mode, StandardCharsets.UTF_8)));
+        config.sslrootcert()
+                .ifPresent(file ->
+                        parameters.add("sslrootcert=" + URLEncoder.encode(file.toString(), StandardCharsets.UTF_8)));
         return "jdbc:postgresql://" + address() + "/" + URLEncoder.encode(config.dbname(), StandardCharsets.UTF_8)
                 + (parameters.isEmpty() ? "" : "?" + String.join("&", parameters));
     }
@@ -53,8 +55,11 @@ record RemoteEndpoint(SubscriptionConfig config) {
             try {
                 return Secret.fromFile(file);
             } catch (IOException e) {
-                throw new MusterException(ExitCode.CONFIG, "cannot read the password file " + file
-                        + " of region " + config.region() + "'s subscription: " + e.getMessage(), e);
+                throw new MusterException(
+                        ExitCode.CONFIG,
+                        "cannot read the password file " + file + " of region " + config.region() + "'s subscription: "
+                                + e.getMessage(),
+                        e);
             }
         });
     }

@@ -54,15 +54,17 @@ public final class RemotePublication {
                     }
                 }
                 connection.commit();
-                return new PublicationChange(publication, !plan.exists(), plan.added(), plan.removed(),
-                        List.copyOf(plan.wanted()));
+                return new PublicationChange(
+                        publication, !plan.exists(), plan.added(), plan.removed(), List.copyOf(plan.wanted()));
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw Jdbc.failure("cannot bring publication " + publication + " of " + database.url()
-                    + " in step with the application tables; nothing was changed", e);
+            throw Jdbc.failure(
+                    "cannot bring publication " + publication + " of " + database.url()
+                            + " in step with the application tables; nothing was changed",
+                    e);
         }
     }
 
@@ -82,8 +84,8 @@ public final class RemotePublication {
                 """, null), exclude);
         Long oid = null;
         boolean allTables = false;
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT oid, puballtables FROM pg_publication WHERE pubname = ?")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("SELECT oid, puballtables FROM pg_publication WHERE pubname = ?")) {
             statement.setString(1, publication);
             try (ResultSet result = statement.executeQuery()) {
                 if (result.next()) {
@@ -96,9 +98,12 @@ public final class RemotePublication {
             return new PublicationPlan(publication, false, wanted, new TreeSet<>(), false);
         }
         if (allTables) {
-            throw new MusterException(ExitCode.FAILED, "publication " + publication + " of " + database.url()
-                    + " is FOR ALL TABLES, so it would publish muster's own schema and Flyway's history too; "
-                    + "drop it (DROP PUBLICATION " + Sql.identifier(publication) + ") and run replication setup again");
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "publication " + publication + " of " + database.url()
+                            + " is FOR ALL TABLES, so it would publish muster's own schema and Flyway's history too; "
+                            + "drop it (DROP PUBLICATION " + Sql.identifier(publication)
+                            + ") and run replication setup again");
         }
         SortedSet<TableName> current = new TreeSet<>(tables(connection, """
                 SELECT n.nspname, c.relname FROM pg_publication_rel pr
@@ -122,9 +127,10 @@ public final class RemotePublication {
     private List<String> statements(PublicationPlan plan) {
         String name = Sql.identifier(publication);
         if (!plan.exists()) {
-            return List.of(plan.wanted().isEmpty()
-                    ? "CREATE PUBLICATION " + name
-                    : "CREATE PUBLICATION " + name + " FOR TABLE " + list(plan.wanted()));
+            return List.of(
+                    plan.wanted().isEmpty()
+                            ? "CREATE PUBLICATION " + name
+                            : "CREATE PUBLICATION " + name + " FOR TABLE " + list(plan.wanted()));
         }
         if (plan.inStep()) {
             return List.of();
@@ -134,8 +140,9 @@ public final class RemotePublication {
             return List.of("ALTER PUBLICATION " + name + " SET TABLE " + list(plan.wanted()));
         }
         // SET TABLE needs at least one table; an empty wanted list means dropping what is there
-        return plan.current().isEmpty() ? List.of() : List.of("ALTER PUBLICATION " + name + " DROP TABLE "
-                + list(plan.current()));
+        return plan.current().isEmpty()
+                ? List.of()
+                : List.of("ALTER PUBLICATION " + name + " DROP TABLE " + list(plan.current()));
     }
 
     private static String list(Collection<TableName> tables) {
@@ -161,10 +168,13 @@ public final class RemotePublication {
             }
         }
         if (!without.isEmpty()) {
-            throw new MusterException(ExitCode.FAILED, "publication " + publication + " of " + database.url()
-                    + " would take " + without + ", which have no replica identity: once published, updates and "
-                    + "deletes on them would fail. Give them a primary key (or REPLICA IDENTITY FULL), or list them "
-                    + "in replication.exclude_tables. Nothing was changed");
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "publication " + publication + " of " + database.url()
+                            + " would take " + without
+                            + ", which have no replica identity: once published, updates and "
+                            + "deletes on them would fail. Give them a primary key (or REPLICA IDENTITY FULL), or list them "
+                            + "in replication.exclude_tables. Nothing was changed");
         }
     }
 

@@ -23,8 +23,7 @@ final class RemoteRegion implements AutoCloseable {
      * {@code invalidated}: why the server made it unusable, as {@code invalidation_reason}
      * says (PostgreSQL 17+; before, only {@code wal_removed} is told).
      */
-    record Slot(String name, boolean active, Optional<String> invalidated) {
-    }
+    record Slot(String name, boolean active, Optional<String> invalidated) {}
 
     private final RemoteEndpoint endpoint;
     private final Connection connection;
@@ -64,28 +63,36 @@ final class RemoteRegion implements AutoCloseable {
             throw Jdbc.failure("cannot read the region number (muster.region) of " + endpoint.describe(), e);
         }
         if (regions.isEmpty()) {
-            throw new MusterException(ExitCode.FAILED, endpoint.describe() + " records no region number "
-                    + "(muster.region): run 'muster-agent init --region " + endpoint.region() + "' there first");
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    endpoint.describe() + " records no region number "
+                            + "(muster.region): run 'muster-agent init --region " + endpoint.region()
+                            + "' there first");
         }
         if (regions.size() > 1 || regions.get(0) != endpoint.region()) {
-            throw new MusterException(ExitCode.CONFIG, "replication.subscriptions names " + endpoint.describe()
-                    + ", but that database belongs to region " + (regions.size() == 1 ? regions.get(0) : regions)
-                    + "; fix the subscription's region, or its host, port and dbname");
+            throw new MusterException(
+                    ExitCode.CONFIG,
+                    "replication.subscriptions names " + endpoint.describe()
+                            + ", but that database belongs to region "
+                            + (regions.size() == 1 ? regions.get(0) : regions)
+                            + "; fix the subscription's region, or its host, port and dbname");
         }
     }
 
     /** The tables a subscription to {@code publication} would receive; refuses a missing publication. */
     List<TableName> publicationTables(String publication) {
         try {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)")) {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = ?)")) {
                 statement.setString(1, publication);
                 try (ResultSet result = statement.executeQuery()) {
                     result.next();
                     if (!result.getBoolean(1)) {
-                        throw new MusterException(ExitCode.FAILED, endpoint.describe() + " has no publication "
-                                + publication + ": run 'muster-agent replication setup' with region "
-                                + endpoint.region() + "'s own configuration first; it creates the publication");
+                        throw new MusterException(
+                                ExitCode.FAILED,
+                                endpoint.describe() + " has no publication "
+                                        + publication + ": run 'muster-agent replication setup' with region "
+                                        + endpoint.region() + "'s own configuration first; it creates the publication");
                     }
                 }
             }
@@ -108,14 +115,17 @@ final class RemoteRegion implements AutoCloseable {
     Optional<Slot> slot(String name) {
         try {
             int version = Jdbc.serverVersion(connection);
-            String invalidated = version >= 170000 ? "invalidation_reason"
+            String invalidated = version >= 170000
+                    ? "invalidation_reason"
                     : version >= 130000 ? "CASE WHEN wal_status = 'lost' THEN 'wal_removed' END" : "NULL";
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT active, " + invalidated + " FROM pg_replication_slots WHERE slot_name = ?")) {
                 statement.setString(1, name);
                 try (ResultSet result = statement.executeQuery()) {
-                    return result.next() ? Optional.of(new Slot(name, result.getBoolean(1),
-                            Optional.ofNullable(result.getString(2)))) : Optional.empty();
+                    return result.next()
+                            ? Optional.of(
+                                    new Slot(name, result.getBoolean(1), Optional.ofNullable(result.getString(2))))
+                            : Optional.empty();
                 }
             }
         } catch (SQLException e) {
@@ -129,7 +139,7 @@ final class RemoteRegion implements AutoCloseable {
      */
     String currentWalLsn() throws SQLException {
         try (Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                ResultSet result = statement.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
             result.next();
             return result.getString(1);
         }

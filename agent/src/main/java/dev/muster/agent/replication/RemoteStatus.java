@@ -20,7 +20,11 @@ public record RemoteStatus(PublicationPlan publication, List<SlotStatus> slots) 
             text.append("publication ").append(name).append(" does not exist: run 'muster-agent replication setup'");
         } else {
             int count = publication.current().size();
-            text.append("publication ").append(name).append(": ").append(count).append(count == 1 ? " table" : " tables");
+            text.append("publication ")
+                    .append(name)
+                    .append(": ")
+                    .append(count)
+                    .append(count == 1 ? " table" : " tables");
             if (publication.inStep()) {
                 text.append(", in step with the application tables");
             } else {
@@ -41,12 +45,19 @@ public record RemoteStatus(PublicationPlan publication, List<SlotStatus> slots) 
         if (slots.isEmpty()) {
             return text.append("no replication slots").toString();
         }
-        TextTable table = new TextTable("SLOT", "TYPE", "DATABASE", "ACTIVE", "RETAINED WAL", "WAL STATUS", "SAFE WAL SIZE",
-                "LAG", "LAG TIME");
+        TextTable table = new TextTable(
+                "SLOT", "TYPE", "DATABASE", "ACTIVE", "RETAINED WAL", "WAL STATUS", "SAFE WAL SIZE", "LAG", "LAG TIME");
         for (SlotStatus slot : slots) {
-            table.add(slot.name(), slot.type(), slot.database().orElse("-"), slot.active() ? "yes" : "no",
-                    bytes(slot.retainedBytes()), slot.walStatus().orElse("-"), safeWalSize(slot),
-                    bytes(slot.lagBytes()), slot.lag().map(RemoteStatus::seconds).orElse("-"));
+            table.add(
+                    slot.name(),
+                    slot.type(),
+                    slot.database().orElse("-"),
+                    slot.active() ? "yes" : "no",
+                    bytes(slot.retainedBytes()),
+                    slot.walStatus().orElse("-"),
+                    safeWalSize(slot),
+                    bytes(slot.lagBytes()),
+                    slot.lag().map(RemoteStatus::seconds).orElse("-"));
         }
         return text.append(table.render()).toString();
     }

@@ -62,9 +62,11 @@ public final class ReplicationStatus {
         }
         try (Connection connection = Jdbc.local(database)) {
             boolean stats = Jdbc.serverVersion(connection) >= 150000;
-            String sql = SUBSCRIPTIONS.formatted(stats ? "ss.apply_error_count" : "NULL::bigint",
+            String sql = SUBSCRIPTIONS.formatted(
+                    stats ? "ss.apply_error_count" : "NULL::bigint",
                     stats ? "LEFT JOIN pg_stat_subscription_stats ss ON ss.subid = s.oid" : "");
-            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery(sql)) {
                 while (result.next()) {
                     String name = result.getString(1);
                     int pid = result.getInt(3);
@@ -72,10 +74,20 @@ public final class ReplicationStatus {
                     Timestamp lastMessage = result.getTimestamp(6);
                     long errors = result.getLong(8);
                     OptionalLong applyErrors = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(errors);
-                    byName.put(name, new SubscriptionStatus(name, SubscriptionName.region(name),
-                            byName.containsKey(name), true, result.getBoolean(2), workerPid,
-                            Optional.ofNullable(result.getString(4)), Optional.ofNullable(result.getString(5)),
-                            Optional.ofNullable(lastMessage).map(Timestamp::toInstant), applyErrors, result.getLong(7)));
+                    byName.put(
+                            name,
+                            new SubscriptionStatus(
+                                    name,
+                                    SubscriptionName.region(name),
+                                    byName.containsKey(name),
+                                    true,
+                                    result.getBoolean(2),
+                                    workerPid,
+                                    Optional.ofNullable(result.getString(4)),
+                                    Optional.ofNullable(result.getString(5)),
+                                    Optional.ofNullable(lastMessage).map(Timestamp::toInstant),
+                                    applyErrors,
+                                    result.getLong(7)));
                 }
             }
         } catch (SQLException e) {
@@ -91,7 +103,8 @@ public final class ReplicationStatus {
         try (Connection connection = Jdbc.local(database)) {
             boolean walStatus = Jdbc.serverVersion(connection) >= 130000;
             String sql = SLOTS.formatted(walStatus ? "s.wal_status, s.safe_wal_size" : "NULL::text, NULL::bigint");
-            try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            try (Statement statement = connection.createStatement();
+                    ResultSet result = statement.executeQuery(sql)) {
                 while (result.next()) {
                     long retained = result.getLong(5);
                     OptionalLong retainedBytes = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(retained);
@@ -100,11 +113,19 @@ public final class ReplicationStatus {
                     long unconfirmed = result.getLong(8);
                     OptionalLong lagBytes = result.wasNull() ? OptionalLong.empty() : OptionalLong.of(unconfirmed);
                     double seconds = result.getDouble(9);
-                    Optional<Duration> lag = result.wasNull() ? Optional.empty()
+                    Optional<Duration> lag = result.wasNull()
+                            ? Optional.empty()
                             : Optional.of(Duration.ofNanos(Math.round(seconds * 1e9)));
-                    slots.add(new SlotStatus(result.getString(1), result.getString(2),
-                            Optional.ofNullable(result.getString(3)), result.getBoolean(4), retainedBytes,
-                            Optional.ofNullable(result.getString(6)), safeWalSize, lagBytes, lag));
+                    slots.add(new SlotStatus(
+                            result.getString(1),
+                            result.getString(2),
+                            Optional.ofNullable(result.getString(3)),
+                            result.getBoolean(4),
+                            retainedBytes,
+                            Optional.ofNullable(result.getString(6)),
+                            safeWalSize,
+                            lagBytes,
+                            lag));
                 }
             }
         } catch (SQLException e) {

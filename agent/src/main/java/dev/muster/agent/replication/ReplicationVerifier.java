@@ -45,14 +45,15 @@ public final class ReplicationVerifier {
                             comparisons.add(TableComparison.withoutId(remote.region(), table));
                             continue;
                         }
-                        RowDigest.RegionRows remoteRows = Jdbc.attempt("cannot read " + table + " of "
-                                + remote.describe(), () -> region.digest(table));
+                        RowDigest.RegionRows remoteRows = Jdbc.attempt(
+                                "cannot read " + table + " of " + remote.describe(), () -> region.digest(table));
                         Optional<RowDigest> globalRows = globalTables.contains(table)
-                                ? Optional.of(Jdbc.attempt("cannot read " + table + " of " + global.describe(),
+                                ? Optional.of(Jdbc.attempt(
+                                        "cannot read " + table + " of " + global.describe(),
                                         () -> global.digest(table, remote.ids())))
                                 : Optional.empty();
-                        comparisons.add(new TableComparison(remote.region(), table, remoteRows.inRange(),
-                                remoteRows.outsideRange(), globalRows));
+                        comparisons.add(new TableComparison(
+                                remote.region(), table, remoteRows.inRange(), remoteRows.outsideRange(), globalRows));
                     }
                 }
             }

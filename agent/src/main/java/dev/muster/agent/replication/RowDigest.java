@@ -18,7 +18,9 @@ public record RowDigest(long rows, BigDecimal digest) {
      * The sum of the rows' hashes, followed by its {@code FILTER} if any. Whole-row reference
      * {@code r.*}: a bare {@code r} would mean a column if the table had one of that name.
      */
-    private static final String DIGEST = "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint)%s, 0)";
+    private static final String DIGEST =
+            "coalesce(sum(('x' || left(md5(to_jsonb(r.*)::text), 16))::bit(64)::bigint)%s, 0)";
+
     private static final String IN_RANGE = "r.id BETWEEN ? AND ?";
     private static final String QUERY = "SELECT count(*), " + DIGEST.formatted("") + " FROM %s AS r WHERE " + IN_RANGE;
 
@@ -35,8 +37,7 @@ public record RowDigest(long rows, BigDecimal digest) {
     }
 
     /** A remote's rows of one table: those of its id range, summarised, and how many lie outside that range. */
-    record RegionRows(RowDigest inRange, long outsideRange) {
-    }
+    record RegionRows(RowDigest inRange, long outsideRange) {}
 
     /** Like {@link #read}, also counting rows outside {@code ids}, in the same single pass. */
     static RegionRows readRegion(Connection connection, TableName table, IdRange ids) throws SQLException {

@@ -37,9 +37,11 @@ record SchemaGap(Set<String> tables, Set<String> columns) {
             """;
 
     static SchemaGap between(GlobalDatabase global, RemoteRegion remote, String publication) {
-        Set<String> local = Jdbc.attempt("cannot read the columns of " + global.describe(),
+        Set<String> local = Jdbc.attempt(
+                "cannot read the columns of " + global.describe(),
                 () -> columns(global.connection(), LOCAL_COLUMNS, Optional.empty()));
-        Set<String> published = Jdbc.attempt("cannot read what " + remote.endpoint().describe() + " publishes",
+        Set<String> published = Jdbc.attempt(
+                "cannot read what " + remote.endpoint().describe() + " publishes",
                 () -> columns(remote.connection(), PUBLISHED_COLUMNS, Optional.of(publication)));
         Set<String> localTables = new TreeSet<>();
         local.forEach(column -> localTables.add(tableOf(column)));

@@ -13,18 +13,22 @@ public record SetupOutcome(int region, String subscription, Action action, int t
     }
 
     private String joiningRowsRemoved() {
-        return rowsRemoved == 0 ? "" : "; removed " + rowsRemoved + (rowsRemoved == 1 ? " row" : " rows") + " of region "
-                + region + " from the global's copies of the tables new to it, which it copies afresh";
+        return rowsRemoved == 0
+                ? ""
+                : "; removed " + rowsRemoved + (rowsRemoved == 1 ? " row" : " rows") + " of region " + region
+                        + " from the global's copies of the tables new to it, which it copies afresh";
     }
 
     public String describe() {
         String count = tables == 1 ? "1 table" : tables + " tables";
         return switch (action) {
-            case CREATED -> subscription + ": created; removed " + rowsRemoved + (rowsRemoved == 1 ? " row" : " rows")
-                    + " of region " + region
-                    + " from the global's copies of " + count + ", which it copies afresh from region " + region;
-            case ENABLED -> subscription + ": enabled and refreshed (" + count + "); the changes its slot kept "
-                    + "follow, and only tables new to the publication are copied" + joiningRowsRemoved();
+            case CREATED ->
+                subscription + ": created; removed " + rowsRemoved + (rowsRemoved == 1 ? " row" : " rows")
+                        + " of region " + region
+                        + " from the global's copies of " + count + ", which it copies afresh from region " + region;
+            case ENABLED ->
+                subscription + ": enabled and refreshed (" + count + "); the changes its slot kept "
+                        + "follow, and only tables new to the publication are copied" + joiningRowsRemoved();
             case REFRESHED -> subscription + ": already enabled; refreshed (" + count + ")" + joiningRowsRemoved();
         };
     }

@@ -17,7 +17,13 @@ import java.util.OptionalLong;
  *                    shows no lag at all); empty while nobody streams from the slot, and
  *                    when the agent's role may not see it (neither superuser nor {@code pg_read_all_stats})
  */
-public record SlotStatus(String name, String type, Optional<String> database, boolean active,
-                         OptionalLong retainedBytes, Optional<String> walStatus, OptionalLong safeWalSize,
-                         OptionalLong lagBytes, Optional<Duration> lag) {
-}
+public record SlotStatus(
+        String name,
+        String type,
+        Optional<String> database,
+        boolean active,
+        OptionalLong retainedBytes,
+        Optional<String> walStatus,
+        OptionalLong safeWalSize,
+        OptionalLong lagBytes,
+        Optional<Duration> lag) {}

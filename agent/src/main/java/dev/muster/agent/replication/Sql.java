@@ -13,8 +13,7 @@ final class Sql {
     static final String IS_INTEGER_ID = "a.attname = 'id' AND a.attnum > 0 AND NOT a.attisdropped "
             + "AND a.atttypid IN ('bigint'::regtype, 'integer'::regtype, 'smallint'::regtype, 'numeric'::regtype)";
 
-    private Sql() {
-    }
+    private Sql() {}
 
     /** A quoted identifier, e.g. {@code "region_1_subscription"}, safe whatever the name holds. */
     static String identifier(String name) {

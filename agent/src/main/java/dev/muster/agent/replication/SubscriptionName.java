@@ -9,8 +9,7 @@ public final class SubscriptionName {
 
     private static final Pattern NAME = Pattern.compile("region_(\\d{1,9})_subscription");
 
-    private SubscriptionName() {
-    }
+    private SubscriptionName() {}
 
     public static String of(int region) {
         return "region_" + region + "_subscription";

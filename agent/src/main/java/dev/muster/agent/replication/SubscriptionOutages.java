@@ -35,7 +35,8 @@ public final class SubscriptionOutages {
 
     /** Whether a configured subscription is down: disabled, or enabled with no apply worker running. */
     public static boolean down(SubscriptionStatus subscription) {
-        return subscription.configured() && subscription.exists()
+        return subscription.configured()
+                && subscription.exists()
                 && (!subscription.enabled() || subscription.workerPid().isEmpty());
     }
 
@@ -46,7 +47,9 @@ public final class SubscriptionOutages {
      */
     public Map<String, String> diagnose(List<SubscriptionStatus> subscriptions, List<String> pendingOnGlobal) {
         Map<String, String> outages = new LinkedHashMap<>();
-        List<String> down = subscriptions.stream().filter(SubscriptionOutages::down).map(SubscriptionStatus::name)
+        List<String> down = subscriptions.stream()
+                .filter(SubscriptionOutages::down)
+                .map(SubscriptionStatus::name)
                 .toList();
         if (down.isEmpty()) {
             return outages;
@@ -63,8 +66,9 @@ public final class SubscriptionOutages {
     }
 
     private String diagnose(GlobalDatabase global, RemoteEndpoint remote, List<String> pendingOnGlobal) {
-        Optional<GlobalDatabase.Subscription> subscription = Jdbc.attempt("cannot read the subscriptions of "
-                + global.describe(), () -> global.subscription(remote.subscription()));
+        Optional<GlobalDatabase.Subscription> subscription = Jdbc.attempt(
+                "cannot read the subscriptions of " + global.describe(),
+                () -> global.subscription(remote.subscription()));
         if (subscription.map(GlobalDatabase.Subscription::tornDown).orElse(false)) {
             return "an operator tore it down ('replication teardown --mode disable'); 'replication setup' brings it back";
         }
@@ -77,7 +81,9 @@ public final class SubscriptionOutages {
             return e.getMessage();
         }
         if (gap.isEmpty()) {
-            boolean byPerson = subscription.map(found -> !found.enabled() && !found.failedToApply()).orElse(false);
+            boolean byPerson = subscription
+                    .map(found -> !found.enabled() && !found.failedToApply())
+                    .orElse(false);
             return byPerson
                     ? "not by an apply error; 'replication setup' enables it"
                     : "no difference between the schemas of region " + remote.region() + " and the global explains "
@@ -94,7 +100,9 @@ public final class SubscriptionOutages {
         if (appliedThere.isEmpty()) {
             return "; the global's pending migrations (" + pendingOnGlobal.get(0) + " first) should add them";
         }
-        return pendingOnGlobal.stream().filter(appliedThere.get()::contains).findFirst()
+        return pendingOnGlobal.stream()
+                .filter(appliedThere.get()::contains)
+                .findFirst()
                 .map(version -> "; migration " + version + ", pending on the global and applied on region "
                         + remote.region() + ", should bring it back once the global applies it")
                 .orElse("; none of the global's pending migrations has been applied on region " + remote.region());
@@ -103,8 +111,8 @@ public final class SubscriptionOutages {
     /** The remote's applied migrations, if its migration history is readable with the subscription's login. */
     private static Optional<Set<String>> appliedMigrations(Connection connection) {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL");
-             ResultSet result = statement.executeQuery()) {
+                        "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL");
+                ResultSet result = statement.executeQuery()) {
             Set<String> versions = new TreeSet<>();
             while (result.next()) {
                 versions.add(result.getString(1));

@@ -37,8 +37,12 @@ public final class SubscriptionReconciler {
                     outcomes.add(reconcile(global, remote));
                 } catch (MusterException e) {
                     // the others are brought in step all the same
-                    outcomes.add(new ReconcileOutcome(remote.region(), remote.subscription(),
-                            ReconcileOutcome.Action.FAILED, List.of(), e.getMessage()));
+                    outcomes.add(new ReconcileOutcome(
+                            remote.region(),
+                            remote.subscription(),
+                            ReconcileOutcome.Action.FAILED,
+                            List.of(),
+                            e.getMessage()));
                 }
             }
         }
@@ -47,8 +51,8 @@ public final class SubscriptionReconciler {
 
     private ReconcileOutcome reconcile(GlobalDatabase global, RemoteEndpoint remote) {
         String name = remote.subscription();
-        Optional<GlobalDatabase.Subscription> existing = Jdbc.attempt(
-                "cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
+        Optional<GlobalDatabase.Subscription> existing =
+                Jdbc.attempt("cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
         if (existing.isEmpty() || existing.get().slot().isEmpty()) {
             return leftAlone(remote, "it is not set up ('replication setup' sets it up)");
         }
@@ -64,23 +68,37 @@ public final class SubscriptionReconciler {
             gap = SchemaGap.between(global, region, replication.publication());
         }
         if (!gap.isEmpty()) {
-            return new ReconcileOutcome(remote.region(), name, ReconcileOutcome.Action.WAITING, List.of(),
+            return new ReconcileOutcome(
+                    remote.region(),
+                    name,
+                    ReconcileOutcome.Action.WAITING,
+                    List.of(),
                     "region " + remote.region() + " publishes " + gap.describe() + ", which the global does not "
                             + "have yet");
         }
         List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
         boolean enabled = existing.get().enabled();
         // Clearing the global's copies of a region's rows is left to setup, an operator's act.
-        SubscriptionSetup.enableAndRefresh(global, remote, enabled, List.of(), "run 'muster-agent replication setup' "
-                + "once the cause is mended");
-        List<TableName> added = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name))
-                .stream().filter(table -> !before.contains(table)).toList();
-        return new ReconcileOutcome(remote.region(), name,
-                enabled ? ReconcileOutcome.Action.REFRESHED : ReconcileOutcome.Action.ENABLED, added, "");
+        SubscriptionSetup.enableAndRefresh(
+                global,
+                remote,
+                enabled,
+                List.of(),
+                "run 'muster-agent replication setup' " + "once the cause is mended");
+        List<TableName> added =
+                Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name)).stream()
+                        .filter(table -> !before.contains(table))
+                        .toList();
+        return new ReconcileOutcome(
+                remote.region(),
+                name,
+                enabled ? ReconcileOutcome.Action.REFRESHED : ReconcileOutcome.Action.ENABLED,
+                added,
+                "");
     }
 
     private static ReconcileOutcome leftAlone(RemoteEndpoint remote, String reason) {
-        return new ReconcileOutcome(remote.region(), remote.subscription(), ReconcileOutcome.Action.LEFT_ALONE,
-                List.of(), reason);
+        return new ReconcileOutcome(
+                remote.region(), remote.subscription(), ReconcileOutcome.Action.LEFT_ALONE, List.of(), reason);
     }
 }

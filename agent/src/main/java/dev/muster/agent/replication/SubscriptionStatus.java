@@ -16,13 +16,32 @@ import java.util.OptionalLong;
  * @param applyErrors    {@code pg_stat_subscription_stats.apply_error_count} (PostgreSQL 15+)
  * @param tablesNotReady tables still being copied or waiting to be ({@code pg_subscription_rel} state other than ready)
  */
-public record SubscriptionStatus(String name, OptionalInt region, boolean configured, boolean exists, boolean enabled,
-                                 OptionalInt workerPid, Optional<String> receivedLsn, Optional<String> latestEndLsn,
-                                 Optional<Instant> lastMessage, OptionalLong applyErrors, long tablesNotReady) {
+public record SubscriptionStatus(
+        String name,
+        OptionalInt region,
+        boolean configured,
+        boolean exists,
+        boolean enabled,
+        OptionalInt workerPid,
+        Optional<String> receivedLsn,
+        Optional<String> latestEndLsn,
+        Optional<Instant> lastMessage,
+        OptionalLong applyErrors,
+        long tablesNotReady) {
 
     static SubscriptionStatus absent(int region) {
-        return new SubscriptionStatus(SubscriptionName.of(region), OptionalInt.of(region), true, false, false,
-                OptionalInt.empty(), Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0);
+        return new SubscriptionStatus(
+                SubscriptionName.of(region),
+                OptionalInt.of(region),
+                true,
+                false,
+                false,
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                OptionalLong.empty(),
+                0);
     }
 
     public String state() {
@@ -34,14 +53,28 @@ public record SubscriptionStatus(String name, OptionalInt region, boolean config
         if (subscriptions.isEmpty()) {
             return "no subscriptions: none configured (replication.subscriptions) and none on the database";
         }
-        TextTable table = new TextTable("SUBSCRIPTION", "STATE", "WORKER", "RECEIVED LSN", "LATEST END LSN",
-                "LAST MESSAGE", "APPLY ERRORS", "TABLES NOT READY");
+        TextTable table = new TextTable(
+                "SUBSCRIPTION",
+                "STATE",
+                "WORKER",
+                "RECEIVED LSN",
+                "LATEST END LSN",
+                "LAST MESSAGE",
+                "APPLY ERRORS",
+                "TABLES NOT READY");
         for (SubscriptionStatus status : subscriptions) {
-            table.add(status.name(), status.state(),
+            table.add(
+                    status.name(),
+                    status.state(),
                     status.workerPid().isPresent() ? "pid " + status.workerPid().getAsInt() : "not running",
-                    status.receivedLsn().orElse("-"), status.latestEndLsn().orElse("-"),
-                    status.lastMessage().map(time -> time.truncatedTo(ChronoUnit.SECONDS).toString()).orElse("-"),
-                    status.applyErrors().isPresent() ? Long.toString(status.applyErrors().getAsLong()) : "-",
+                    status.receivedLsn().orElse("-"),
+                    status.latestEndLsn().orElse("-"),
+                    status.lastMessage()
+                            .map(time -> time.truncatedTo(ChronoUnit.SECONDS).toString())
+                            .orElse("-"),
+                    status.applyErrors().isPresent()
+                            ? Long.toString(status.applyErrors().getAsLong())
+                            : "-",
                     status.exists() ? Long.toString(status.tablesNotReady()) : "-");
         }
         return table.render();

@@ -17,8 +17,7 @@ import java.util.Optional;
  */
 public final class SubscriptionTeardown {
 
-    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing) {
-    }
+    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing) {}
 
     private final DatabaseConfig database;
     private final ReplicationConfig replication;
@@ -33,11 +32,17 @@ public final class SubscriptionTeardown {
             List<Step> steps = new ArrayList<>();
             for (SubscriptionConfig subscription : replication.subscriptions()) {
                 RemoteEndpoint remote = new RemoteEndpoint(subscription);
-                steps.add(new Step(remote, Jdbc.attempt("cannot read the subscriptions of " + global.describe(),
-                        () -> global.subscription(remote.subscription()))));
+                steps.add(new Step(
+                        remote,
+                        Jdbc.attempt(
+                                "cannot read the subscriptions of " + global.describe(),
+                                () -> global.subscription(remote.subscription()))));
             }
             if (mode == TeardownMode.DROP) {
-                steps.stream().filter(step -> step.existing().flatMap(GlobalDatabase.Subscription::slot).isPresent())
+                steps.stream()
+                        .filter(step -> step.existing()
+                                .flatMap(GlobalDatabase.Subscription::slot)
+                                .isPresent())
                         .forEach(step -> requireReachable(step.remote()));
             }
             List<TeardownOutcome> done = new ArrayList<>();
@@ -45,7 +50,8 @@ public final class SubscriptionTeardown {
                 try {
                     done.add(mode == TeardownMode.DROP ? drop(global, step) : disable(global, step));
                 } catch (MusterException e) {
-                    throw Outcomes.afterPartialWork(e, done.stream().map(TeardownOutcome::describe).toList());
+                    throw Outcomes.afterPartialWork(
+                            e, done.stream().map(TeardownOutcome::describe).toList());
                 }
             }
             return done;
@@ -61,8 +67,11 @@ public final class SubscriptionTeardown {
             global.executeAlone("DROP SUBSCRIPTION " + Sql.identifier(remote.subscription()));
         } catch (SQLException e) {
             // DROP SUBSCRIPTION is all or nothing: the subscription is still there
-            throw new MusterException(ExitCode.FAILED, "cannot drop " + remote.subscription() + ": " + e.getMessage()
-                    + ". Nothing was changed for region " + remote.region() + ". " + options(remote), e);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "cannot drop " + remote.subscription() + ": " + e.getMessage() + ". Nothing was changed for region "
+                            + remote.region() + ". " + options(remote),
+                    e);
         }
         return new TeardownOutcome(remote.region(), remote.subscription(), TeardownOutcome.Action.DROPPED);
     }
@@ -95,9 +104,13 @@ public final class SubscriptionTeardown {
             if (e.exitCode() != ExitCode.UNAVAILABLE) {
                 throw e;
             }
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot drop " + remote.subscription() + ", because "
-                    + "dropping it drops its replication slot on region " + remote.region() + ", and " + e.getMessage()
-                    + ". Nothing was changed. " + options(remote), e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE,
+                    "cannot drop " + remote.subscription() + ", because "
+                            + "dropping it drops its replication slot on region " + remote.region() + ", and "
+                            + e.getMessage()
+                            + ". Nothing was changed. " + options(remote),
+                    e);
         }
     }
 

@@ -12,11 +12,11 @@ import java.util.Optional;
  *                           null): written with ids the region does not own, so that on the
  *                           global they pass for another region's rows, or collide with them
  */
-public record TableComparison(int region, TableName table, Optional<RowDigest> remote, long remoteOutsideRange,
-                              Optional<RowDigest> global) {
+public record TableComparison(
+        int region, TableName table, Optional<RowDigest> remote, long remoteOutsideRange, Optional<RowDigest> global) {
 
-    public TableComparison(int region, TableName table, RowDigest remote, long remoteOutsideRange,
-                           Optional<RowDigest> global) {
+    public TableComparison(
+            int region, TableName table, RowDigest remote, long remoteOutsideRange, Optional<RowDigest> global) {
         this(region, table, Optional.of(remote), remoteOutsideRange, global);
     }
 
@@ -54,12 +54,15 @@ public record TableComparison(int region, TableName table, Optional<RowDigest> r
         }
         String outside = "MISMATCH: " + remoteOutsideRange + " remote " + (remoteOutsideRange == 1 ? "row" : "rows")
                 + " outside region " + region + "'s id range";
-        return inRange.startsWith("MISMATCH: ") ? outside + "; and " + inRange.substring("MISMATCH: ".length()) : outside;
+        return inRange.startsWith("MISMATCH: ")
+                ? outside + "; and " + inRange.substring("MISMATCH: ".length())
+                : outside;
     }
 
     /** For the error message, e.g. {@code public.users of region 1 (remote 3 rows, global 4 rows: row counts differ)}. */
     String describe() {
-        return table + " of region " + region + " (remote " + remote.map(TableComparison::rows).orElse("-") + ", global "
+        return table + " of region " + region + " (remote "
+                + remote.map(TableComparison::rows).orElse("-") + ", global "
                 + global.map(TableComparison::rows).orElse("no table") + ": "
                 + result().replace("MISMATCH: ", "") + ")";
     }

@@ -24,11 +24,21 @@ public record VerifyReport(List<TableComparison> comparisons) {
     public String table() {
         TextTable table = new TextTable("REGION", "TABLE", "REMOTE ROWS", "GLOBAL ROWS", "RESULT");
         for (TableComparison comparison : comparisons) {
-            table.add(comparison.region(), comparison.table(),
-                    comparison.remote().map(digest -> Long.toString(digest.rows())).orElse("-"),
-                    comparison.global().map(digest -> Long.toString(digest.rows())).orElse("-"), comparison.result());
+            table.add(
+                    comparison.region(),
+                    comparison.table(),
+                    comparison
+                            .remote()
+                            .map(digest -> Long.toString(digest.rows()))
+                            .orElse("-"),
+                    comparison
+                            .global()
+                            .map(digest -> Long.toString(digest.rows()))
+                            .orElse("-"),
+                    comparison.result());
         }
-        return table.isEmpty() ? "no subscriptions configured (replication.subscriptions): nothing to verify"
+        return table.isEmpty()
+                ? "no subscriptions configured (replication.subscriptions): nothing to verify"
                 : table.render();
     }
 
@@ -37,12 +47,16 @@ public record VerifyReport(List<TableComparison> comparisons) {
         List<TableComparison> mismatches = mismatches();
         if (!mismatches.isEmpty()) {
             boolean outsideRange = mismatches.stream().anyMatch(comparison -> comparison.remoteOutsideRange() > 0);
-            throw new MusterException(ExitCode.FAILED, "the global is not in step with its remotes in "
-                    + mismatches.size() + (mismatches.size() == 1 ? " table: " : " tables: ")
-                    + mismatches.stream().map(TableComparison::describe).collect(Collectors.joining("; "))
-                    + (outsideRange ? ". Rows outside a region's id range were written with ids the region does not "
-                            + "own (set by hand, or before 'muster-agent init' moved its sequences); give them ids in "
-                            + "the region's range on the remote" : ""));
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the global is not in step with its remotes in "
+                            + mismatches.size() + (mismatches.size() == 1 ? " table: " : " tables: ")
+                            + mismatches.stream().map(TableComparison::describe).collect(Collectors.joining("; "))
+                            + (outsideRange
+                                    ? ". Rows outside a region's id range were written with ids the region does not "
+                                            + "own (set by hand, or before 'muster-agent init' moved its sequences); give them ids in "
+                                            + "the region's range on the remote"
+                                    : ""));
         }
     }
 }

@@ -44,6 +44,7 @@ class AgentCommandTest {
                 """);
 
         assertThat(commandLine.execute("run", "--config", config.toString())).isEqualTo(ExitCode.CONFIG.status());
-        assertThat(err.toString()).contains("run: " + config + ": coordinator.report_interval: must be longer than zero");
+        assertThat(err.toString())
+                .contains("run: " + config + ": coordinator.report_interval: must be longer than zero");
     }
 }

@@ -20,11 +20,14 @@ class MigrateCommandTest {
 
     @Test
     void toTakesAVersionAsTheMigrationFilesNameIt() {
-        CommandLine.ParseResult parsed = commandLine.parseArgs("migrate", "--to", "20200424183342", "--config", "a.yaml");
+        CommandLine.ParseResult parsed =
+                commandLine.parseArgs("migrate", "--to", "20200424183342", "--config", "a.yaml");
 
         MigrateCommand migrate = parsed.subcommand().commandSpec().commandLine().getCommand();
         assertThat(migrate.target).isEqualTo("20200424183342");
-        assertThat(new MigrateCommand.VersionConverter().convert("1_2")).as("Flyway's spelling").isEqualTo("1.2");
+        assertThat(new MigrateCommand.VersionConverter().convert("1_2"))
+                .as("Flyway's spelling")
+                .isEqualTo("1.2");
         assertThat(new MigrateCommand.VersionConverter().convert("1.2.3")).isEqualTo("1.2.3");
     }
 
@@ -39,13 +42,14 @@ class MigrateCommandTest {
     @Test
     void toRefusesWhatIsNoVersionBeforeReadingTheConfiguration() {
         for (String version : new String[] {"latest", "current", "V20200424183342", "1..2", ""}) {
-            assertThatExceptionOfType(TypeConversionException.class).as(version)
+            assertThatExceptionOfType(TypeConversionException.class)
+                    .as(version)
                     .isThrownBy(() -> new MigrateCommand.VersionConverter().convert(version));
         }
 
         assertThat(commandLine.execute("migrate", "--to", "latest", "--config", "/nowhere/agent.yaml"))
                 .isEqualTo(ExitCode.USAGE.status());
-        assertThat(err.toString()).contains("'latest' is not a migration version: use digits and dots, "
-                + "e.g. 20200424183342");
+        assertThat(err.toString())
+                .contains("'latest' is not a migration version: use digits and dots, " + "e.g. 20200424183342");
     }
 }

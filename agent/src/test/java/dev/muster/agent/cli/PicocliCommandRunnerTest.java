@@ -23,7 +23,8 @@ class PicocliCommandRunnerTest {
     void runsTheAgentsOwnCommandAndHandsOnWhatItPrintsLineByLine() {
         Path missing = dir.resolve("agent.yaml");
 
-        int status = runner.run(List.of("migrate", "--to", "20200424183342", "--config", missing.toString()), lines::add);
+        int status =
+                runner.run(List.of("migrate", "--to", "20200424183342", "--config", missing.toString()), lines::add);
 
         assertThat(status).as("muster's exit code for a configuration error").isEqualTo(ExitCode.CONFIG.status());
         assertThat(lines).containsExactly("migrate: " + missing + ": no such file");
@@ -31,12 +32,14 @@ class PicocliCommandRunnerTest {
 
     @Test
     void aCommandLineTheAgentRefusesIsAUsageErrorWithItsMessageAndUsage() {
-        int status = runner.run(List.of("replication", "teardown", "--mode", "pause", "--config", "agent.yaml"),
-                lines::add);
+        int status =
+                runner.run(List.of("replication", "teardown", "--mode", "pause", "--config", "agent.yaml"), lines::add);
 
         assertThat(status).isEqualTo(ExitCode.USAGE.status());
         assertThat(lines.get(0)).contains("'pause' is not a teardown mode: use drop or disable");
-        assertThat(lines).hasSizeGreaterThan(2).noneMatch(line -> line.contains("\n"))
+        assertThat(lines)
+                .hasSizeGreaterThan(2)
+                .noneMatch(line -> line.contains("\n"))
                 .anyMatch(line -> line.startsWith("Usage: muster-agent replication teardown"));
     }
 

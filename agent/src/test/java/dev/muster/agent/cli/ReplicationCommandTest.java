@@ -30,7 +30,8 @@ class ReplicationCommandTest {
 
     @Test
     void teardownAcceptsOnlyDropOrDisable() {
-        assertThat(commandLine.execute("teardown", "--config", "agent.yaml", "--mode", "pause")).isEqualTo(2);
+        assertThat(commandLine.execute("teardown", "--config", "agent.yaml", "--mode", "pause"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("'pause' is not a teardown mode: use drop or disable");
     }
 }

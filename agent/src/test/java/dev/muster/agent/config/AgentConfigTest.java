@@ -89,13 +89,16 @@ class AgentConfigTest {
         assertThat(config.file()).isEqualTo(dir.resolve("agent.yaml"));
         assertThat(config.region()).isEqualTo(1);
         assertThat(config.role()).isEqualTo(RegionRole.REMOTE);
-        assertThat(config.database()).isEqualTo(new DatabaseConfig("jdbc:postgresql://127.0.0.1:5432/vmdb_production",
-                "root", Optional.of(dir.resolve("db.password"))));
+        assertThat(config.database())
+                .isEqualTo(new DatabaseConfig(
+                        "jdbc:postgresql://127.0.0.1:5432/vmdb_production",
+                        "root",
+                        Optional.of(dir.resolve("db.password"))));
         assertThat(config.database().password().orElseThrow().reveal()).isEqualTo("db-secret");
         assertThat(config.migrationLocations()).containsExactly("filesystem:/var/www/miq/vmdb/db/migrate");
         assertThat(config.coordinator())
-                .isEqualTo(new CoordinatorConfig(new HostPort("global.example", 7600), Duration.ofSeconds(15),
-                        Optional.empty()));
+                .isEqualTo(new CoordinatorConfig(
+                        new HostPort("global.example", 7600), Duration.ofSeconds(15), Optional.empty()));
         assertThat(config.coordinator().reportInterval()).isEqualTo(CoordinatorConfig.DEFAULT_REPORT_INTERVAL);
         assertThat(config.replication()).isEqualTo(new ReplicationConfig("miq", List.of(), List.of()));
         assertThat(config.metrics()).contains(new MetricsConfig(9611));
@@ -110,19 +113,27 @@ class AgentConfigTest {
         assertThat(config.migrationLocations())
                 .containsExactly("filesystem:/var/www/miq/vmdb/db/migrate", "classpath:db/muster");
         assertThat(config.replication().excludeTables()).containsExactly("audit_events");
-        assertThat(config.replication().subscriptions()).containsExactly(
-                new SubscriptionConfig(1, "10.0.0.1", 5432, "root", "vmdb_production",
-                        Optional.of(dir.resolve("region1.password"))),
-                new SubscriptionConfig(2, "10.0.0.2", 5432, "root", "vmdb_production", Optional.empty()));
+        assertThat(config.replication().subscriptions())
+                .containsExactly(
+                        new SubscriptionConfig(
+                                1,
+                                "10.0.0.1",
+                                5432,
+                                "root",
+                                "vmdb_production",
+                                Optional.of(dir.resolve("region1.password"))),
+                        new SubscriptionConfig(2, "10.0.0.2", 5432, "root", "vmdb_production", Optional.empty()));
     }
 
     @Test
     void replicationAndMetricsMayBeLeftOut() {
-        AgentConfig config = load(without(replaced(REMOTE, "replication:\n  publication: miq\n  exclude_tables: []\n", ""),
-                "metrics"));
+        AgentConfig config = load(
+                without(replaced(REMOTE, "replication:\n  publication: miq\n  exclude_tables: []\n", ""), "metrics"));
 
         assertThat(config.replication()).isEqualTo(ReplicationConfig.defaults());
-        assertThat(config.replication().publication()).isEqualTo("miq").isEqualTo(ReplicationConfig.DEFAULT_PUBLICATION);
+        assertThat(config.replication().publication())
+                .isEqualTo("miq")
+                .isEqualTo(ReplicationConfig.DEFAULT_PUBLICATION);
         assertThat(config.metrics()).isEmpty();
     }
 
@@ -146,12 +157,25 @@ class AgentConfigTest {
 
     @Test
     void requiredKeysInsideSectionsAreNamedWithTheirSection() {
-        refused(replaced(REMOTE, "migrations: { locations: [\"filesystem:/var/www/miq/vmdb/db/migrate\"] }",
-                "migrations: {}"), "migrations.locations", "name at least one Flyway location");
-        refused(replaced(REMOTE, "{ address: \"global.example:7600\" }", "{}"), "coordinator.address",
+        refused(
+                replaced(
+                        REMOTE,
+                        "migrations: { locations: [\"filesystem:/var/www/miq/vmdb/db/migrate\"] }",
+                        "migrations: {}"),
+                "migrations.locations",
+                "name at least one Flyway location");
+        refused(
+                replaced(REMOTE, "{ address: \"global.example:7600\" }", "{}"),
+                "coordinator.address",
                 "required key is missing");
-        refused(replaced(REMOTE, "user: root, password_file", "password_file"), "database.user", "required key is missing");
-        refused(replaced(GLOBAL, "host: 10.0.0.2, ", ""), "replication.subscriptions[1].host", "required key is missing");
+        refused(
+                replaced(REMOTE, "user: root, password_file", "password_file"),
+                "database.user",
+                "required key is missing");
+        refused(
+                replaced(GLOBAL, "host: 10.0.0.2, ", ""),
+                "replication.subscriptions[1].host",
+                "required key is missing");
     }
 
     @Test
@@ -167,34 +191,50 @@ class AgentConfigTest {
 
     @Test
     void aLocationMustSayWhereItIs() {
-        refused(replaced(REMOTE, "[\"filesystem:/var/www/miq/vmdb/db/migrate\"]", "[\"classpath:db\", \"/srv/migrate\"]"),
-                "migrations.locations[1]", "must start with 'filesystem:' or 'classpath:', not '/srv/migrate'");
+        refused(
+                replaced(
+                        REMOTE,
+                        "[\"filesystem:/var/www/miq/vmdb/db/migrate\"]",
+                        "[\"classpath:db\", \"/srv/migrate\"]"),
+                "migrations.locations[1]",
+                "must start with 'filesystem:' or 'classpath:', not '/srv/migrate'");
     }
 
     @Test
     void aRelativeFilesystemLocationIsTakenFromTheConfigurationFilesDirectory() {
-        AgentConfig config = load(replaced(REMOTE, "[\"filesystem:/var/www/miq/vmdb/db/migrate\"]",
+        AgentConfig config = load(replaced(
+                REMOTE,
+                "[\"filesystem:/var/www/miq/vmdb/db/migrate\"]",
                 "[\"filesystem:db/migrate\", \"filesystem:../shared/migrate\"]"));
 
-        assertThat(config.migrationLocations()).containsExactly(
-                "filesystem:" + dir.resolve("db/migrate"),
-                "filesystem:" + dir.getParent().resolve("shared/migrate"));
+        assertThat(config.migrationLocations())
+                .containsExactly(
+                        "filesystem:" + dir.resolve("db/migrate"),
+                        "filesystem:" + dir.getParent().resolve("shared/migrate"));
     }
 
     @Test
     void theCoordinatorAddressNeedsAPortThatCanBeConnectedTo() {
-        refused(replaced(REMOTE, "\"global.example:7600\"", "\"global.example\""), "coordinator.address",
+        refused(
+                replaced(REMOTE, "\"global.example:7600\"", "\"global.example\""),
+                "coordinator.address",
                 "'global.example' is not of the form host:port");
-        refused(replaced(REMOTE, "\"global.example:7600\"", "\"global.example:0\""), "coordinator.address",
+        refused(
+                replaced(REMOTE, "\"global.example:7600\"", "\"global.example:0\""),
+                "coordinator.address",
                 "port 0 cannot be connected to");
-        refused(replaced(REMOTE, "\"global.example:7600\"", "\"global.example:76000\""), "coordinator.address",
+        refused(
+                replaced(REMOTE, "\"global.example:7600\"", "\"global.example:76000\""),
+                "coordinator.address",
                 "the port must be between 0 and 65535, not 76000");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("reportIntervals")
     void theReportIntervalIsADuration(String written, Duration interval) {
-        AgentConfig config = load(replaced(REMOTE, "{ address: \"global.example:7600\" }",
+        AgentConfig config = load(replaced(
+                REMOTE,
+                "{ address: \"global.example:7600\" }",
                 "{ address: \"global.example:7600\", report_interval: " + written + " }"));
 
         assertThat(config.coordinator().reportInterval()).isEqualTo(interval);
@@ -212,9 +252,13 @@ class AgentConfigTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("badReportIntervals")
     void aReportIntervalThatIsNotAPositiveDurationIsRefused(String written, String problem) {
-        refused(replaced(REMOTE, "{ address: \"global.example:7600\" }",
-                "{ address: \"global.example:7600\", report_interval: " + written + " }"),
-                "coordinator.report_interval", problem);
+        refused(
+                replaced(
+                        REMOTE,
+                        "{ address: \"global.example:7600\" }",
+                        "{ address: \"global.example:7600\", report_interval: " + written + " }"),
+                "coordinator.report_interval",
+                problem);
     }
 
     static Stream<Arguments> badReportIntervals() {
@@ -233,28 +277,38 @@ class AgentConfigTest {
 
     @Test
     void aRemoteDoesNotSubscribe() {
-        refused(replaced(GLOBAL, "region: 99\nrole: global", "region: 3\nrole: remote"), "replication.subscriptions",
+        refused(
+                replaced(GLOBAL, "region: 99\nrole: global", "region: 3\nrole: remote"),
+                "replication.subscriptions",
                 "only the global region subscribes; this agent's role is remote");
     }
 
     @Test
     void theGlobalDoesNotSubscribeToItself() {
-        refused(replaced(GLOBAL, "region: 2, host", "region: 99, host"), "replication.subscriptions[1].region",
+        refused(
+                replaced(GLOBAL, "region: 2, host", "region: 99, host"),
+                "replication.subscriptions[1].region",
                 "region 99 is this agent's own region");
     }
 
     @Test
     void aRegionIsSubscribedToOnce() {
-        refused(replaced(GLOBAL, "region: 2, host", "region: 1, host"), "replication.subscriptions[1].region",
+        refused(
+                replaced(GLOBAL, "region: 2, host", "region: 1, host"),
+                "replication.subscriptions[1].region",
                 "region 1 has two subscriptions");
     }
 
     @Test
     void aPasswordFileMustBeReadableWhenTheConfigurationIsLoaded() {
-        refused(replaced(GLOBAL, "password_file: region1.password", "password_file: absent.password"),
-                "replication.subscriptions[0].password_file", "cannot read " + dir.resolve("absent.password"));
-        refused(replaced(REMOTE, "password_file: db.password", "password_file: /nonexistent/db.password"),
-                "database.password_file", "cannot read /nonexistent/db.password");
+        refused(
+                replaced(GLOBAL, "password_file: region1.password", "password_file: absent.password"),
+                "replication.subscriptions[0].password_file",
+                "cannot read " + dir.resolve("absent.password"));
+        refused(
+                replaced(REMOTE, "password_file: db.password", "password_file: /nonexistent/db.password"),
+                "database.password_file",
+                "cannot read /nonexistent/db.password");
     }
 
     @Test
@@ -266,36 +320,53 @@ class AgentConfigTest {
 
         AgentConfig config = load(replaced(REMOTE, "\"global.example:7600\" }", tls));
 
-        assertThat(config.coordinator().tls()).contains(new TlsFiles(dir.resolve("region-1.crt"),
-                dir.resolve("region-1.key"), dir.resolve("ca.crt")));
-        refused(replaced(REMOTE, "\"global.example:7600\" }", tls.replace("key: region-1.key", "key: absent.key")),
-                "coordinator.tls.key", "cannot read " + dir.resolve("absent.key"));
-        refused(replaced(REMOTE, "\"global.example:7600\" }", tls.replace("ca: ca.crt", "")),
-                "coordinator.tls.ca", "required key is missing");
+        assertThat(config.coordinator().tls())
+                .contains(
+                        new TlsFiles(dir.resolve("region-1.crt"), dir.resolve("region-1.key"), dir.resolve("ca.crt")));
+        refused(
+                replaced(REMOTE, "\"global.example:7600\" }", tls.replace("key: region-1.key", "key: absent.key")),
+                "coordinator.tls.key",
+                "cannot read " + dir.resolve("absent.key"));
+        refused(
+                replaced(REMOTE, "\"global.example:7600\" }", tls.replace("ca: ca.crt", "")),
+                "coordinator.tls.ca",
+                "required key is missing");
     }
 
     @Test
     void aSubscriptionTakesLibpqsSslModeAndRootCertificate() {
-        AgentConfig config = load(replaced(GLOBAL, "dbname: vmdb_production }",
+        AgentConfig config = load(replaced(
+                GLOBAL,
+                "dbname: vmdb_production }",
                 "dbname: vmdb_production, sslmode: verify-full, sslrootcert: pg/root.crt }"));
 
         assertThat(config.replication().subscriptions()).last().satisfies(subscription -> {
             assertThat(subscription.sslmode()).contains("verify-full");
             assertThat(subscription.sslrootcert()).contains(dir.resolve("pg/root.crt"));
         });
-        refused(replaced(GLOBAL, "dbname: vmdb_production }", "dbname: vmdb_production, sslmode: strict }"),
-                "replication.subscriptions[1].sslmode", "must be one of [allow, disable, prefer, require, verify-ca, "
-                        + "verify-full], not 'strict'");
+        refused(
+                replaced(GLOBAL, "dbname: vmdb_production }", "dbname: vmdb_production, sslmode: strict }"),
+                "replication.subscriptions[1].sslmode",
+                "must be one of [allow, disable, prefer, require, verify-ca, " + "verify-full], not 'strict'");
     }
 
     @Test
     void thePublicationIsALowerCaseIdentifier() {
-        refused(replaced(REMOTE, "publication: miq", "publication: Miq"), "replication.publication",
+        refused(
+                replaced(REMOTE, "publication: miq", "publication: Miq"),
+                "replication.publication",
                 "must be a lower-case PostgreSQL identifier, not 'Miq'");
-        refused(replaced(REMOTE, "publication: miq", "publication: miq-pub"), "replication.publication", "not 'miq-pub'");
-        refused(replaced(REMOTE, "publication: miq", "publication: " + "p".repeat(64)), "replication.publication",
+        refused(
+                replaced(REMOTE, "publication: miq", "publication: miq-pub"),
+                "replication.publication",
+                "not 'miq-pub'");
+        refused(
+                replaced(REMOTE, "publication: miq", "publication: " + "p".repeat(64)),
+                "replication.publication",
                 "lower-case PostgreSQL identifier");
-        assertThat(load(replaced(REMOTE, "publication: miq", "publication: " + "p".repeat(63))).replication().publication())
+        assertThat(load(replaced(REMOTE, "publication: miq", "publication: " + "p".repeat(63)))
+                        .replication()
+                        .publication())
                 .hasSize(63);
     }
 
@@ -308,15 +379,24 @@ class AgentConfigTest {
     static Stream<Arguments> unknownKeys() {
         return Stream.of(
                 Arguments.of("region: 99\n", "region: 99\nregoin: 99\n", "regoin"),
-                Arguments.of("user: root, password_file: db.password }", "user: root, password: s3cr3t }",
+                Arguments.of(
+                        "user: root, password_file: db.password }",
+                        "user: root, password: s3cr3t }",
                         "database.password"),
-                Arguments.of("migrations: { locations:", "migrations: { baseline: 1, locations:", "migrations.baseline"),
-                Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", insecure: true }",
+                Arguments.of(
+                        "migrations: { locations:", "migrations: { baseline: 1, locations:", "migrations.baseline"),
+                Arguments.of(
+                        "\"global.example:7600\" }",
+                        "\"global.example:7600\", insecure: true }",
                         "coordinator.insecure"),
-                Arguments.of("\"global.example:7600\" }", "\"global.example:7600\", tls: { cert: a, key: b, ca: c, "
-                        + "password: x } }", "coordinator.tls.password"),
+                Arguments.of(
+                        "\"global.example:7600\" }",
+                        "\"global.example:7600\", tls: { cert: a, key: b, ca: c, " + "password: x } }",
+                        "coordinator.tls.password"),
                 Arguments.of("  publication: miq\n", "  publication: miq\n  slot: miq_slot\n", "replication.slot"),
-                Arguments.of("dbname: vmdb_production }", "dbname: vmdb_production, sslcert: client.crt }",
+                Arguments.of(
+                        "dbname: vmdb_production }",
+                        "dbname: vmdb_production, sslcert: client.crt }",
                         "replication.subscriptions[1].sslcert"),
                 Arguments.of("{ port: 9611 }", "{ port: 9611, path: /metrics }", "metrics.path"));
     }

@@ -11,8 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import com.google.protobuf.Timestamp;
 import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
-import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.link.FakeCoordinator;
+import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.ReplicationReports;
 import dev.muster.agent.migrate.LocalMigration;
@@ -60,6 +60,7 @@ class AgentDaemonTest {
     private static final Duration SHORT = Duration.ofMillis(100);
     /** Longer than any test: a report that arrives comes from a session starting, not from the interval. */
     private static final Duration NEVER = Duration.ofHours(1);
+
     private static final Path CONFIG = Path.of("/etc/muster/agent.yaml");
     private static final String V1 = "20200424183342";
 
@@ -84,7 +85,10 @@ class AgentDaemonTest {
     private MigrationState migrations() {
         int read = migrationReads.incrementAndGet();
         List<LocalMigration> applied = IntStream.rangeClosed(1, read)
-                .mapToObj(n -> new LocalMigration(Integer.toString(n), "migration " + n, OptionalInt.of(n),
+                .mapToObj(n -> new LocalMigration(
+                        Integer.toString(n),
+                        "migration " + n,
+                        OptionalInt.of(n),
                         Optional.of(Instant.parse("2024-05-01T12:00:00Z"))))
                 .toList();
         return new MigrationState(applied, applied, List.of());
@@ -98,17 +102,27 @@ class AgentDaemonTest {
 
     private AgentDaemon start(Duration interval) throws Exception {
         coordinator.start();
-        daemon = new AgentDaemon((helloSupplier, listener) -> new CoordinatorLink(
-                InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator", helloSupplier,
-                listener, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
-                hello, () -> reports.get(), interval, CONFIG, runner);
+        daemon = new AgentDaemon(
+                (helloSupplier, listener) -> new CoordinatorLink(
+                        InProcessChannelBuilder.forName(name).directExecutor().build(),
+                        "test-coordinator",
+                        helloSupplier,
+                        listener,
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
+                hello,
+                () -> reports.get(),
+                interval,
+                CONFIG,
+                runner);
         daemon.start();
         return daemon;
     }
 
     private static List<ReplicationReport> reportsOn(AgentCall call) {
-        return call.received().stream().filter(AgentMessage::hasReplicationReport)
-                .map(AgentMessage::getReplicationReport).toList();
+        return call.received().stream()
+                .filter(AgentMessage::hasReplicationReport)
+                .map(AgentMessage::getReplicationReport)
+                .toList();
     }
 
     /**
@@ -124,7 +138,9 @@ class AgentDaemonTest {
 
     /** The sessions begun so far, in order. */
     private List<AgentCall> calls() {
-        return IntStream.rangeClosed(1, coordinator.callCount()).mapToObj(coordinator::awaitCall).toList();
+        return IntStream.rangeClosed(1, coordinator.callCount())
+                .mapToObj(coordinator::awaitCall)
+                .toList();
     }
 
     /** Waits until one session has received {@code count} command results, and returns them. */
@@ -134,17 +150,24 @@ class AgentDaemonTest {
     }
 
     private static CoordinatorMessage migrate(long id, String target) {
-        return command(Command.newBuilder().setCommandId(id)
-                .setMigrate(MigrateTo.newBuilder().setTargetVersion(target)).build());
+        return command(Command.newBuilder()
+                .setCommandId(id)
+                .setMigrate(MigrateTo.newBuilder().setTargetVersion(target))
+                .build());
     }
 
     private static CoordinatorMessage teardown(long id, String mode) {
-        return command(Command.newBuilder().setCommandId(id)
-                .setTeardown(TeardownReplication.newBuilder().setMode(mode)).build());
+        return command(Command.newBuilder()
+                .setCommandId(id)
+                .setTeardown(TeardownReplication.newBuilder().setMode(mode))
+                .build());
     }
 
     private static CoordinatorMessage setup(long id) {
-        return command(Command.newBuilder().setCommandId(id).setSetup(SetUpReplication.getDefaultInstance()).build());
+        return command(Command.newBuilder()
+                .setCommandId(id)
+                .setSetup(SetUpReplication.getDefaultInstance())
+                .build());
     }
 
     private static long millisBetween(ReplicationReport earlier, ReplicationReport later) {
@@ -169,7 +192,8 @@ class AgentDaemonTest {
         assertThat(call.kinds().get(0)).isEqualTo(HELLO);
         assertThat(call.kinds().subList(1, call.kinds().size())).containsOnly(REPLICATION_REPORT);
         List<ReplicationReport> received = reportsOn(call);
-        assertThat(millisBetween(received.get(1), received.get(2))).as("the interval between reports")
+        assertThat(millisBetween(received.get(1), received.get(2)))
+                .as("the interval between reports")
                 .isGreaterThanOrEqualTo(SHORT.toMillis() - 1);
     }
 
@@ -186,9 +210,13 @@ class AgentDaemonTest {
         assertHelloThenReports(second);
         assertThat(reportReads.get()).as("read afresh for the new session").isGreaterThan(readsBefore);
         Hello again = second.hello();
-        assertThat(again.getAppliedCount()).as("migrations read afresh").isGreaterThan(first.hello().getAppliedCount());
+        assertThat(again.getAppliedCount())
+                .as("migrations read afresh")
+                .isGreaterThan(first.hello().getAppliedCount());
         assertThat(again.getDatabaseId()).isEqualTo(DATABASE_ID);
-        assertThat(again.getInstanceId()).as("the same process").isEqualTo(first.hello().getInstanceId());
+        assertThat(again.getInstanceId())
+                .as("the same process")
+                .isEqualTo(first.hello().getInstanceId());
     }
 
     @Test
@@ -210,7 +238,9 @@ class AgentDaemonTest {
 
         AgentCall welcomed = coordinator.awaitCall(3);
         assertHelloThenReports(welcomed);
-        assertThat(coordinator.awaitCall(1).kinds()).as("refused before any report could follow").startsWith(HELLO);
+        assertThat(coordinator.awaitCall(1).kinds())
+                .as("refused before any report could follow")
+                .startsWith(HELLO);
     }
 
     @Test
@@ -238,7 +268,8 @@ class AgentDaemonTest {
 
         AgentCall call = coordinator.awaitCall(1);
         eventually().until(() -> reportsOn(call).size() >= 2);
-        assertThat(reportsOn(call)).extracting(ReplicationReport::getUnavailable)
+        assertThat(reportsOn(call))
+                .extracting(ReplicationReport::getUnavailable)
                 .containsOnly("cannot connect to this region's database");
     }
 
@@ -314,7 +345,8 @@ class AgentDaemonTest {
         List<CommandResult> results = awaitResults(call, 2);
         String teardown = "replication teardown --mode disable --config " + CONFIG;
         String setup = "replication setup --config " + CONFIG;
-        assertThat(runner.steps).containsExactly("start " + teardown, "end " + teardown, "start " + setup, "end " + setup);
+        assertThat(runner.steps)
+                .containsExactly("start " + teardown, "end " + teardown, "start " + setup, "end " + setup);
         assertThat(results).extracting(CommandResult::getCommandId).containsExactly(1L, 2L);
         assertThat(results.get(1).getOutputList()).containsExactly("ran " + setup, "done");
     }
@@ -354,11 +386,17 @@ class AgentDaemonTest {
         coordinator.awaitCall(coordinator.callCount() + 2);
         coordinator.refuseSessions(0, "");
 
-        eventually().until(() -> calls().stream().anyMatch(call -> !call.commandResults().isEmpty()));
-        List<AgentCall> withResults = calls().stream().filter(call -> !call.commandResults().isEmpty()).toList();
+        eventually()
+                .until(() ->
+                        calls().stream().anyMatch(call -> !call.commandResults().isEmpty()));
+        List<AgentCall> withResults = calls().stream()
+                .filter(call -> !call.commandResults().isEmpty())
+                .toList();
         assertThat(withResults).hasSize(1);
         AgentCall welcomed = withResults.get(0);
-        assertThat(calls().indexOf(welcomed)).as("a session after the refused ones").isGreaterThan(3);
+        assertThat(calls().indexOf(welcomed))
+                .as("a session after the refused ones")
+                .isGreaterThan(3);
         // Its only report is its Welcome's (the interval is never reached), and the kept result goes before it.
         eventually().until(() -> reportsOn(welcomed).size() >= 1);
         assertThat(welcomed.kinds()).containsExactly(HELLO, COMMAND_RESULT, REPLICATION_REPORT);
@@ -378,9 +416,11 @@ class AgentDaemonTest {
         List<CommandResult> results = awaitResults(call, 2);
         assertThat(results.get(0).getCommandId()).isEqualTo(9);
         assertThat(results.get(0).getExitStatus()).isEqualTo(2);
-        assertThat(results.get(0).getOutputList()).containsExactly(
-                "This agent does not know that command; it may be older than the coordinator. Nothing was done");
-        assertThat(runner.commandLines).as("only the command it knows ran")
+        assertThat(results.get(0).getOutputList())
+                .containsExactly(
+                        "This agent does not know that command; it may be older than the coordinator. Nothing was done");
+        assertThat(runner.commandLines)
+                .as("only the command it knows ran")
                 .containsExactly(List.of("replication", "setup", "--config", CONFIG.toString()));
         assertThat(results.get(1).getExitStatus()).isZero();
     }
@@ -400,7 +440,8 @@ class AgentDaemonTest {
         CommandResult result = awaitResults(call, 1).get(0);
         assertThat(result.getCommandId()).isEqualTo(3);
         assertThat(result.getExitStatus()).isEqualTo(1);
-        assertThat(result.getOutputList()).containsExactly("interrupted", "The agent was stopped while this command ran");
+        assertThat(result.getOutputList())
+                .containsExactly("interrupted", "The agent was stopped while this command ran");
     }
 
     /**
@@ -439,23 +480,41 @@ class AgentDaemonTest {
 
     /** A daemon whose Hellos and code reports read {@code files}. */
     private AgentDaemon startReadingCode(Duration interval, Supplier<List<LocalMigration>> files) throws Exception {
-        LocalHello hello = new LocalHello(1, Role.REMOTE, "test-agent",
-                () -> new MigrationState(List.of(), files.get(), files.get()), () -> DATABASE_ID);
+        LocalHello hello = new LocalHello(
+                1,
+                Role.REMOTE,
+                "test-agent",
+                () -> new MigrationState(List.of(), files.get(), files.get()),
+                () -> DATABASE_ID);
         coordinator.start();
-        daemon = new AgentDaemon((helloSupplier, listener) -> new CoordinatorLink(
-                InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator", helloSupplier,
-                listener, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
-                hello, () -> reports.get(), Optional.of(files), interval, CONFIG, runner, new SimpleMeterRegistry());
+        daemon = new AgentDaemon(
+                (helloSupplier, listener) -> new CoordinatorLink(
+                        InProcessChannelBuilder.forName(name).directExecutor().build(),
+                        "test-coordinator",
+                        helloSupplier,
+                        listener,
+                        new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
+                hello,
+                () -> reports.get(),
+                Optional.of(files),
+                interval,
+                CONFIG,
+                runner,
+                new SimpleMeterRegistry());
         daemon.start();
         return daemon;
     }
 
     private static List<CodeReport> codeReportsOn(AgentCall call) {
-        return call.received().stream().filter(AgentMessage::hasCodeReport).map(AgentMessage::getCodeReport).toList();
+        return call.received().stream()
+                .filter(AgentMessage::hasCodeReport)
+                .map(AgentMessage::getCodeReport)
+                .toList();
     }
 
     private static LocalMigration file(String version) {
-        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+        return new LocalMigration(
+                version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
     }
 
     @Test
@@ -475,11 +534,16 @@ class AgentDaemonTest {
         files.set(newRelease);
 
         eventually().until(() -> codeReportsOn(call).stream().anyMatch(CodeReport::getChanged));
-        CodeReport changed = codeReportsOn(call).stream().filter(CodeReport::getChanged).findFirst().orElseThrow();
+        CodeReport changed = codeReportsOn(call).stream()
+                .filter(CodeReport::getChanged)
+                .findFirst()
+                .orElseThrow();
         assertThat(changed.getAvailableList()).extracting(Migration::getVersion).endsWith(V1);
         int reportsSoFar = codeReportsOn(call).size();
         eventually().until(() -> codeReportsOn(call).size() >= reportsSoFar + 2);
-        assertThat(codeReportsOn(call).stream().filter(CodeReport::getChanged)).as("told once").hasSize(1);
+        assertThat(codeReportsOn(call).stream().filter(CodeReport::getChanged))
+                .as("told once")
+                .hasSize(1);
     }
 
     @Test
@@ -491,13 +555,19 @@ class AgentDaemonTest {
         call.send(migrate(1, V1));
         eventually().until(() -> runner.steps.size() == 1);
 
-        call.send(command(Command.newBuilder().setCommandId(2).setReadCode(ReadCode.getDefaultInstance()).build()));
+        call.send(command(Command.newBuilder()
+                .setCommandId(2)
+                .setReadCode(ReadCode.getDefaultInstance())
+                .build()));
 
         List<CommandResult> results = awaitResults(call, 1);
-        assertThat(results.get(0).getCommandId()).as("answered while the migrate still runs").isEqualTo(2);
+        assertThat(results.get(0).getCommandId())
+                .as("answered while the migrate still runs")
+                .isEqualTo(2);
         assertThat(results.get(0).getExitStatus()).isZero();
         List<AgentMessage.KindCase> kinds = call.kinds();
-        assertThat(kinds.lastIndexOf(AgentMessage.KindCase.CODE_REPORT)).as("the report before the answer")
+        assertThat(kinds.lastIndexOf(AgentMessage.KindCase.CODE_REPORT))
+                .as("the report before the answer")
                 .isLessThan(kinds.indexOf(AgentMessage.KindCase.COMMAND_RESULT));
         runner.goOn.release();
     }

@@ -23,7 +23,8 @@ class CommandArgumentsTest {
     private static final Path CONFIG = Path.of("/etc/muster/agent.yaml");
 
     private static List<String> argumentsOf(Command.Builder command) {
-        Optional<List<String>> args = CommandArguments.of(command.setCommandId(1).build(), CONFIG);
+        Optional<List<String>> args =
+                CommandArguments.of(command.setCommandId(1).build(), CONFIG);
         assertThat(args).as("a command this agent knows").isPresent();
         return args.get();
     }
@@ -58,14 +59,15 @@ class CommandArgumentsTest {
         assertThat(args).containsExactly("replication", "teardown", "--mode", "disable", "--config", CONFIG.toString());
         ParseResult parsed = parsed(args);
         assertThat(commandPath(parsed)).containsExactly("replication", "teardown");
-        assertThat(leaf(parsed).<TeardownMode>matchedOptionValue("--mode", null)).isEqualTo(TeardownMode.DISABLE);
+        assertThat(leaf(parsed).<TeardownMode>matchedOptionValue("--mode", null))
+                .isEqualTo(TeardownMode.DISABLE);
         assertThat(leaf(parsed).<Path>matchedOptionValue("--config", null)).isEqualTo(CONFIG);
     }
 
     @Test
     void migrateWithATargetIsMigrateTo() {
-        List<String> args = argumentsOf(Command.newBuilder()
-                .setMigrate(MigrateTo.newBuilder().setTargetVersion("20200424183342")));
+        List<String> args = argumentsOf(
+                Command.newBuilder().setMigrate(MigrateTo.newBuilder().setTargetVersion("20200424183342")));
 
         assertThat(args).containsExactly("migrate", "--to", "20200424183342", "--config", CONFIG.toString());
         ParseResult parsed = parsed(args);
@@ -100,6 +102,7 @@ class CommandArgumentsTest {
 
     @Test
     void aCommandWithoutAnActionThisAgentKnowsHasNoCommandLine() {
-        assertThat(CommandArguments.of(Command.newBuilder().setCommandId(1).build(), CONFIG)).isEmpty();
+        assertThat(CommandArguments.of(Command.newBuilder().setCommandId(1).build(), CONFIG))
+                .isEmpty();
     }
 }

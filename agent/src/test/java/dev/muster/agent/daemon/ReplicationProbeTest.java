@@ -36,15 +36,20 @@ class ReplicationProbeTest {
     @ParameterizedTest
     @EnumSource(RegionRole.class)
     void aDatabaseThatCannotBeReadGivesAReportThatSaysSoWithoutThePassword(RegionRole role) throws IOException {
-        ReplicationProbe probe = new ReplicationProbe(role, new ReplicationStatus(unreachable(), ReplicationConfig.defaults()),
+        ReplicationProbe probe = new ReplicationProbe(
+                role,
+                new ReplicationStatus(unreachable(), ReplicationConfig.defaults()),
                 Clock.fixed(NOW, ZoneOffset.UTC));
 
         ReplicationReport report = probe.get();
 
         assertThat(report.getUnavailable())
-                .startsWith("cannot connect to this region's database jdbc:postgresql://127.0.0.1:1/vmdb_production as root: ")
+                .startsWith(
+                        "cannot connect to this region's database jdbc:postgresql://127.0.0.1:1/vmdb_production as root: ")
                 .doesNotContain(PASSWORD);
-        assertThat(report.getTakenAt()).isEqualTo(Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()).build());
+        assertThat(report.getTakenAt())
+                .isEqualTo(
+                        Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()).build());
         assertThat(report.getSubscriptionsList()).isEmpty();
         assertThat(report.hasPublication()).isFalse();
         assertThat(report.getSlotsList()).isEmpty();

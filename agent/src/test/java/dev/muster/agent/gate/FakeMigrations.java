@@ -40,7 +40,8 @@ final class FakeMigrations implements Migrations {
     }
 
     static LocalMigration migration(String version) {
-        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+        return new LocalMigration(
+                version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
     }
 
     /** Makes the run that reaches {@code version} fail there. */
@@ -91,8 +92,8 @@ final class FakeMigrations implements Migrations {
         synchronized (this) {
             int last = available.indexOf(targetVersion);
             if (last < 0) {
-                throw new IllegalArgumentException("asked to migrate to " + targetVersion + ", which is no migration of "
-                        + available);
+                throw new IllegalArgumentException(
+                        "asked to migrate to " + targetVersion + ", which is no migration of " + available);
             }
             List<LocalMigration> now = new ArrayList<>();
             for (String version : available.subList(0, last + 1)) {
@@ -100,8 +101,11 @@ final class FakeMigrations implements Migrations {
                     continue;
                 }
                 if (version.equals(failing)) {
-                    throw new MigrationFailure(version, "migration " + version + " failed and was rolled back: "
-                            + "ERROR: column \"region\" already exists", new IllegalStateException("from the database"));
+                    throw new MigrationFailure(
+                            version,
+                            "migration " + version + " failed and was rolled back: "
+                                    + "ERROR: column \"region\" already exists",
+                            new IllegalStateException("from the database"));
                 }
                 applied.add(version);
                 now.add(installed(version));

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
-import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.link.FakeCoordinator;
+import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.LocalMigration;
@@ -85,14 +85,23 @@ class GatedMigratorTest {
         return migrator(role, migrations, REPORT_TIMEOUT, Optional.of(target));
     }
 
-    private GatedMigrator migrator(RegionRole role, FakeMigrations migrations, Duration reportTimeout,
-                                   Optional<String> target) {
+    private GatedMigrator migrator(
+            RegionRole role, FakeMigrations migrations, Duration reportTimeout, Optional<String> target) {
         int region = role == RegionRole.REMOTE ? 1 : 99;
-        link = new CoordinatorLink(InProcessChannelBuilder.forName(name).directExecutor().build(), "test-coordinator",
+        link = new CoordinatorLink(
+                InProcessChannelBuilder.forName(name).directExecutor().build(),
+                "test-coordinator",
                 () -> WireMessages.hello(region, role.wire(), "test-agent", "test-instance", "", migrations.state()),
-                events::add, new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
-        return new GatedMigrator(role, migrations, link, events, new MigrationConsole(new PrintWriter(output, true)),
-                reportTimeout, target);
+                events::add,
+                new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
+        return new GatedMigrator(
+                role,
+                migrations,
+                link,
+                events,
+                new MigrationConsole(new PrintWriter(output, true)),
+                reportTimeout,
+                target);
     }
 
     private Future<List<LocalMigration>> inBackground(GatedMigrator migrator) {
@@ -100,12 +109,14 @@ class GatedMigratorTest {
     }
 
     private static List<String> versions(Future<List<LocalMigration>> run) throws Exception {
-        return run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream().map(LocalMigration::version).toList();
+        return run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS).stream()
+                .map(LocalMigration::version)
+                .toList();
     }
 
     private static Throwable failureOf(Future<?> run) {
-        ExecutionException failed = catchThrowableOfType(ExecutionException.class,
-                () -> run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+        ExecutionException failed = catchThrowableOfType(
+                ExecutionException.class, () -> run.get(FakeCoordinator.TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         assertThat(failed).as("the run ended with an exception").isNotNull();
         return failed.getCause();
     }
@@ -140,16 +151,22 @@ class GatedMigratorTest {
         AgentCall call = coordinator.awaitCall(1);
         assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED, MIGRATION_APPLIED, MIGRATION_APPLIED);
         assertThat(call.appliedReports()).containsExactly(V1, V2, V3);
-        assertThat(call.received().get(1).getMigrationApplied().getMigration().getInstalledOn().getSeconds())
+        assertThat(call.received()
+                        .get(1)
+                        .getMigrationApplied()
+                        .getMigration()
+                        .getInstalledOn()
+                        .getSeconds())
                 .isEqualTo(FakeMigrations.INSTALLED_ON.getEpochSecond());
         assertThat(call.halfClosed()).as("the agent half-closed its session").isTrue();
         assertThat(coordinator.callCount()).isEqualTo(1);
-        assertThat(lines()).containsExactly(
-                "3 pending migrations: " + V1 + " … " + V3,
-                "Applied migration " + V1 + " (migration " + V1 + ")",
-                "Applied migration " + V2 + " (migration " + V2 + ")",
-                "Applied migration " + V3 + " (migration " + V3 + ")",
-                "Database is up to date at version " + V3);
+        assertThat(lines())
+                .containsExactly(
+                        "3 pending migrations: " + V1 + " … " + V3,
+                        "Applied migration " + V1 + " (migration " + V1 + ")",
+                        "Applied migration " + V2 + " (migration " + V2 + ")",
+                        "Applied migration " + V3 + " (migration " + V3 + ")",
+                        "Database is up to date at version " + V3);
     }
 
     @Test
@@ -161,12 +178,15 @@ class GatedMigratorTest {
 
         assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2);
         assertThat(migrations.targets()).containsExactly(V2);
-        assertThat(lines()).containsSubsequence(
-                "Applied migration " + V1 + " (migration " + V1 + ")",
-                "Applied migration " + V2 + " (migration " + V2 + ")",
-                "Database is up to date at version " + V2);
-        assertThat(lines()).last().isEqualTo("Could not report to the coordinator at test-coordinator within 0.3s; "
-                + "it will learn what this region applied when this region's agent next connects");
+        assertThat(lines())
+                .containsSubsequence(
+                        "Applied migration " + V1 + " (migration " + V1 + ")",
+                        "Applied migration " + V2 + " (migration " + V2 + ")",
+                        "Database is up to date at version " + V2);
+        assertThat(lines())
+                .last()
+                .isEqualTo("Could not report to the coordinator at test-coordinator within 0.3s; "
+                        + "it will learn what this region applied when this region's agent next connects");
     }
 
     @Test
@@ -183,7 +203,8 @@ class GatedMigratorTest {
         call.send(waitFor(request, V1, 2));
         eventually().until(() -> linesStartingWith("Waiting").size() >= 3);
 
-        assertThat(linesStartingWith("Waiting")).as("the wait whose reasons alone changed is not shown again")
+        assertThat(linesStartingWith("Waiting"))
+                .as("the wait whose reasons alone changed is not shown again")
                 .containsExactly(waiting(1, V1), waiting(2, V1), waiting(2, V1));
         assertThat(migrations.targets()).isEmpty();
         assertThat(run).isNotDone();
@@ -234,7 +255,9 @@ class GatedMigratorTest {
         call.send(waitFor(request, V1, 1));
         eventually().until(() -> lines().contains(waiting(1, V1)));
 
-        assertThat(migrations.targets()).as("neither an applied nor an unknown version releases anything").isEmpty();
+        assertThat(migrations.targets())
+                .as("neither an applied nor an unknown version releases anything")
+                .isEmpty();
 
         call.send(go(request, V2));
         assertThat(versions(run)).containsExactly(V1, V2);
@@ -248,11 +271,13 @@ class GatedMigratorTest {
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
         AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
 
-        call.send(reject(call.lastRequestId(),
+        call.send(reject(
+                call.lastRequestId(),
                 "checksum mismatch for migration " + V1 + ": region 1 applied it with checksum 12345"));
 
         Throwable failure = failureOf(run);
-        assertThat(failure).isExactlyInstanceOf(MusterException.class)
+        assertThat(failure)
+                .isExactlyInstanceOf(MusterException.class)
                 .hasMessageContaining("the coordinator at test-coordinator refused to release migration " + V1)
                 .hasMessageContaining("region 1 applied it with checksum 12345");
         assertThat(((MusterException) failure).exitCode()).isEqualTo(ExitCode.REJECTED);
@@ -279,7 +304,8 @@ class GatedMigratorTest {
         MigrationFailed failed = call.received().get(3).getMigrationFailed();
         assertThat(failed.getVersion()).isEqualTo(V3);
         assertThat(failed.getError()).isEqualTo(failure.getMessage()).contains("already exists");
-        assertThat(lines()).contains("Applied migration " + V2 + " (migration " + V2 + ")")
+        assertThat(lines())
+                .contains("Applied migration " + V2 + " (migration " + V2 + ")")
                 .noneMatch(line -> line.startsWith("Database is up to date"));
     }
 
@@ -290,8 +316,10 @@ class GatedMigratorTest {
 
         eventually().until(() -> linesStartingWith(LINK_DOWN).size() >= 3);
 
-        assertThat(linesStartingWith(LINK_DOWN)).allMatch(line -> line.matches(
-                "Cannot reach the coordinator at test-coordinator \\(UNAVAILABLE: .+\\); retrying in 0\\.[01]s"));
+        assertThat(linesStartingWith(LINK_DOWN))
+                .allMatch(
+                        line -> line.matches(
+                                "Cannot reach the coordinator at test-coordinator \\(UNAVAILABLE: .+\\); retrying in 0\\.[01]s"));
         assertThat(migrations.targets()).isEmpty();
         assertThat(run).isNotDone();
 
@@ -319,8 +347,12 @@ class GatedMigratorTest {
 
         assertThat(second.kinds()).as("a fresh Hello, then the request again").startsWith(HELLO);
         assertThat(second.hello().getRegion()).isEqualTo(99);
-        eventually().until(() -> lines().stream().anyMatch(line -> line.startsWith(
-                "Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting); retrying in")));
+        eventually()
+                .until(
+                        () -> lines().stream()
+                                .anyMatch(
+                                        line -> line.startsWith(
+                                                "Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting); retrying in")));
         assertThat(migrations.targets()).isEmpty();
 
         second.send(go(second.lastRequestId(), V2));
@@ -345,7 +377,8 @@ class GatedMigratorTest {
 
         eventually().until(() -> linesStartingWith("Waiting").size() == 2);
         List<String> afterDrop = lines().subList(lines().indexOf(waiting(2, V1)) + 1, lines().size());
-        assertThat(afterDrop).as("link down, back, and the wait it is still in")
+        assertThat(afterDrop)
+                .as("link down, back, and the wait it is still in")
                 .filteredOn(line -> !line.startsWith("Cannot reach"))
                 .containsExactly("Connected to the coordinator at test-coordinator again", waiting(2, V1));
         second.send(go(second.lastRequestId(), V1));
@@ -361,7 +394,8 @@ class GatedMigratorTest {
         long request = call.lastRequestId();
         String held = "the fleet was paused by operator alice@ops (look first); 'muster resume' lets it go on";
         CoordinatorMessage hold = CoordinatorMessage.newBuilder()
-                .setWait(Wait.newBuilder().setVersion(V1).setRequestId(request).setHeld(held)).build();
+                .setWait(Wait.newBuilder().setVersion(V1).setRequestId(request).setHeld(held))
+                .build();
 
         call.send(waitFor(request, V1, 1));
         call.send(hold);
@@ -369,7 +403,8 @@ class GatedMigratorTest {
         call.send(waitFor(request, V1, 1));
         eventually().until(() -> linesStartingWith("Waiting").size() == 2);
 
-        assertThat(lines()).filteredOn(line -> line.startsWith("Waiting") || line.startsWith("Migration"))
+        assertThat(lines())
+                .filteredOn(line -> line.startsWith("Waiting") || line.startsWith("Migration"))
                 .containsExactly(waiting(1, V1), "Migration " + V1 + " is held: " + held, waiting(1, V1));
         assertThat(migrations.targets()).isEmpty();
         call.send(go(request, V1));
@@ -395,7 +430,8 @@ class GatedMigratorTest {
         call.send(waitFor(second, V2, 1));
         eventually().until(() -> lines().contains(waiting(1, V2)));
 
-        assertThat(linesStartingWith("Waiting")).as("only the wait for the latest request is shown")
+        assertThat(linesStartingWith("Waiting"))
+                .as("only the wait for the latest request is shown")
                 .containsExactly(waiting(1, V2));
         assertThat(migrations.targets()).as("nothing beyond the first Go").containsExactly(V1);
         assertThat(run).isNotDone();
@@ -420,7 +456,8 @@ class GatedMigratorTest {
         long askedAgain = second.lastRequestId();
 
         assertThat(first.requestIds()).containsExactly(asked);
-        assertThat(second.requestIds()).as("one request per session, each with a higher id")
+        assertThat(second.requestIds())
+                .as("one request per session, each with a higher id")
                 .containsExactly(askedAgain);
         assertThat(askedAgain).isGreaterThan(asked);
 
@@ -430,7 +467,9 @@ class GatedMigratorTest {
         eventually().until(() -> lines().contains(waiting(2, V1)));
 
         assertThat(linesStartingWith("Waiting")).containsExactly(waiting(2, V1));
-        assertThat(migrations.targets()).as("a Go for the request of the old session releases nothing").isEmpty();
+        assertThat(migrations.targets())
+                .as("a Go for the request of the old session releases nothing")
+                .isEmpty();
         assertThat(run).isNotDone();
 
         second.send(go(askedAgain, V2));
@@ -450,7 +489,9 @@ class GatedMigratorTest {
 
         assertThat(coordinator.callCount()).isEqualTo(4);
         for (int n = 1; n <= 3; n++) {
-            assertThat(coordinator.awaitCall(n).kinds()).as("refused session %d", n).startsWith(HELLO);
+            assertThat(coordinator.awaitCall(n).kinds())
+                    .as("refused session %d", n)
+                    .startsWith(HELLO);
         }
         assertThat(migrations.targets()).isEmpty();
         assertThat(run).isNotDone();
@@ -459,7 +500,8 @@ class GatedMigratorTest {
 
         assertThat(versions(run)).containsExactly(V1, V2);
         assertThat(welcomed.appliedReports()).containsExactly(V1, V2);
-        assertThat(linesStartingWith("The coordinator refused")).as("told once, however often it is refused")
+        assertThat(linesStartingWith("The coordinator refused"))
+                .as("told once, however often it is refused")
                 .containsExactly(REFUSED);
         assertThat(linesStartingWith("The coordinator at test-coordinator ended the session; retrying in"))
                 .hasSize(3);
@@ -472,13 +514,16 @@ class GatedMigratorTest {
         FakeMigrations migrations = FakeMigrations.pending(V1);
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
 
-        coordinator.awaitCall(1).fail(Status.PERMISSION_DENIED.withDescription(
-                "this agent's certificate names region 1, but its hello claims region 99"));
+        coordinator
+                .awaitCall(1)
+                .fail(Status.PERMISSION_DENIED.withDescription(
+                        "this agent's certificate names region 1, but its hello claims region 99"));
 
         assertThat(failureOf(run)).isInstanceOfSatisfying(MusterException.class, failure -> {
             assertThat(failure.exitCode()).isEqualTo(ExitCode.REJECTED);
-            assertThat(failure.getMessage()).isEqualTo("the coordinator at test-coordinator refused this agent: this "
-                    + "agent's certificate names region 1, but its hello claims region 99");
+            assertThat(failure.getMessage())
+                    .isEqualTo("the coordinator at test-coordinator refused this agent: this "
+                            + "agent's certificate names region 1, but its hello claims region 99");
         });
         assertThat(migrations.targets()).isEmpty();
     }
@@ -490,8 +535,11 @@ class GatedMigratorTest {
         FakeMigrations migrations = FakeMigrations.pending(V1);
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT));
 
-        assertThat(failureOf(run)).isInstanceOfSatisfying(MusterException.class, failure ->
-                assertThat(failure.getMessage()).endsWith("refused this agent: no client certificate"));
+        assertThat(failureOf(run))
+                .isInstanceOfSatisfying(
+                        MusterException.class,
+                        failure ->
+                                assertThat(failure.getMessage()).endsWith("refused this agent: no client certificate"));
         assertThat(migrations.targets()).containsExactly(V1);
     }
 
@@ -527,12 +575,15 @@ class GatedMigratorTest {
         // The welcomed session tells the coordinator both, between its Hello (which may have
         // been read before the migration ran) and the reports after it.
         assertThat(welcomed.kinds()).first().isEqualTo(HELLO);
-        assertThat(Stream.concat(welcomed.hello().getAppliedList().stream().map(Migration::getVersion),
-                welcomed.appliedReports().stream())).contains(V1, V2);
+        assertThat(Stream.concat(
+                        welcomed.hello().getAppliedList().stream().map(Migration::getVersion),
+                        welcomed.appliedReports().stream()))
+                .contains(V1, V2);
         assertThat(welcomed.appliedReports()).isSubsetOf(V1, V2);
         assertThat(welcomed.halfClosed()).isTrue();
-        assertThat(lines()).doesNotContain("Could not report to the coordinator at test-coordinator within 5.0s; "
-                + "it will learn what this region applied when this region's agent next connects");
+        assertThat(lines())
+                .doesNotContain("Could not report to the coordinator at test-coordinator within 5.0s; "
+                        + "it will learn what this region applied when this region's agent next connects");
     }
 
     @Test
@@ -542,7 +593,9 @@ class GatedMigratorTest {
         GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
         Future<List<LocalMigration>> run = inBackground(migrator);
         eventually().until(() -> linesStartingWith(LINK_DOWN).size() >= 2);
-        assertThat(migrations.targets()).as("a remote does not wait for the coordinator").containsExactly(V3);
+        assertThat(migrations.targets())
+                .as("a remote does not wait for the coordinator")
+                .containsExactly(V3);
 
         coordinator.start();
 
@@ -565,7 +618,9 @@ class GatedMigratorTest {
         call.send(go(asked, V3));
         askedFor(call, List.of(V1, V2, V3));
 
-        assertThat(migrations.targets()).as("V3 was released without V2 before it").isEmpty();
+        assertThat(migrations.targets())
+                .as("V3 was released without V2 before it")
+                .isEmpty();
         assertThat(call.appliedReports()).isEmpty();
         assertThat(call.lastRequestId()).isGreaterThan(asked);
         assertThat(run).isNotDone();
@@ -611,11 +666,12 @@ class GatedMigratorTest {
         AgentCall call = coordinator.awaitCall(1);
         assertThat(call.appliedReports()).containsExactly(V1, V2);
         assertThat(call.halfClosed()).isTrue();
-        assertThat(lines()).containsExactly(
-                "2 pending migrations: " + V1 + " … " + V2,
-                "Applied migration " + V1 + " (migration " + V1 + ")",
-                "Applied migration " + V2 + " (migration " + V2 + ")",
-                "Database is up to date at version " + V2);
+        assertThat(lines())
+                .containsExactly(
+                        "2 pending migrations: " + V1 + " … " + V2,
+                        "Applied migration " + V1 + " (migration " + V1 + ")",
+                        "Applied migration " + V2 + " (migration " + V2 + ")",
+                        "Database is up to date at version " + V2);
     }
 
     @Test
@@ -669,9 +725,10 @@ class GatedMigratorTest {
 
             assertThat(failure).as("%s", role).isNotNull();
             assertThat(failure.exitCode()).isEqualTo(ExitCode.FAILED);
-            assertThat(failure).hasMessage("cannot migrate to 20991231235959: it is no migration of this region's "
-                    + "migration files, neither pending nor applied (this region's newest is " + V2
-                    + "); nothing was migrated");
+            assertThat(failure)
+                    .hasMessage("cannot migrate to 20991231235959: it is no migration of this region's "
+                            + "migration files, neither pending nor applied (this region's newest is " + V2
+                            + "); nothing was migrated");
             assertThat(migrations.targets()).isEmpty();
             assertThat(migrations.appliedVersions()).containsExactly(V0);
             link.close();
@@ -696,7 +753,7 @@ class GatedMigratorTest {
             link.close();
         }
         assertThat(coordinator.callCount()).isEqualTo(2);
-        assertThat(lines()).containsExactly("Database is up to date at version " + V1,
-                "Database is up to date at version " + V1);
+        assertThat(lines())
+                .containsExactly("Database is up to date at version " + V1, "Database is up to date at version " + V1);
     }
 }

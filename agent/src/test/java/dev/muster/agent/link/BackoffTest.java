@@ -37,31 +37,36 @@ class BackoffTest {
         "3, 400, 800",
         "4, 500, 1000",
         "5, 500, 1000",
-        "30, 500, 1000"})
+        "30, 500, 1000"
+    })
     void eachDelayIsHalfToAllOfACeilingThatDoublesUpToTheMaximum(int attempt, long lowest, long highest) {
         List<Long> delays = delaysOfAttempt(attempt);
 
         assertThat(delays).allSatisfy(delay -> assertThat(delay).isBetween(lowest, highest));
-        assertThat(delays.stream().distinct().count()).as("jittered, not one fixed delay").isGreaterThan(1);
+        assertThat(delays.stream().distinct().count())
+                .as("jittered, not one fixed delay")
+                .isGreaterThan(1);
     }
 
     @Test
     void consecutiveDelaysGrowUntilTheyReachTheCap() {
         Backoff backoff = backoff();
 
-        List<Duration> delays = IntStream.range(0, 8).mapToObj(i -> backoff.next()).toList();
+        List<Duration> delays =
+                IntStream.range(0, 8).mapToObj(i -> backoff.next()).toList();
 
         // Ceilings 100, 200, 400, 800, 1000, ...: each delay is at least half its ceiling and at most all of it.
         assertThat(delays.get(3)).isGreaterThan(delays.get(0));
-        assertThat(delays.subList(4, 8)).allSatisfy(delay ->
-                assertThat(delay).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000)));
+        assertThat(delays.subList(4, 8))
+                .allSatisfy(delay -> assertThat(delay).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000)));
     }
 
     @Test
     void aLongOutageNeverWaitsLongerThanTheMaximum() {
         Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
 
-        List<Duration> delays = IntStream.range(0, 100).mapToObj(i -> backoff.next()).toList();
+        List<Duration> delays =
+                IntStream.range(0, 100).mapToObj(i -> backoff.next()).toList();
 
         assertThat(delays).allSatisfy(delay -> assertThat(delay).isLessThanOrEqualTo(Duration.ofSeconds(15)));
         assertThat(delays.get(99)).isGreaterThanOrEqualTo(Duration.ofMillis(7500));

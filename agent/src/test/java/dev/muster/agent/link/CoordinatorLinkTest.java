@@ -51,14 +51,18 @@ class CoordinatorLinkTest {
     private final AtomicInteger helloReads = new AtomicInteger();
     private volatile List<String> applied = List.of();
     private volatile RuntimeException helloFailure;
-    private volatile Runnable whileReadingHello = () -> { };
+    private volatile Runnable whileReadingHello = () -> {};
     private ManagedChannel channel;
     private CoordinatorLink link;
 
     @BeforeEach
     void openLink() {
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        link = new CoordinatorLink(channel, "test-coordinator", this::hello, events::add,
+        link = new CoordinatorLink(
+                channel,
+                "test-coordinator",
+                this::hello,
+                events::add,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)));
     }
 
@@ -78,13 +82,17 @@ class CoordinatorLinkTest {
             helloFailure = null;
             throw failure;
         }
-        Hello.Builder hello = Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).setAgentVersion("read-" + read);
+        Hello.Builder hello =
+                Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).setAgentVersion("read-" + read);
         appliedNow.forEach(version -> hello.addApplied(Migration.newBuilder().setVersion(version)));
         return hello.build();
     }
 
     private static AgentMessage applied(String version) {
-        return WireMessages.applied(new LocalMigration(version, "migration " + version, OptionalInt.of(1),
+        return WireMessages.applied(new LocalMigration(
+                version,
+                "migration " + version,
+                OptionalInt.of(1),
                 Optional.of(Instant.parse("2024-05-01T12:00:00Z"))));
     }
 
@@ -115,7 +123,9 @@ class CoordinatorLinkTest {
         AgentCall second = coordinator.awaitCall(2);
         assertThat(second.kinds()).containsExactly(HELLO);
         assertThat(second.hello().getAgentVersion()).isEqualTo("read-2");
-        assertThat(second.hello().getAppliedList()).extracting(Migration::getVersion).containsExactly(V1);
+        assertThat(second.hello().getAppliedList())
+                .extracting(Migration::getVersion)
+                .containsExactly(V1);
     }
 
     @Test
@@ -145,8 +155,10 @@ class CoordinatorLinkTest {
 
         LinkEvent.Disconnected disconnected = next(LinkEvent.Disconnected.class);
         assertThat(disconnected.reason())
-                .isEqualTo("Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting)");
-        assertThat(disconnected.retryIn()).as("the backoff starts over after a welcome")
+                .isEqualTo(
+                        "Cannot reach the coordinator at test-coordinator (UNAVAILABLE: the coordinator is restarting)");
+        assertThat(disconnected.retryIn())
+                .as("the backoff starts over after a welcome")
                 .isBetween(Duration.ofMillis(5), Duration.ofMillis(10));
         assertThat(next(LinkEvent.Connected.class).session()).isEqualTo(2);
         assertThat(coordinator.awaitCall(2).kinds()).containsExactly(HELLO);
@@ -173,8 +185,9 @@ class CoordinatorLinkTest {
         coordinator.start();
         link.start();
 
-        assertThat(next(LinkEvent.Disconnected.class).reason()).isEqualTo(
-                "Cannot read this region's migration state for the coordinator (the database is starting up)");
+        assertThat(next(LinkEvent.Disconnected.class).reason())
+                .isEqualTo(
+                        "Cannot read this region's migration state for the coordinator (the database is starting up)");
         assertThat(next(LinkEvent.Connected.class).session()).isEqualTo(1);
         assertThat(coordinator.callCount()).as("no session without a Hello").isEqualTo(1);
     }
@@ -189,7 +202,9 @@ class CoordinatorLinkTest {
         CompletableFuture<Void> finished = link.finish();
         AgentCall call = coordinator.awaitCall(1);
         eventually().until(call::halfClosed);
-        assertThat(finished).as("the coordinator has not completed the call yet").isNotDone();
+        assertThat(finished)
+                .as("the coordinator has not completed the call yet")
+                .isNotDone();
 
         call.complete();
 
@@ -243,7 +258,8 @@ class CoordinatorLinkTest {
     void aLinkStartsOnlyOnce() {
         link.start();
 
-        assertThatIllegalStateException().isThrownBy(link::start)
+        assertThatIllegalStateException()
+                .isThrownBy(link::start)
                 .withMessage("the link to test-coordinator was already started");
     }
 
@@ -265,7 +281,7 @@ class CoordinatorLinkTest {
         // The race of a remote that migrates at once: the Hello predates the migration, and
         // the report is made before the session that carries the Hello is up.
         whileReadingHello = () -> {
-            whileReadingHello = () -> { };
+            whileReadingHello = () -> {};
             applied = List.of(V1);
             link.report(APPLIED_V1);
         };
@@ -276,7 +292,9 @@ class CoordinatorLinkTest {
         AgentCall call = coordinator.awaitCall(1);
         eventually().until(() -> call.received().size() == 2);
         assertThat(call.kinds()).containsExactly(HELLO, MIGRATION_APPLIED);
-        assertThat(call.hello().getAppliedList()).as("read before the migration").isEmpty();
+        assertThat(call.hello().getAppliedList())
+                .as("read before the migration")
+                .isEmpty();
     }
 
     @Test
@@ -365,8 +383,10 @@ class CoordinatorLinkTest {
         first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
         next(LinkEvent.Disconnected.class);
         next(LinkEvent.Connected.class);
-        Command migrate = Command.newBuilder().setCommandId(7)
-                .setMigrate(MigrateTo.newBuilder().setTargetVersion(V2)).build();
+        Command migrate = Command.newBuilder()
+                .setCommandId(7)
+                .setMigrate(MigrateTo.newBuilder().setTargetVersion(V2))
+                .build();
 
         coordinator.awaitCall(2).send(FakeCoordinator.command(migrate));
 
@@ -389,6 +409,7 @@ class CoordinatorLinkTest {
     }
 
     private static LocalMigration pending(String version) {
-        return new LocalMigration(version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+        return new LocalMigration(
+                version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
     }
 }

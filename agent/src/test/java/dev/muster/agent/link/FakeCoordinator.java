@@ -59,7 +59,11 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     }
 
     public FakeCoordinator start() throws IOException {
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(this).build().start();
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(this)
+                .build()
+                .start();
         return this;
     }
 
@@ -120,7 +124,8 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
     public static CoordinatorMessage waitFor(long requestId, String version, int... regions) {
         Wait.Builder wait = Wait.newBuilder().setVersion(version).setRequestId(requestId);
         for (int region : regions) {
-            wait.addWaitingOn(Blocker.newBuilder().setRegion(region)
+            wait.addWaitingOn(Blocker.newBuilder()
+                    .setRegion(region)
                     .setReason("region " + region + " has not run migration " + version + " yet"));
         }
         return CoordinatorMessage.newBuilder().setWait(wait).build();
@@ -184,7 +189,9 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
                 complete();
             } else if (message.hasHello()) {
                 send(CoordinatorMessage.newBuilder()
-                        .setWelcome(Welcome.newBuilder().setCoordinatorVersion("fake").addAllMemberRegions(List.of(1, 2)))
+                        .setWelcome(Welcome.newBuilder()
+                                .setCoordinatorVersion("fake")
+                                .addAllMemberRegions(List.of(1, 2)))
                         .build());
             }
         }
@@ -245,15 +252,18 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
 
         /** Versions of every ReleaseRequest received, one list per request. */
         public List<List<String>> releaseRequests() {
-            return received.stream().filter(AgentMessage::hasReleaseRequest)
+            return received.stream()
+                    .filter(AgentMessage::hasReleaseRequest)
                     .map(message -> message.getReleaseRequest().getPendingList().stream()
-                            .map(dev.muster.proto.v1.Migration::getVersion).toList())
+                            .map(dev.muster.proto.v1.Migration::getVersion)
+                            .toList())
                     .toList();
         }
 
         /** The id of every ReleaseRequest received, in order. */
         public List<Long> requestIds() {
-            return received.stream().filter(AgentMessage::hasReleaseRequest)
+            return received.stream()
+                    .filter(AgentMessage::hasReleaseRequest)
                     .map(message -> message.getReleaseRequest().getRequestId())
                     .toList();
         }
@@ -269,12 +279,16 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
 
         /** Every CommandResult received, in order. */
         public List<CommandResult> commandResults() {
-            return received.stream().filter(AgentMessage::hasCommandResult).map(AgentMessage::getCommandResult).toList();
+            return received.stream()
+                    .filter(AgentMessage::hasCommandResult)
+                    .map(AgentMessage::getCommandResult)
+                    .toList();
         }
 
         /** Versions of every MigrationApplied received, in order. */
         public List<String> appliedReports() {
-            return received.stream().filter(AgentMessage::hasMigrationApplied)
+            return received.stream()
+                    .filter(AgentMessage::hasMigrationApplied)
                     .map(message -> message.getMigrationApplied().getMigration().getVersion())
                     .toList();
         }

@@ -25,10 +25,12 @@ class ConnectionStringTest {
 
         ConnectionString connection = remote.connectionString();
 
-        assertThat(connection.reveal()).isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
-                + " connect_timeout='10' password='s3cr\\'et\\\\pw'");
-        assertThat(connection.toString()).isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
-                + " connect_timeout='10' password=****");
+        assertThat(connection.reveal())
+                .isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
+                        + " connect_timeout='10' password='s3cr\\'et\\\\pw'");
+        assertThat(connection.toString())
+                .isEqualTo("host='10.0.0.1' port='5432' user='root' dbname='vmdb_production'"
+                        + " connect_timeout='10' password=****");
         assertThat(connection.toString()).doesNotContain("s3cr");
     }
 
@@ -43,8 +45,8 @@ class ConnectionStringTest {
     void quotesValuesForLibpq() {
         ConnectionString connection = ConnectionString.of("db host", 5433, "o'neil", "my\\db", Optional.empty());
 
-        assertThat(connection.reveal()).isEqualTo("host='db host' port='5433' user='o\\'neil' dbname='my\\\\db'"
-                + " connect_timeout='10'");
+        assertThat(connection.reveal())
+                .isEqualTo("host='db host' port='5433' user='o\\'neil' dbname='my\\\\db'" + " connect_timeout='10'");
     }
 
     @Test
@@ -62,20 +64,30 @@ class ConnectionStringTest {
     void jdbcUrlsBracketIpv6HostsAndEncodeTheDatabase() {
         assertThat(endpoint("10.0.0.1", Optional.empty()).jdbcUrl())
                 .isEqualTo("jdbc:postgresql://10.0.0.1:5432/vmdb_production");
-        assertThat(new RemoteEndpoint(new SubscriptionConfig(2, "::1", 5433, "root", "a db", Optional.empty())).jdbcUrl())
+        assertThat(new RemoteEndpoint(new SubscriptionConfig(2, "::1", 5433, "root", "a db", Optional.empty()))
+                        .jdbcUrl())
                 .isEqualTo("jdbc:postgresql://[::1]:5433/a+db");
     }
 
     @Test
     void sslSettingsReachBothTheSubscriptionAndTheAgentsOwnConnection() throws Exception {
-        RemoteEndpoint remote = new RemoteEndpoint(new SubscriptionConfig(1, "10.0.0.1", 5432, "root",
-                "vmdb_production", passwordFile(), Optional.of("verify-full"), Optional.of(Path.of("/etc/pg ca/root.crt"))));
+        RemoteEndpoint remote = new RemoteEndpoint(new SubscriptionConfig(
+                1,
+                "10.0.0.1",
+                5432,
+                "root",
+                "vmdb_production",
+                passwordFile(),
+                Optional.of("verify-full"),
+                Optional.of(Path.of("/etc/pg ca/root.crt"))));
 
-        assertThat(remote.connectionString().toString()).isEqualTo("host='10.0.0.1' port='5432' user='root' "
-                + "dbname='vmdb_production' connect_timeout='10' sslmode='verify-full' sslrootcert='/etc/pg ca/root.crt' "
-                + "password=****");
-        assertThat(remote.jdbcUrl()).isEqualTo("jdbc:postgresql://10.0.0.1:5432/vmdb_production?sslmode=verify-full"
-                + "&sslrootcert=%2Fetc%2Fpg+ca%2Froot.crt");
+        assertThat(remote.connectionString().toString())
+                .isEqualTo("host='10.0.0.1' port='5432' user='root' "
+                        + "dbname='vmdb_production' connect_timeout='10' sslmode='verify-full' sslrootcert='/etc/pg ca/root.crt' "
+                        + "password=****");
+        assertThat(remote.jdbcUrl())
+                .isEqualTo("jdbc:postgresql://10.0.0.1:5432/vmdb_production?sslmode=verify-full"
+                        + "&sslrootcert=%2Fetc%2Fpg+ca%2Froot.crt");
     }
 
     @Test

@@ -33,8 +33,10 @@ class ExcludeListTest {
     void flywaysHistoryIsAlwaysExcluded() {
         ExcludeList exclude = ExcludeList.parse(List.of());
 
-        assertThat(exclude.excludes(new TableName("public", "flyway_schema_history"))).isTrue();
-        assertThat(exclude.excludes(new TableName("app", "flyway_schema_history"))).isTrue();
+        assertThat(exclude.excludes(new TableName("public", "flyway_schema_history")))
+                .isTrue();
+        assertThat(exclude.excludes(new TableName("app", "flyway_schema_history")))
+                .isTrue();
         assertThat(exclude.excludes(new TableName("public", "users"))).isFalse();
     }
 

@@ -15,7 +15,10 @@ class PublicationPlanTest {
 
     @Test
     void wantsEveryApplicationTableButTheExcludedOnes() {
-        List<TableName> all = List.of(USERS, VMS, THINGS,
+        List<TableName> all = List.of(
+                USERS,
+                VMS,
+                THINGS,
                 new TableName("public", "flyway_schema_history"),
                 new TableName("muster", "region"),
                 new TableName("pg_catalog", "pg_class"),
@@ -49,10 +52,13 @@ class PublicationPlanTest {
 
     @Test
     void isInStepOnlyWhenItExistsWithExactlyTheWantedTables() {
-        assertThat(new PublicationPlan("miq", true, set(USERS), set(USERS), false).inStep()).isTrue();
-        assertThat(new PublicationPlan("miq", false, set(), set(), false).inStep()).isFalse();
+        assertThat(new PublicationPlan("miq", true, set(USERS), set(USERS), false).inStep())
+                .isTrue();
+        assertThat(new PublicationPlan("miq", false, set(), set(), false).inStep())
+                .isFalse();
         assertThat(new PublicationPlan("miq", true, set(USERS), set(USERS), true).inStep())
-                .as("whole-schema entries publish more than the wanted tables").isFalse();
+                .as("whole-schema entries publish more than the wanted tables")
+                .isFalse();
     }
 
     @Test

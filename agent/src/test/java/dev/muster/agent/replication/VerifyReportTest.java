@@ -24,10 +24,12 @@ class VerifyReportTest {
 
         assertThat(report.inSync()).isTrue();
         report.requireInSync();
-        assertThat(report.table()).isEqualTo(String.join("\n",
-                "REGION  TABLE         REMOTE ROWS  GLOBAL ROWS  RESULT",
-                "1       public.users  3            3            ok",
-                "1       public.hosts  1            -            not compared: the global has no such table"));
+        assertThat(report.table())
+                .isEqualTo(String.join(
+                        "\n",
+                        "REGION  TABLE         REMOTE ROWS  GLOBAL ROWS  RESULT",
+                        "1       public.users  3            3            ok",
+                        "1       public.hosts  1            -            not compared: the global has no such table"));
     }
 
     @Test
@@ -52,8 +54,10 @@ class VerifyReportTest {
                 new TableComparison(2, HOSTS, digest(0, 0), 3, Optional.empty())));
 
         assertThat(report.mismatches()).extracting(TableComparison::table).containsExactly(VMS, HOSTS);
-        assertThat(report.table()).contains("MISMATCH: 1 remote row outside region 2's id range",
-                "MISMATCH: 3 remote rows outside region 2's id range");
+        assertThat(report.table())
+                .contains(
+                        "MISMATCH: 1 remote row outside region 2's id range",
+                        "MISMATCH: 3 remote rows outside region 2's id range");
         assertThatThrownBy(report::requireInSync)
                 .hasMessageContaining("public.vms of region 2 (remote 2 rows, global 2 rows: 1 remote row outside "
                         + "region 2's id range)")
@@ -67,18 +71,22 @@ class VerifyReportTest {
                 new TableComparison(1, USERS, digest(3, 42), 2, Optional.of(digest(4, 50)))));
 
         assertThat(report.mismatches()).extracting(TableComparison::table).containsExactly(USERS);
-        assertThat(report.table()).isEqualTo(String.join("\n",
-                "REGION  TABLE         REMOTE ROWS  GLOBAL ROWS  RESULT",
-                "1       public.hosts  -            -            not compared: no integer id column tells region 1's "
-                        + "rows apart",
-                "1       public.users  3            4            MISMATCH: 2 remote rows outside region 1's id range; "
-                        + "and row counts differ"));
+        assertThat(report.table())
+                .isEqualTo(String.join(
+                        "\n",
+                        "REGION  TABLE         REMOTE ROWS  GLOBAL ROWS  RESULT",
+                        "1       public.hosts  -            -            not compared: no integer id column tells region 1's "
+                                + "rows apart",
+                        "1       public.users  3            4            MISMATCH: 2 remote rows outside region 1's id range; "
+                                + "and row counts differ"));
     }
 
     @Test
     void digestsCompareByValue() {
-        assertThat(new RowDigest(1, new BigDecimal("10")).sameAs(new RowDigest(1, new BigDecimal("10.0")))).isTrue();
-        assertThat(new RowDigest(1, BigDecimal.TEN).sameAs(new RowDigest(2, BigDecimal.TEN))).isFalse();
+        assertThat(new RowDigest(1, new BigDecimal("10")).sameAs(new RowDigest(1, new BigDecimal("10.0"))))
+                .isTrue();
+        assertThat(new RowDigest(1, BigDecimal.TEN).sameAs(new RowDigest(2, BigDecimal.TEN)))
+                .isFalse();
     }
 
     private static RowDigest digest(long rows, long sum) {

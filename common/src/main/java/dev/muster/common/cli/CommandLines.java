@@ -8,8 +8,7 @@ import picocli.CommandLine;
 /** Runs a picocli command with muster's mapping of failures to messages and exit codes. */
 public final class CommandLines {
 
-    private CommandLines() {
-    }
+    private CommandLines() {}
 
     public static CommandLine create(Object command) {
         return configure(new CommandLine(command));

@@ -113,8 +113,8 @@ public final class ConfigSection {
         for (int i = 0; i < items.size(); i++) {
             Object item = items.get(i);
             if (!(item instanceof String text) || text.isBlank()) {
-                throw new ConfigException(file.path(), keyPath(key) + "[" + i + "]",
-                        "must be a non-empty string, not " + describe(item));
+                throw new ConfigException(
+                        file.path(), keyPath(key) + "[" + i + "]", "must be a non-empty string, not " + describe(item));
             }
             result.add(text);
         }

@@ -34,8 +34,8 @@ public record DatabaseConfig(String url, String user, Optional<Path> passwordFil
             try {
                 return Secret.fromFile(file);
             } catch (IOException e) {
-                throw new MusterException(ExitCode.CONFIG, "cannot read the database password file " + file + ": "
-                        + e.getMessage(), e);
+                throw new MusterException(
+                        ExitCode.CONFIG, "cannot read the database password file " + file + ": " + e.getMessage(), e);
             }
         });
     }

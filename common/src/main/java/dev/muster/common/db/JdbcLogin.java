@@ -7,8 +7,7 @@ import java.util.Properties;
 /** JDBC connection properties: who logs in, what the server shows as the client, and bounded waits. */
 public final class JdbcLogin {
 
-    private JdbcLogin() {
-    }
+    private JdbcLogin() {}
 
     /** The password goes only into the properties, never into the URL, which messages print. */
     public static Properties properties(String user, Optional<Secret> password, String applicationName) {

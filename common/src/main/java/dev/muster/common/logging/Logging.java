@@ -5,8 +5,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 /** Logging setup shared by every muster process: gRPC and Netty log through JUL, routed to SLF4J. */
 public final class Logging {
 
-    private Logging() {
-    }
+    private Logging() {}
 
     public static void install() {
         if (!SLF4JBridgeHandler.isInstalled()) {

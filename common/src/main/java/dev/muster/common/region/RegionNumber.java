@@ -9,8 +9,7 @@ public final class RegionNumber {
     public static final long IDS_PER_REGION = 1_000_000_000_000L;
     public static final int MAX = (int) (Long.MAX_VALUE / IDS_PER_REGION) - 1;
 
-    private RegionNumber() {
-    }
+    private RegionNumber() {}
 
     public static boolean isValid(long region) {
         return region >= 0 && region <= MAX;

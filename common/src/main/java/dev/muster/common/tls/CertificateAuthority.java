@@ -70,11 +70,13 @@ public final class CertificateAuthority {
         X500Name name = name(commonName);
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), Date.from(notBefore),
-                    Date.from(notAfter), name, pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            name, serial(), Date.from(notBefore), Date.from(notAfter), name, pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
                             extensions.createSubjectKeyIdentifier(pair.getPublic()));
             return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate());
         } catch (IOException | GeneralSecurityException e) {
@@ -84,7 +86,8 @@ public final class CertificateAuthority {
 
     /** The CA kept in {@code dir} ({@value #CERT_FILE}, {@value #KEY_FILE}). */
     public static CertificateAuthority load(Path dir) {
-        X509Certificate certificate = PemFiles.certificates(dir.resolve(CERT_FILE)).get(0);
+        X509Certificate certificate =
+                PemFiles.certificates(dir.resolve(CERT_FILE)).get(0);
         PrivateKey key = PemFiles.privateKey(dir.resolve(KEY_FILE));
         if (!PemFiles.matches(key, certificate)) {
             throw new TlsConfigException(dir.resolve(KEY_FILE) + " is not the key of " + dir.resolve(CERT_FILE));
@@ -108,7 +111,8 @@ public final class CertificateAuthority {
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             List<GeneralName> names = new ArrayList<>();
-            request.uris().forEach(uri -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri.toString())));
+            request.uris()
+                    .forEach(uri -> names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uri.toString())));
             request.dnsNames().forEach(dns -> names.add(new GeneralName(GeneralName.dNSName, dns)));
             for (InetAddress address : request.ipAddresses()) {
                 names.add(new GeneralName(GeneralName.iPAddress, address.getHostAddress()));
@@ -120,20 +124,31 @@ public final class CertificateAuthority {
             if (request.client()) {
                 purposes.add(KeyPurposeId.id_kp_clientAuth);
             }
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(notBefore), Date.from(notAfter), name(request.commonName()), pair.getPublic())
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                            certificate,
+                            serial(),
+                            Date.from(notBefore),
+                            Date.from(notAfter),
+                            name(request.commonName()),
+                            pair.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false,
+                    .addExtension(
+                            Extension.extendedKeyUsage,
+                            false,
                             new ExtendedKeyUsage(purposes.toArray(KeyPurposeId[]::new)))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
+                    .addExtension(
+                            Extension.authorityKeyIdentifier,
+                            false,
                             extensions.createAuthorityKeyIdentifier(certificate))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
+                    .addExtension(
+                            Extension.subjectKeyIdentifier,
+                            false,
                             extensions.createSubjectKeyIdentifier(pair.getPublic()));
             if (!names.isEmpty()) {
                 // RFC 5280: critical when the subject is empty, which it is not; non-critical is the common choice.
-                builder.addExtension(Extension.subjectAlternativeName, false,
-                        new GeneralNames(names.toArray(GeneralName[]::new)));
+                builder.addExtension(
+                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
             }
             return new Issued(sign(builder, key), pair.getPrivate());
         } catch (IOException | GeneralSecurityException e) {
@@ -166,7 +181,9 @@ public final class CertificateAuthority {
     }
 
     private static X500Name name(String commonName) {
-        return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
+        return new X500NameBuilder(BCStyle.INSTANCE)
+                .addRDN(BCStyle.CN, commonName)
+                .build();
     }
 
     private static BigInteger serial() {
@@ -176,8 +193,8 @@ public final class CertificateAuthority {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signer)
             throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
+            return new JcaX509CertificateConverter()
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer)));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
         }
@@ -186,8 +203,10 @@ public final class CertificateAuthority {
     static String pem(Object object) {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            writer.writeObject(object instanceof PrivateKey key
-                    ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null) : object);
+            writer.writeObject(
+                    object instanceof PrivateKey key
+                            ? new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null)
+                            : object);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -245,7 +264,10 @@ public final class CertificateAuthority {
         } catch (SecurityException e) {
             // no view: the file system's defaults apply
         }
-        return posix == null ? new FileAttribute<?>[0]
-                : new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
+        return posix == null
+                ? new FileAttribute<?>[0]
+                : new FileAttribute<?>[] {
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))
+                };
     }
 }

@@ -11,8 +11,13 @@ import java.util.List;
  * identity as a URI (and may be used only as TLS clients); the coordinator's name the
  * host names and addresses agents and operators reach it by (and may serve TLS).
  */
-public record CertificateRequest(String commonName, List<URI> uris, List<String> dnsNames,
-                                 List<InetAddress> ipAddresses, boolean server, boolean client) {
+public record CertificateRequest(
+        String commonName,
+        List<URI> uris,
+        List<String> dnsNames,
+        List<InetAddress> ipAddresses,
+        boolean server,
+        boolean client) {
 
     public CertificateRequest {
         uris = List.copyOf(uris);
@@ -23,8 +28,8 @@ public record CertificateRequest(String commonName, List<URI> uris, List<String>
     /** A region's agent, or an operator, in {@code trustDomain}. */
     public static CertificateRequest client(Identity identity, String trustDomain) {
         Identity.checkTrustDomain(trustDomain);
-        return new CertificateRequest(identity.describe(), List.of(identity.uri(trustDomain)), List.of(), List.of(),
-                false, true);
+        return new CertificateRequest(
+                identity.describe(), List.of(identity.uri(trustDomain)), List.of(), List.of(), false, true);
     }
 
     /**

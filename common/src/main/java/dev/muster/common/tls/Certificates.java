@@ -14,11 +14,11 @@ public final class Certificates {
 
     /** Subject alternative name types (RFC 5280). */
     private static final int DNS_NAME = 2;
+
     private static final int URI_NAME = 6;
     private static final int IP_ADDRESS = 7;
 
-    private Certificates() {
-    }
+    private Certificates() {}
 
     /** The URIs among the certificate's subject alternative names. */
     public static List<String> uris(X509Certificate certificate) {
@@ -37,7 +37,9 @@ public final class Certificates {
         if (names != null) {
             for (List<?> name : names) {
                 for (int type : types) {
-                    if (name.size() == 2 && Integer.valueOf(type).equals(name.get(0)) && name.get(1) instanceof String text) {
+                    if (name.size() == 2
+                            && Integer.valueOf(type).equals(name.get(0))
+                            && name.get(1) instanceof String text) {
                         found.add(text);
                     }
                 }
@@ -79,8 +81,8 @@ public final class Certificates {
             return Optional.of("the certificate expired at " + notAfter);
         }
         if (now.isBefore(notBefore)) {
-            return Optional.of("the certificate is not valid yet: not before " + notBefore
-                    + " (is this machine's clock right?)");
+            return Optional.of(
+                    "the certificate is not valid yet: not before " + notBefore + " (is this machine's clock right?)");
         }
         return Optional.empty();
     }
@@ -88,7 +90,8 @@ public final class Certificates {
     /** Whether a key can serve a handshake that asks for {@code keyType} ("RSA", "EC", "EC_EC", ...). */
     static boolean keyTypeMatches(PrivateKey key, String keyType) {
         String algorithm = key.getAlgorithm();
-        return keyType.equals(algorithm) || keyType.startsWith(algorithm + "_")
+        return keyType.equals(algorithm)
+                || keyType.startsWith(algorithm + "_")
                 || ("EdDSA".equals(algorithm) && keyType.equals("Ed25519"));
     }
 }

@@ -30,8 +30,8 @@ public sealed interface Identity {
     record Region(int number) implements Identity {
         public Region {
             if (!RegionNumber.isValid(number)) {
-                throw new IllegalArgumentException("region " + number + " is not a region number (0 to "
-                        + RegionNumber.MAX + ")");
+                throw new IllegalArgumentException(
+                        "region " + number + " is not a region number (0 to " + RegionNumber.MAX + ")");
             }
         }
 
@@ -67,8 +67,8 @@ public sealed interface Identity {
 
     static void checkTrustDomain(String trustDomain) {
         if (!TRUST_DOMAIN.matcher(trustDomain).matches()) {
-            throw new IllegalArgumentException("'" + trustDomain + "' is not a trust domain: lower-case letters, "
-                    + "digits, '.', '-' and '_'");
+            throw new IllegalArgumentException(
+                    "'" + trustDomain + "' is not a trust domain: lower-case letters, " + "digits, '.', '-' and '_'");
         }
     }
 
@@ -83,8 +83,11 @@ public sealed interface Identity {
         } catch (URISyntaxException e) {
             return Optional.empty();
         }
-        if (!"spiffe".equals(parsed.getScheme()) || !trustDomain.equals(parsed.getRawAuthority())
-                || parsed.getRawQuery() != null || parsed.getRawFragment() != null || parsed.getRawPath() == null) {
+        if (!"spiffe".equals(parsed.getScheme())
+                || !trustDomain.equals(parsed.getRawAuthority())
+                || parsed.getRawQuery() != null
+                || parsed.getRawFragment() != null
+                || parsed.getRawPath() == null) {
             return Optional.empty();
         }
         String[] parts = parsed.getRawPath().split("/", -1);
@@ -93,8 +96,10 @@ public sealed interface Identity {
         }
         try {
             return switch (parts[1]) {
-                case "region" -> parts[2].matches("0|[1-9][0-9]{0,9}")
-                        ? Optional.of(new Region(Integer.parseInt(parts[2]))) : Optional.empty();
+                case "region" ->
+                    parts[2].matches("0|[1-9][0-9]{0,9}")
+                            ? Optional.of(new Region(Integer.parseInt(parts[2])))
+                            : Optional.empty();
                 case "operator" -> Optional.of(new Operator(parts[2]));
                 default -> Optional.empty();
             };

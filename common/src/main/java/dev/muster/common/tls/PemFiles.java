@@ -30,19 +30,21 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  */
 public final class PemFiles {
 
-    private PemFiles() {
-    }
+    private PemFiles() {}
 
     /** Every certificate in {@code file}, in order (a leaf first, then the chain; or a CA bundle). */
     public static List<X509Certificate> certificates(Path file) {
         byte[] bytes = read(file, "certificate");
         try {
-            List<X509Certificate> certificates = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(bytes)).stream()
-                    .map(X509Certificate.class::cast)
-                    .toList();
+            List<X509Certificate> certificates =
+                    CertificateFactory.getInstance("X.509")
+                            .generateCertificates(new ByteArrayInputStream(bytes))
+                            .stream()
+                            .map(X509Certificate.class::cast)
+                            .toList();
             if (certificates.isEmpty()) {
-                throw new TlsConfigException(file + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
+                throw new TlsConfigException(
+                        file + " holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
             }
             return certificates;
         } catch (CertificateException e) {
@@ -52,7 +54,8 @@ public final class PemFiles {
 
     public static PrivateKey privateKey(Path file) {
         String text = new String(read(file, "private key"), StandardCharsets.US_ASCII);
-        try (Reader reader = new StringReader(text); PEMParser parser = new PEMParser(reader)) {
+        try (Reader reader = new StringReader(text);
+                PEMParser parser = new PEMParser(reader)) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (object instanceof PEMKeyPair pair) {
@@ -106,8 +109,10 @@ public final class PemFiles {
         } catch (NoSuchFileException e) {
             throw new TlsConfigException("the " + what + " file " + file + " does not exist");
         } catch (IOException e) {
-            throw new TlsConfigException("cannot read the " + what + " file " + file + " (" + e.getMessage()
-                    + "; is it readable by this user?)", e);
+            throw new TlsConfigException(
+                    "cannot read the " + what + " file " + file + " (" + e.getMessage()
+                            + "; is it readable by this user?)",
+                    e);
         }
     }
 }

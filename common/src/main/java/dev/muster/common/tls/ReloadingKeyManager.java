@@ -28,8 +28,7 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private static final Logger log = LoggerFactory.getLogger(ReloadingKeyManager.class);
     private static final int PAIRS_KEPT = 4;
 
-    private record Pair(String alias, PrivateKey key, X509Certificate[] chain) {
-    }
+    private record Pair(String alias, PrivateKey key, X509Certificate[] chain) {}
 
     private final Path certFile;
     private final Path keyFile;
@@ -60,7 +59,10 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
         }
         try {
             install(load(), now);
-            log.info("Re-read the certificate {} and key {}: now serving {}", certFile, keyFile,
+            log.info(
+                    "Re-read the certificate {} and key {}: now serving {}",
+                    certFile,
+                    keyFile,
                     Certificates.describe(current.chain()[0]));
         } catch (TlsConfigException e) {
             // Maybe half-way through a rotation: the next change of the files tries again.
@@ -74,8 +76,8 @@ public final class ReloadingKeyManager extends X509ExtendedKeyManager {
         List<X509Certificate> chain = PemFiles.certificates(certFile);
         PrivateKey key = PemFiles.privateKey(keyFile);
         if (!PemFiles.matches(key, chain.get(0))) {
-            throw new TlsConfigException("the key " + keyFile + " is not the key of the certificate " + certFile
-                    + " (" + Certificates.describe(chain.get(0)) + ")");
+            throw new TlsConfigException("the key " + keyFile + " is not the key of the certificate " + certFile + " ("
+                    + Certificates.describe(chain.get(0)) + ")");
         }
         return new Pair("muster-" + (generation + 1), key, chain.toArray(X509Certificate[]::new));
     }

@@ -31,14 +31,13 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
     /** Who hears of a certificate refused at the handshake. Called on a network thread: must not block. */
     @FunctionalInterface
     public interface Refusals {
-        Refusals NONE = (certificate, reason) -> { };
+        Refusals NONE = (certificate, reason) -> {};
 
         /** {@code certificate} is the one presented: what it names is a claim, not verified. */
         void refused(X509Certificate certificate, String reason);
     }
 
-    private record Trust(List<X509Certificate> authorities, X509ExtendedTrustManager pkix) {
-    }
+    private record Trust(List<X509Certificate> authorities, X509ExtendedTrustManager pkix) {}
 
     private final Path caFile;
     private final String party;
@@ -70,7 +69,10 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
             trust = load();
             stamp = now;
             refusedStamp = null;
-            log.info("Re-read the CA certificates in {}: {} of them", caFile, trust.authorities().size());
+            log.info(
+                    "Re-read the CA certificates in {}: {} of them",
+                    caFile,
+                    trust.authorities().size());
         } catch (TlsConfigException e) {
             refusedStamp = now;
             log.warn("{}; still trusting the CA certificates read before", e.getMessage());
@@ -95,7 +97,8 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
             }
             throw new TlsConfigException("this Java has no PKIX trust manager to verify certificates with");
         } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new TlsConfigException("cannot trust the CA certificates in " + caFile + " (" + e.getMessage() + ")", e);
+            throw new TlsConfigException(
+                    "cannot trust the CA certificates in " + caFile + " (" + e.getMessage() + ")", e);
         }
     }
 
@@ -127,12 +130,14 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         verify(chain, pkix -> pkix.checkClientTrusted(chain, authType, socket));
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+            throws CertificateException {
         verify(chain, pkix -> pkix.checkServerTrusted(chain, authType, socket));
     }
 
@@ -184,11 +189,11 @@ public final class ReloadingTrustManager extends X509ExtendedTrustManager {
             return validity.get();
         }
         X509Certificate top = chain[chain.length - 1];
-        boolean known = current.authorities().stream().anyMatch(ca ->
-                ca.getSubjectX500Principal().equals(top.getIssuerX500Principal()) && signedBy(top, ca));
+        boolean known = current.authorities().stream()
+                .anyMatch(ca -> ca.getSubjectX500Principal().equals(top.getIssuerX500Principal()) && signedBy(top, ca));
         if (!known && !current.authorities().contains(top)) {
-            return "it is not issued by a CA in " + caFile + " (its issuer is " + top.getIssuerX500Principal().getName()
-                    + ")";
+            return "it is not issued by a CA in " + caFile + " (its issuer is "
+                    + top.getIssuerX500Principal().getName() + ")";
         }
         return failure.getMessage();
     }

@@ -82,7 +82,9 @@ public final class TlsChannels {
                 return Optional.of(handshake(cause.getMessage() == null ? cause.toString() : cause.getMessage()));
             }
         }
-        if (tls.isEmpty() && failure != null && String.valueOf(failure.getMessage()).contains("Network closed for unknown reason")) {
+        if (tls.isEmpty()
+                && failure != null
+                && String.valueOf(failure.getMessage()).contains("Network closed for unknown reason")) {
             return Optional.of("the coordinator at " + address + " closed the connection at once: it probably serves "
                     + "TLS, so give this client a certificate, its key and the CA (agents: coordinator.tls in their "
                     + "configuration; muster: --tls-cert, --tls-key, --tls-ca or MUSTER_TLS_CERT, MUSTER_TLS_KEY, "
@@ -104,18 +106,22 @@ public final class TlsChannels {
         }
         String mine = tls.map(files -> " (" + files.cert() + ")").orElse("");
         return "the coordinator at " + address + " refused this client's certificate" + mine + " at the TLS handshake "
-                + "(TLS alert " + alert + "): " + switch (alert) {
+                + "(TLS alert " + alert + "): "
+                + switch (alert) {
                     case "certificate_required" -> "it requires one";
                     // the JDK says certificate_unknown for every refused client certificate
-                    default -> "not issued by its CA, expired or not valid yet by its clock, or not a client "
-                            + "certificate; its event log ('muster watch') names the cause";
+                    default ->
+                        "not issued by its CA, expired or not valid yet by its clock, or not a client "
+                                + "certificate; its event log ('muster watch') names the cause";
                 };
     }
 
     /** What is wrong with this client's own certificate, which it can tell without asking the other side. */
     private static Optional<String> ownProblem(TlsFiles files) {
         try {
-            return Certificates.validityProblem(PemFiles.certificates(files.cert()).get(0), Clock.systemUTC().instant())
+            return Certificates.validityProblem(
+                            PemFiles.certificates(files.cert()).get(0),
+                            Clock.systemUTC().instant())
                     .map(problem -> "this client's certificate " + files.cert() + ": " + problem);
         } catch (TlsConfigException e) {
             return Optional.of(e.getMessage());

@@ -14,8 +14,7 @@ import javax.net.ssl.SSLException;
  */
 public final class TlsContexts {
 
-    private TlsContexts() {
-    }
+    private TlsContexts() {}
 
     /**
      * TLS sessions are not resumed after this long: a resumed session skips certificate
@@ -39,8 +38,8 @@ public final class TlsContexts {
     /** An agent's or an operator's side: it shows its certificate and verifies the coordinator's, host name included. */
     public static SslContext client(TlsFiles files, Clock clock) {
         ReloadingKeyManager keys = new ReloadingKeyManager(files.cert(), files.key());
-        ReloadingTrustManager trust = new ReloadingTrustManager(files.ca(), "the coordinator",
-                ReloadingTrustManager.Refusals.NONE, clock);
+        ReloadingTrustManager trust =
+                new ReloadingTrustManager(files.ca(), "the coordinator", ReloadingTrustManager.Refusals.NONE, clock);
         return build(GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
                 .keyManager(keys)
                 .trustManager(trust)

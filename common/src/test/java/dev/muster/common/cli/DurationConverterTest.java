@@ -21,7 +21,8 @@ class DurationConverterTest {
         "1h,    PT1H",
         "0s,    PT0S",
         "90m,   PT1H30M",
-        "' 30s ', PT30S"})
+        "' 30s ', PT30S"
+    })
     void readsDurationsAsPeopleWriteThem(String written, Duration expected) {
         assertThat(converter.convert(written)).isEqualTo(expected);
     }

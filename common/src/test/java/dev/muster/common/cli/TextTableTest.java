@@ -14,10 +14,12 @@ class TextTableTest {
                 .add("r2", "disabled (not configured)", 7)
                 .render();
 
-        assertThat(text).isEqualTo(String.join("\n",
-                "NAME                   STATE                      X",
-                "region_1_subscription  enabled",
-                "r2                     disabled (not configured)  7"));
+        assertThat(text)
+                .isEqualTo(String.join(
+                        "\n",
+                        "NAME                   STATE                      X",
+                        "region_1_subscription  enabled",
+                        "r2                     disabled (not configured)  7"));
     }
 
     @Test

@@ -13,8 +13,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 /** Writing configuration files and checking that an error names the file and the key. */
 final class ConfigErrors {
 
-    private ConfigErrors() {
-    }
+    private ConfigErrors() {}
 
     static Path write(Path dir, String yaml) {
         try {

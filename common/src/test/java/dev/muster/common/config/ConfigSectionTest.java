@@ -15,8 +15,8 @@ class ConfigSectionTest {
     private record Subscription(int region, String host, int port) {
         static Subscription read(ConfigSection section) {
             section.allowOnly("region", "host", "port");
-            return new Subscription(section.integer("region", 0, 9222), section.string("host"),
-                    section.integer("port", 1, 65535));
+            return new Subscription(
+                    section.integer("region", 0, 9222), section.string("host"), section.integer("port", 1, 65535));
         }
     }
 
@@ -57,7 +57,10 @@ class ConfigSectionTest {
                     - { region: 2, host: 10.0.0.2, port: 70000 }
                 """;
 
-        assertConfigError(() -> subscriptions(yaml), file(), "replication.subscriptions[1].port",
+        assertConfigError(
+                () -> subscriptions(yaml),
+                file(),
+                "replication.subscriptions[1].port",
                 "must be between 1 and 65535, not 70000");
     }
 
@@ -65,14 +68,18 @@ class ConfigSectionTest {
     void aMissingKeyInsideAListNamesTheIndexedKey() {
         String yaml = "replication:\n  subscriptions:\n    - { region: 1, port: 5432 }\n";
 
-        assertConfigError(() -> subscriptions(yaml), file(), "replication.subscriptions[0].host", "required key is missing");
+        assertConfigError(
+                () -> subscriptions(yaml), file(), "replication.subscriptions[0].host", "required key is missing");
     }
 
     @Test
     void anUnknownKeyInsideAListIsRefused() {
         String yaml = "replication:\n  subscriptions:\n    - { region: 1, hots: a, port: 5432 }\n";
 
-        assertConfigError(() -> subscriptions(yaml), file(), "replication.subscriptions[0].hots",
+        assertConfigError(
+                () -> subscriptions(yaml),
+                file(),
+                "replication.subscriptions[0].hots",
                 "unknown key (expected one of [host, port, region])");
     }
 
@@ -80,7 +87,10 @@ class ConfigSectionTest {
     void aListItemThatIsNotAMappingIsNamed() {
         String yaml = "replication:\n  subscriptions:\n    - { region: 1, host: a, port: 1 }\n    - 10.0.0.2\n";
 
-        assertConfigError(() -> subscriptions(yaml), file(), "replication.subscriptions[1]",
+        assertConfigError(
+                () -> subscriptions(yaml),
+                file(),
+                "replication.subscriptions[1]",
                 "must be a mapping of keys to values, not '10.0.0.2'");
     }
 
@@ -88,7 +98,8 @@ class ConfigSectionTest {
     void anUnknownTopLevelKeyIsRefused() {
         ConfigSection root = root("region: 1\nrol: remote\n");
 
-        assertConfigError(() -> root.allowOnly("region", "role"), file(), "rol", "unknown key (expected one of [region, role])");
+        assertConfigError(
+                () -> root.allowOnly("region", "role"), file(), "rol", "unknown key (expected one of [region, role])");
     }
 
     @Test
@@ -109,7 +120,8 @@ class ConfigSectionTest {
 
     @Test
     void aMissingKeyInASectionNamesTheDottedKey() {
-        ConfigSection database = root("database:\n  url: jdbc:postgresql://h/db\n").section("database");
+        ConfigSection database =
+                root("database:\n  url: jdbc:postgresql://h/db\n").section("database");
 
         assertConfigError(() -> database.string("user"), file(), "database.user", "required key is missing");
     }
@@ -125,12 +137,14 @@ class ConfigSectionTest {
 
     @Test
     void integersAreWholeNumbersWithinTheirRange() {
-        ConfigSection root = root("port: 5432\nlow: 0\nhigh: 65536\nbig: 4294967296\nfloat: 1.5\ntext: '5432'\nflag: true\n");
+        ConfigSection root =
+                root("port: 5432\nlow: 0\nhigh: 65536\nbig: 4294967296\nfloat: 1.5\ntext: '5432'\nflag: true\n");
 
         assertThat(root.integer("port", 1, 65535)).isEqualTo(5432);
         assertThat(root.optionalInteger("absent", 1, 2)).isEmpty();
         assertConfigError(() -> root.integer("low", 1, 65535), file(), "low", "must be between 1 and 65535, not 0");
-        assertConfigError(() -> root.integer("high", 1, 65535), file(), "high", "must be between 1 and 65535, not 65536");
+        assertConfigError(
+                () -> root.integer("high", 1, 65535), file(), "high", "must be between 1 and 65535, not 65536");
         assertConfigError(() -> root.integer("big", 1, 65535), file(), "big", "not 4294967296");
         assertConfigError(() -> root.integer("float", 1, 65535), file(), "float", "must be a whole number, not 1.5");
         assertConfigError(() -> root.integer("text", 1, 65535), file(), "text", "must be a whole number, not '5432'");
@@ -145,7 +159,8 @@ class ConfigSectionTest {
         assertThat(root.integers("empty", 0, 9222)).isEmpty();
         assertThat(root.integers("absent", 0, 9222)).isEmpty();
         assertThat(root.integers("regions", 0, 10000)).containsExactly(1, 2, 10000);
-        assertConfigError(() -> root.integers("regions", 0, 9222), file(), "regions[2]", "must be between 0 and 9222, not 10000");
+        assertConfigError(
+                () -> root.integers("regions", 0, 9222), file(), "regions[2]", "must be between 0 and 9222, not 10000");
         assertConfigError(() -> root.integers("wrong", 0, 9222), file(), "wrong[1]", "must be a whole number, not 'x'");
         assertConfigError(() -> root.integers("scalar", 0, 9222), file(), "scalar", "must be a list, not 1");
     }
@@ -156,7 +171,10 @@ class ConfigSectionTest {
                 .section("migrations");
 
         assertThat(migrations.strings("one")).containsExactly("db/migrate");
-        assertConfigError(() -> migrations.strings("locations"), file(), "migrations.locations[1]",
+        assertConfigError(
+                () -> migrations.strings("locations"),
+                file(),
+                "migrations.locations[1]",
                 "must be a non-empty string, not ''");
     }
 
@@ -175,9 +193,15 @@ class ConfigSectionTest {
 
     @Test
     void aNumberBeyondALongIsOutOfRangeNotTruncated() {
-        assertConfigError(() -> root("port: 18446744073709557048").integer("port", 1, 65535), file(), "port",
+        assertConfigError(
+                () -> root("port: 18446744073709557048").integer("port", 1, 65535),
+                file(),
+                "port",
                 "must be between 1 and 65535, not 18446744073709557048");
-        assertConfigError(() -> root("port: -18446744073709551615").integer("port", 1, 65535), file(), "port",
+        assertConfigError(
+                () -> root("port: -18446744073709551615").integer("port", 1, 65535),
+                file(),
+                "port",
                 "must be between 1 and 65535, not -18446744073709551615");
     }
 }

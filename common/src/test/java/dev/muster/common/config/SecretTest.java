@@ -43,7 +43,9 @@ class SecretTest {
     @Test
     void keepsEverythingElse() throws IOException {
         assertThat(secretFrom("s3cr3t\n\n").reveal()).as("only one line break").isEqualTo("s3cr3t\n");
-        assertThat(secretFrom(" pass word ").reveal()).as("spaces are part of a password").isEqualTo(" pass word ");
+        assertThat(secretFrom(" pass word ").reveal())
+                .as("spaces are part of a password")
+                .isEqualTo(" pass word ");
         assertThat(secretFrom("line1\nline2").reveal()).isEqualTo("line1\nline2");
         assertThat(secretFrom("").reveal()).isEmpty();
         assertThat(secretFrom("\n").reveal()).isEmpty();

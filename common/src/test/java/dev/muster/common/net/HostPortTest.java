@@ -44,13 +44,18 @@ class HostPortTest {
             ' :7600'            | the host is empty
             """)
     void refusesWithAMessageThatSaysWhatIsWrong(String text, String problem) {
-        assertThatIllegalArgumentException().isThrownBy(() -> HostPort.parse(text)).withMessageContaining(problem);
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> HostPort.parse(text))
+                .withMessageContaining(problem);
     }
 
     @Test
     void theConstructorChecksTooSoEveryHostPortIsValid() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new HostPort(null, 1)).withMessage("the host is empty");
-        assertThatIllegalArgumentException().isThrownBy(() -> new HostPort("h", 70000))
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new HostPort(null, 1))
+                .withMessage("the host is empty");
+        assertThatIllegalArgumentException()
+                .isThrownBy(() -> new HostPort("h", 70000))
                 .withMessageContaining("between 0 and 65535");
     }
 }

@@ -9,12 +9,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +45,10 @@ class PemFilesTest {
         Path pkcs1 = write("rsa.key", rsaKey);
         PrivateKeyInfo info = PrivateKeyInfo.getInstance(ecKey.getEncoded());
         ECPrivateKey bare = ECPrivateKey.getInstance(info.parsePrivateKey());
-        ECPrivateKey named = new ECPrivateKey(256, bare.getKey(), bare.getPublicKey(),
+        ECPrivateKey named = new ECPrivateKey(
+                256,
+                bare.getKey(),
+                bare.getPublicKey(),
                 info.getPrivateKeyAlgorithm().getParameters());
         Path sec1 = write("ec.key", new PemObject("EC PRIVATE KEY", named.getEncoded()));
         Path pkcs8 = write("pkcs8.key", new JcaPKCS8Generator(ecKey, null));
@@ -61,12 +64,18 @@ class PemFilesTest {
     @Test
     void anEncryptedKeyIsRefusedWithoutQuotingIt() throws Exception {
         PrivateKey key = KeyPairGenerator.getInstance("EC").generateKeyPair().getPrivate();
-        Path encrypted = write("encrypted.key", new JcaPKCS8Generator(key,
-                new JceOpenSSLPKCS8EncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
-                        .setPassword("hunter2".toCharArray()).build()));
+        Path encrypted = write(
+                "encrypted.key",
+                new JcaPKCS8Generator(
+                        key,
+                        new JceOpenSSLPKCS8EncryptorBuilder(PKCSObjectIdentifiers.pbeWithSHAAnd3_KeyTripleDES_CBC)
+                                .setPassword("hunter2".toCharArray())
+                                .build()));
 
-        assertThatThrownBy(() -> PemFiles.privateKey(encrypted)).isInstanceOf(TlsConfigException.class)
-                .hasMessageContaining("encrypted private key").hasMessageNotContaining("hunter2")
+        assertThatThrownBy(() -> PemFiles.privateKey(encrypted))
+                .isInstanceOf(TlsConfigException.class)
+                .hasMessageContaining("encrypted private key")
+                .hasMessageNotContaining("hunter2")
                 .hasMessageNotContaining("MII");
     }
 
@@ -75,7 +84,8 @@ class PemFilesTest {
         Path certificate = TestPki.create(dir.resolve("ca")).region(1).cert();
         Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not pem\n");
 
-        assertThatThrownBy(() -> PemFiles.privateKey(certificate)).hasMessageContaining(certificate + " holds no private key");
+        assertThatThrownBy(() -> PemFiles.privateKey(certificate))
+                .hasMessageContaining(certificate + " holds no private key");
         assertThatThrownBy(() -> PemFiles.certificates(garbage)).hasMessageContaining(garbage.toString());
         assertThatThrownBy(() -> PemFiles.privateKey(dir.resolve("absent.key")))
                 .hasMessageContaining("absent.key does not exist");

@@ -26,12 +26,13 @@ class ReloadingKeyManagerTest {
         String after = keys.chooseEngineServerAlias("EC", null, null);
 
         assertThat(after).isNotEqualTo(before);
-        assertThat(keys.getCertificateChain(after)[0].getSerialNumber())
-                .isNotEqualTo(oldChain[0].getSerialNumber());
-        assertThat(PemFiles.matches(keys.getPrivateKey(after), keys.getCertificateChain(after)[0])).isTrue();
+        assertThat(keys.getCertificateChain(after)[0].getSerialNumber()).isNotEqualTo(oldChain[0].getSerialNumber());
+        assertThat(PemFiles.matches(keys.getPrivateKey(after), keys.getCertificateChain(after)[0]))
+                .isTrue();
         // a handshake that chose the old alias still gets the old pair, whole
         assertThat(keys.getCertificateChain(before)[0].getSerialNumber()).isEqualTo(oldChain[0].getSerialNumber());
-        assertThat(PemFiles.matches(keys.getPrivateKey(before), keys.getCertificateChain(before)[0])).isTrue();
+        assertThat(PemFiles.matches(keys.getPrivateKey(before), keys.getCertificateChain(before)[0]))
+                .isTrue();
     }
 
     @Test
@@ -43,7 +44,8 @@ class ReloadingKeyManagerTest {
         TlsFiles next = pki.issue("next", CertificateRequest.coordinator(java.util.List.of("127.0.0.1")));
 
         Files.copy(next.cert(), files.cert(), StandardCopyOption.REPLACE_EXISTING);
-        assertThat(keys.chooseEngineServerAlias("EC", null, null)).as("the new certificate with the old key")
+        assertThat(keys.chooseEngineServerAlias("EC", null, null))
+                .as("the new certificate with the old key")
                 .isEqualTo(served);
 
         Files.copy(next.key(), files.key(), StandardCopyOption.REPLACE_EXISTING);
@@ -59,7 +61,8 @@ class ReloadingKeyManagerTest {
         ReloadingKeyManager keys = new ReloadingKeyManager(files.cert(), files.key());
 
         assertThat(keys.chooseEngineServerAlias("RSA", null, null)).isNull();
-        assertThat(keys.chooseEngineClientAlias(new String[] {"RSA", "EC"}, null, null)).isNotNull();
+        assertThat(keys.chooseEngineClientAlias(new String[] {"RSA", "EC"}, null, null))
+                .isNotNull();
         assertThat(keys.getPrivateKey("no such alias")).isNull();
     }
 

@@ -22,8 +22,8 @@ class ReloadingTrustManagerTest {
     private final List<String> refusals = new ArrayList<>();
 
     private ReloadingTrustManager trusting(Path ca) {
-        return new ReloadingTrustManager(ca, "a client", (certificate, reason) -> refusals.add(reason),
-                Clock.systemUTC());
+        return new ReloadingTrustManager(
+                ca, "a client", (certificate, reason) -> refusals.add(reason), Clock.systemUTC());
     }
 
     private static X509Certificate[] chain(TlsFiles files) {
@@ -31,8 +31,8 @@ class ReloadingTrustManagerTest {
     }
 
     private String refusal(ReloadingTrustManager trust, TlsFiles files) {
-        CertificateException refused = catchThrowableOfType(CertificateException.class,
-                () -> trust.checkClientTrusted(chain(files), "UNKNOWN"));
+        CertificateException refused = catchThrowableOfType(
+                CertificateException.class, () -> trust.checkClientTrusted(chain(files), "UNKNOWN"));
         assertThat(refused).as("a refusal of " + files.cert()).isNotNull();
         return refused.getMessage();
     }
@@ -52,11 +52,12 @@ class ReloadingTrustManagerTest {
         TestPki other = TestPki.create(dir.resolve("other"));
         ReloadingTrustManager trust = trusting(pki.caFile());
 
-        assertThat(refusal(trust, pki.expiredRegion(1))).startsWith("a client's certificate (spiffe://muster/region/1")
+        assertThat(refusal(trust, pki.expiredRegion(1)))
+                .startsWith("a client's certificate (spiffe://muster/region/1")
                 .contains("is refused: the certificate expired at ");
         assertThat(refusal(trust, pki.notYetValidRegion(1))).contains("is refused: the certificate is not valid yet");
-        assertThat(refusal(trust, other.region(1))).contains("is refused: it is not issued by a CA in " + pki.caFile(),
-                "its issuer is CN=test CA other");
+        assertThat(refusal(trust, other.region(1)))
+                .contains("is refused: it is not issued by a CA in " + pki.caFile(), "its issuer is CN=test CA other");
         assertThat(refusals).hasSize(3);
     }
 

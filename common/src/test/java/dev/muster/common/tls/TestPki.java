@@ -23,8 +23,8 @@ public final class TestPki {
 
     public static TestPki create(Path dir) {
         Instant now = Instant.now();
-        CertificateAuthority ca = CertificateAuthority.create("test CA " + dir.getFileName(),
-                now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
+        CertificateAuthority ca = CertificateAuthority.create(
+                "test CA " + dir.getFileName(), now.minus(Duration.ofHours(1)), now.plus(VALIDITY));
         ca.write(dir);
         return new TestPki(dir, ca);
     }
@@ -57,14 +57,18 @@ public final class TestPki {
     /** Region {@code region}'s certificate, which expired an hour ago. */
     public TlsFiles expiredRegion(int region) {
         Instant now = Instant.now();
-        return issue("expired-region-" + region, CertificateRequest.client(new Identity.Region(region), "muster"),
+        return issue(
+                "expired-region-" + region,
+                CertificateRequest.client(new Identity.Region(region), "muster"),
                 new Instant[] {now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1))});
     }
 
     /** Region {@code region}'s certificate, valid from an hour from now. */
     public TlsFiles notYetValidRegion(int region) {
         Instant now = Instant.now();
-        return issue("future-region-" + region, CertificateRequest.client(new Identity.Region(region), "muster"),
+        return issue(
+                "future-region-" + region,
+                CertificateRequest.client(new Identity.Region(region), "muster"),
                 new Instant[] {now.plus(Duration.ofHours(1)), now.plus(Duration.ofHours(2))});
     }
 

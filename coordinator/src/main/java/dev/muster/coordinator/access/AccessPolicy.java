@@ -22,10 +22,14 @@ public final class AccessPolicy {
         if (!security.authenticates()) {
             return Optional.empty();
         }
-        return unidentified(caller, "an agent session").or(() -> caller.identity()
-                .filter(Identity.Operator.class::isInstance)
-                .map(operator -> new Denial(false, operator.describe() + "'s certificate cannot open an agent session: "
-                        + "an agent needs a region's certificate (spiffe://" + security.trustDomain() + "/region/<N>)")));
+        return unidentified(caller, "an agent session")
+                .or(() -> caller.identity()
+                        .filter(Identity.Operator.class::isInstance)
+                        .map(operator -> new Denial(
+                                false,
+                                operator.describe() + "'s certificate cannot open an agent session: "
+                                        + "an agent needs a region's certificate (spiffe://" + security.trustDomain()
+                                        + "/region/<N>)")));
     }
 
     /**
@@ -41,20 +45,28 @@ public final class AccessPolicy {
             return agentSession(caller);
         }
         if (region.get() != claimedRegion) {
-            return Optional.of(new Denial(false, "this agent's certificate names region " + region.get()
-                    + ", but its hello claims region " + claimedRegion + ": check 'region:' in its configuration, or "
-                    + "give it region " + claimedRegion + "'s certificate"));
+            return Optional.of(new Denial(
+                    false,
+                    "this agent's certificate names region " + region.get()
+                            + ", but its hello claims region " + claimedRegion
+                            + ": check 'region:' in its configuration, or "
+                            + "give it region " + claimedRegion + "'s certificate"));
         }
         int global = security.globalRegion().orElseThrow();
         if (claimsGlobal && claimedRegion != global) {
-            return Optional.of(new Denial(false, "region " + claimedRegion + "'s agent says it is the global, but the "
-                    + "coordinator's configuration names region " + global + " the global (global_region): fix 'role' "
-                    + "in the agent's configuration, or global_region in the coordinator's"));
+            return Optional.of(new Denial(
+                    false,
+                    "region " + claimedRegion + "'s agent says it is the global, but the "
+                            + "coordinator's configuration names region " + global
+                            + " the global (global_region): fix 'role' "
+                            + "in the agent's configuration, or global_region in the coordinator's"));
         }
         if (!claimsGlobal && claimedRegion == global) {
-            return Optional.of(new Denial(false, "region " + global + " is the global in the coordinator's "
-                    + "configuration (global_region), but its agent says it is a remote: fix 'role' in its "
-                    + "configuration"));
+            return Optional.of(new Denial(
+                    false,
+                    "region " + global + " is the global in the coordinator's "
+                            + "configuration (global_region), but its agent says it is a remote: fix 'role' in its "
+                            + "configuration"));
         }
         return Optional.empty();
     }
@@ -70,18 +82,26 @@ public final class AccessPolicy {
         }
         Identity identity = caller.identity().orElseThrow();
         if (!(identity instanceof Identity.Operator operator)) {
-            return Optional.of(new Denial(false, identity.describe() + "'s certificate cannot call the operators' API ("
-                    + "muster " + action.command() + "): that takes an operator's certificate"));
+            return Optional.of(new Denial(
+                    false,
+                    identity.describe() + "'s certificate cannot call the operators' API (" + "muster "
+                            + action.command() + "): that takes an operator's certificate"));
         }
         Optional<OperatorRole> role = security.operators().roleOf(operator.name());
         if (role.isEmpty()) {
-            return Optional.of(new Denial(false, operator.describe() + " has no role here and may not run 'muster "
-                    + action.command() + "': it needs the " + action.needs().key() + " role (list '" + operator.name()
-                    + "' under operators." + action.needs().key() + " in the coordinator's configuration)"));
+            return Optional.of(new Denial(
+                    false,
+                    operator.describe() + " has no role here and may not run 'muster "
+                            + action.command() + "': it needs the "
+                            + action.needs().key() + " role (list '" + operator.name()
+                            + "' under operators." + action.needs().key() + " in the coordinator's configuration)"));
         }
         if (!role.get().covers(action.needs())) {
-            return Optional.of(new Denial(false, operator.describe() + " is a " + role.get().key() + " and may not run "
-                    + "'muster " + action.command() + "': it needs the " + action.needs().key() + " role"));
+            return Optional.of(new Denial(
+                    false,
+                    operator.describe() + " is a " + role.get().key() + " and may not run " + "'muster "
+                            + action.command() + "': it needs the "
+                            + action.needs().key() + " role"));
         }
         return Optional.empty();
     }
@@ -94,14 +114,20 @@ public final class AccessPolicy {
             return Optional.of(new Denial(true, caller.distrust().get()));
         }
         if (!caller.certificate()) {
-            return Optional.of(new Denial(true, "the coordinator requires a client certificate for " + what
-                    + ", and the client at " + caller.peer() + " showed none (agents: coordinator.tls in their "
-                    + "configuration; muster: --tls-cert, --tls-key and --tls-ca, or MUSTER_TLS_CERT, MUSTER_TLS_KEY "
-                    + "and MUSTER_TLS_CA)"));
+            return Optional.of(new Denial(
+                    true,
+                    "the coordinator requires a client certificate for " + what
+                            + ", and the client at " + caller.peer() + " showed none (agents: coordinator.tls in their "
+                            + "configuration; muster: --tls-cert, --tls-key and --tls-ca, or MUSTER_TLS_CERT, MUSTER_TLS_KEY "
+                            + "and MUSTER_TLS_CA)"));
         }
-        return Optional.of(new Denial(true, "the client certificate names no muster identity in trust domain '"
-                + security.trustDomain() + "' (its URIs: " + (caller.certificateNames().isEmpty() ? "none"
-                        : String.join(", ", caller.certificateNames())) + "); expected exactly one of spiffe://"
-                + security.trustDomain() + "/region/<N> or spiffe://" + security.trustDomain() + "/operator/<name>"));
+        return Optional.of(new Denial(
+                true,
+                "the client certificate names no muster identity in trust domain '"
+                        + security.trustDomain() + "' (its URIs: "
+                        + (caller.certificateNames().isEmpty() ? "none" : String.join(", ", caller.certificateNames()))
+                        + "); expected exactly one of spiffe://"
+                        + security.trustDomain() + "/region/<N> or spiffe://" + security.trustDomain()
+                        + "/operator/<name>"));
     }
 }

@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param distrust         why the certificate it showed at the handshake is not trusted now (it expired since,
  *                         or its CA was removed); its identity is then empty
  */
-public record Caller(String peer, boolean certificate, Optional<Identity> identity, List<String> certificateNames,
-                     String credential, Optional<String> distrust) {
+public record Caller(
+        String peer,
+        boolean certificate,
+        Optional<Identity> identity,
+        List<String> certificateNames,
+        String credential,
+        Optional<String> distrust) {
 
     public Caller {
         certificateNames = List.copyOf(certificateNames);
@@ -41,8 +46,9 @@ public record Caller(String peer, boolean certificate, Optional<Identity> identi
 
     /** How the event log names it as the actor: "operator alice (from 10.0.0.5:50412)". */
     public String actor() {
-        return identity.map(Identity::describe).orElse(certificate ? "a client with no muster identity"
-                : "an unauthenticated client") + " (from " + peer + ")";
+        return identity.map(Identity::describe)
+                        .orElse(certificate ? "a client with no muster identity" : "an unauthenticated client")
+                + " (from " + peer + ")";
     }
 
     public Optional<Integer> region() {

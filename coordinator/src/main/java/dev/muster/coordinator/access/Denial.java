@@ -6,5 +6,4 @@ package dev.muster.coordinator.access;
  * @param unauthenticated true when the caller's identity is unknown (no certificate, or one
  *                        naming no muster identity), false when it is known and not allowed
  */
-public record Denial(boolean unauthenticated, String reason) {
-}
+public record Denial(boolean unauthenticated, String reason) {}

@@ -28,8 +28,10 @@ public record Operators(Map<String, OperatorRole> roles) {
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 if (!Identity.OPERATOR_NAME.matcher(name).matches()) {
-                    throw section.error(role.key() + "[" + i + "]", "'" + name + "' is not an operator name: letters, "
-                            + "digits, '.', '-' and '_', as in the certificate's spiffe://<trust-domain>/operator/<name>");
+                    throw section.error(
+                            role.key() + "[" + i + "]",
+                            "'" + name + "' is not an operator name: letters, "
+                                    + "digits, '.', '-' and '_', as in the certificate's spiffe://<trust-domain>/operator/<name>");
                 }
                 roles.merge(name, role, (a, b) -> a.covers(b) ? a : b);
             }

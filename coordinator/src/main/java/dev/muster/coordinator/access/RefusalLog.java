@@ -80,15 +80,19 @@ public final class RefusalLog implements ReloadingTrustManager.Refusals, AutoClo
         if (leftOut.isEmpty()) {
             return;
         }
-        String more = leftOut.getAsLong() == 0 ? "" : " (" + leftOut.getAsLong() + " refusals before this one were "
-                + "counted in muster_refusals_total but not recorded)";
+        String more = leftOut.getAsLong() == 0
+                ? ""
+                : " (" + leftOut.getAsLong() + " refusals before this one were "
+                        + "counted in muster_refusals_total but not recorded)";
         hub.turnedAway(kind, region, actor, reason + more);
     }
 
     private Counter counter(String stage) {
-        return Counter.builder("muster_refusals").description("Parties turned away, by where: at the TLS handshake, "
-                + "agent sessions, operators' calls (all of them; the event log records a sample)")
-                .tag("stage", stage).register(registry);
+        return Counter.builder("muster_refusals")
+                .description("Parties turned away, by where: at the TLS handshake, "
+                        + "agent sessions, operators' calls (all of them; the event log records a sample)")
+                .tag("stage", stage)
+                .register(registry);
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  * @param trustDomain  the SPIFFE trust domain identities are read in
  * @param globalRegion with TLS, the only region whose certificate may speak as the global
  */
-public record TransportSecurity(Optional<TlsFiles> tls, String trustDomain, Operators operators,
-                                OptionalInt globalRegion, Mode mode) {
+public record TransportSecurity(
+        Optional<TlsFiles> tls, String trustDomain, Operators operators, OptionalInt globalRegion, Mode mode) {
 
     public enum Mode {
         /** Mutual TLS: identities from certificates, operators by role. */
@@ -27,16 +27,16 @@ public record TransportSecurity(Optional<TlsFiles> tls, String trustDomain, Oper
     }
 
     public static TransportSecurity mutualTls(TlsFiles tls, String trustDomain, Operators operators, int globalRegion) {
-        return new TransportSecurity(Optional.of(tls), trustDomain, operators, OptionalInt.of(globalRegion),
-                Mode.MUTUAL_TLS);
+        return new TransportSecurity(
+                Optional.of(tls), trustDomain, operators, OptionalInt.of(globalRegion), Mode.MUTUAL_TLS);
     }
 
     public static TransportSecurity plaintext(Mode mode) {
         if (mode == Mode.MUTUAL_TLS) {
             throw new IllegalArgumentException("mutual TLS needs its files");
         }
-        return new TransportSecurity(Optional.empty(), Identity.DEFAULT_TRUST_DOMAIN, Operators.NONE,
-                OptionalInt.empty(), mode);
+        return new TransportSecurity(
+                Optional.empty(), Identity.DEFAULT_TRUST_DOMAIN, Operators.NONE, OptionalInt.empty(), mode);
     }
 
     public boolean authenticates() {

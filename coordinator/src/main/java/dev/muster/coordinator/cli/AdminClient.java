@@ -53,16 +53,26 @@ final class AdminClient implements AutoCloseable {
         }
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> new MusterException(ExitCode.USAGE, description);
-            case UNAUTHENTICATED, PERMISSION_DENIED -> new MusterException(ExitCode.REJECTED, "the coordinator at "
-                    + address + " refused: " + description, e);
+            case UNAUTHENTICATED, PERMISSION_DENIED ->
+                new MusterException(ExitCode.REJECTED, "the coordinator at " + address + " refused: " + description, e);
             case FAILED_PRECONDITION -> new MusterException(ExitCode.REJECTED, description);
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> new MusterException(ExitCode.UNAVAILABLE,
-                    "cannot reach the coordinator at " + address + " (" + status.getCode() + ": " + description
-                            + "); is 'muster serve' running there? (--coordinator, or MUSTER_COORDINATOR)", e);
-            case UNIMPLEMENTED -> new MusterException(ExitCode.FAILED, "the coordinator at " + address
-                    + " does not offer this command; it may be older than this muster", e);
-            default -> new MusterException(ExitCode.FAILED, "the coordinator at " + address + " failed: "
-                    + status.getCode() + ": " + description, e);
+            case UNAVAILABLE, DEADLINE_EXCEEDED ->
+                new MusterException(
+                        ExitCode.UNAVAILABLE,
+                        "cannot reach the coordinator at " + address + " (" + status.getCode() + ": " + description
+                                + "); is 'muster serve' running there? (--coordinator, or MUSTER_COORDINATOR)",
+                        e);
+            case UNIMPLEMENTED ->
+                new MusterException(
+                        ExitCode.FAILED,
+                        "the coordinator at " + address
+                                + " does not offer this command; it may be older than this muster",
+                        e);
+            default ->
+                new MusterException(
+                        ExitCode.FAILED,
+                        "the coordinator at " + address + " failed: " + status.getCode() + ": " + description,
+                        e);
         };
     }
 

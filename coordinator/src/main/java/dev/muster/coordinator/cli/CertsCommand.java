@@ -23,15 +23,19 @@ import picocli.CommandLine.Spec;
  * {@code muster certs init|issue}: a working set of certificates for mutual TLS, so that the
  * README's setup is copy-paste. Deployments with a PKI of their own issue the same with it.
  */
-@Command(name = "certs", description = "Make a CA and certificates for the coordinator, agents and operators.",
+@Command(
+        name = "certs",
+        description = "Make a CA and certificates for the coordinator, agents and operators.",
         subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class})
 final class CertsCommand {
 
     /** Certificates begin a little in the past, so that a clock slightly behind still takes them. */
     static final Duration BACKDATE = Duration.ofMinutes(5);
 
-    @Command(name = "init", description = "Make a CA: DIR/ca.crt (give it to every party) and DIR/ca.key (keep it "
-            + "safe: whoever has it can issue any identity).")
+    @Command(
+            name = "init",
+            description = "Make a CA: DIR/ca.crt (give it to every party) and DIR/ca.key (keep it "
+                    + "safe: whoever has it can issue any identity).")
     static final class Init implements Callable<Integer> {
 
         @Spec
@@ -40,28 +44,33 @@ final class CertsCommand {
         @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Where the CA's files go")
         Path dir;
 
-        @Option(names = "--days", defaultValue = "3650", paramLabel = "N",
+        @Option(
+                names = "--days",
+                defaultValue = "3650",
+                paramLabel = "N",
                 description = "How long the CA is valid, in days (default: ${DEFAULT-VALUE})")
         int days;
 
         @Override
         public Integer call() {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            CertificateAuthority ca = CertificateAuthority.create("muster CA", now.minus(BACKDATE),
-                    now.plus(Duration.ofDays(positive(days))));
+            CertificateAuthority ca = CertificateAuthority.create(
+                    "muster CA", now.minus(BACKDATE), now.plus(Duration.ofDays(positive(days))));
             ca.write(dir);
             PrintWriter out = spec.commandLine().getOut();
             out.println("Wrote " + dir.resolve(CertificateAuthority.CERT_FILE) + " and "
                     + dir.resolve(CertificateAuthority.KEY_FILE) + " (readable by you only), valid until "
                     + ca.certificate().getNotAfter().toInstant());
-            out.println("Next: muster certs issue --coordinator HOST --dir " + dir + ", then --region N for each region "
-                    + "and --operator NAME for each operator");
+            out.println("Next: muster certs issue --coordinator HOST --dir " + dir
+                    + ", then --region N for each region " + "and --operator NAME for each operator");
             return 0;
         }
     }
 
-    @Command(name = "issue", description = "Issue a certificate and key, signed by the CA in DIR, into DIR: "
-            + "region-N.crt/.key, operator-NAME.crt/.key or coordinator.crt/.key.")
+    @Command(
+            name = "issue",
+            description = "Issue a certificate and key, signed by the CA in DIR, into DIR: "
+                    + "region-N.crt/.key, operator-NAME.crt/.key or coordinator.crt/.key.")
     static final class Issue implements Callable<Integer> {
 
         @Spec
@@ -71,27 +80,44 @@ final class CertsCommand {
         Subject subject;
 
         static final class Subject {
-            @Option(names = "--region", paramLabel = "N", description = "A region's agent: spiffe://<trust-domain>/region/N")
+            @Option(
+                    names = "--region",
+                    paramLabel = "N",
+                    description = "A region's agent: spiffe://<trust-domain>/region/N")
             Integer region;
 
-            @Option(names = "--operator", paramLabel = "NAME",
+            @Option(
+                    names = "--operator",
+                    paramLabel = "NAME",
                     description = "An operator: spiffe://<trust-domain>/operator/NAME")
             String operator;
 
-            @Option(names = "--coordinator", paramLabel = "HOST", arity = "1..*",
+            @Option(
+                    names = "--coordinator",
+                    paramLabel = "HOST",
+                    arity = "1..*",
                     description = "The coordinator, by every host name and IP address it is reached at")
             List<String> coordinator;
         }
 
-        @Option(names = "--dir", required = true, paramLabel = "DIR",
+        @Option(
+                names = "--dir",
+                required = true,
+                paramLabel = "DIR",
                 description = "Where the CA is (ca.crt, ca.key) and the new files go")
         Path dir;
 
-        @Option(names = "--trust-domain", defaultValue = Identity.DEFAULT_TRUST_DOMAIN, paramLabel = "DOMAIN",
+        @Option(
+                names = "--trust-domain",
+                defaultValue = Identity.DEFAULT_TRUST_DOMAIN,
+                paramLabel = "DOMAIN",
                 description = "The SPIFFE trust domain (default: ${DEFAULT-VALUE}; the coordinator's trust_domain)")
         String trustDomain;
 
-        @Option(names = "--days", defaultValue = "365", paramLabel = "N",
+        @Option(
+                names = "--days",
+                defaultValue = "365",
+                paramLabel = "N",
                 description = "How long the certificate is valid, in days (default: ${DEFAULT-VALUE})")
         int days;
 
@@ -121,8 +147,10 @@ final class CertsCommand {
             }
             CertificateAuthority.Issued issued = ca.issue(request, now.minus(BACKDATE), notAfter);
             issued.write(dir, base);
-            spec.commandLine().getOut().println("Wrote " + dir.resolve(base + ".crt") + " and " + dir.resolve(base + ".key")
-                    + " (readable by you only): " + Certificates.describe(issued.certificate()));
+            spec.commandLine()
+                    .getOut()
+                    .println("Wrote " + dir.resolve(base + ".crt") + " and " + dir.resolve(base + ".key")
+                            + " (readable by you only): " + Certificates.describe(issued.certificate()));
             return 0;
         }
     }

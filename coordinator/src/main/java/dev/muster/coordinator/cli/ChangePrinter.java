@@ -10,8 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 final class ChangePrinter {
 
-    private ChangePrinter() {
-    }
+    private ChangePrinter() {}
 
     static int print(CommandSpec spec, CoordinatorOptions options, ChangeReply reply) {
         if (options.json()) {

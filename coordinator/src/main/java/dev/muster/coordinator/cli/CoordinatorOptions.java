@@ -13,13 +13,21 @@ final class CoordinatorOptions {
     static final String ENVIRONMENT = "MUSTER_COORDINATOR";
     static final HostPort DEFAULT = new HostPort("127.0.0.1", 7600);
 
-    enum Output { table, json }
+    enum Output {
+        table,
+        json
+    }
 
-    @Option(names = "--coordinator", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--coordinator",
+            paramLabel = "HOST:PORT",
             description = "The coordinator's address (default: $" + ENVIRONMENT + ", else 127.0.0.1:7600)")
     String coordinator;
 
-    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
+    @Option(
+            names = "--output",
+            paramLabel = "FORMAT",
+            defaultValue = "table",
             description = "table (for people) or json (for scripts); default: ${DEFAULT-VALUE}")
     Output output;
 
@@ -27,7 +35,8 @@ final class CoordinatorOptions {
     TlsOptions tls;
 
     HostPort address() {
-        String text = Optional.ofNullable(coordinator).or(() -> Optional.ofNullable(System.getenv(ENVIRONMENT)))
+        String text = Optional.ofNullable(coordinator)
+                .or(() -> Optional.ofNullable(System.getenv(ENVIRONMENT)))
                 .filter(value -> !value.isBlank())
                 .orElse(null);
         if (text == null) {

@@ -10,8 +10,7 @@ final class Json {
     private static final JsonFormat.Printer PRETTY = JsonFormat.printer().alwaysPrintFieldsWithNoPresence();
     private static final JsonFormat.Printer LINE = PRETTY.omittingInsignificantWhitespace();
 
-    private Json() {
-    }
+    private Json() {}
 
     static String pretty(MessageOrBuilder message) {
         return print(PRETTY, message);

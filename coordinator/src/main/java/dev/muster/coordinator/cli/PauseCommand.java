@@ -24,8 +24,11 @@ final class PauseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AdminClient client = options.connect()) {
-            return ChangePrinter.print(spec, options, client.call(stub -> stub.pause(PauseRequest.newBuilder()
-                    .setReason(reason).build())));
+            return ChangePrinter.print(
+                    spec,
+                    options,
+                    client.call(stub -> stub.pause(
+                            PauseRequest.newBuilder().setReason(reason).build())));
         }
     }
 }

@@ -14,9 +14,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster plan --to V}: what the fleet still has to do to reach V, and what blocks it. */
-@Command(name = "plan", description = {
-        "Show what each region still has to apply to reach a version, in the order the fleet goes",
-        "(the member remotes, then the global), and what blocks it. Exits 1 when something blocks."})
+@Command(
+        name = "plan",
+        description = {
+            "Show what each region still has to apply to reach a version, in the order the fleet goes",
+            "(the member remotes, then the global), and what blocks it. Exits 1 when something blocks."
+        })
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -25,7 +28,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions options;
 
-    @Option(names = "--to", paramLabel = "VERSION",
+    @Option(
+            names = "--to",
+            paramLabel = "VERSION",
             description = "The version to reach (default: the newest the global's migration files contain)")
     String target;
 
@@ -34,7 +39,8 @@ final class PlanCommand implements Callable<Integer> {
         Plan plan;
         try (AdminClient client = options.connect()) {
             plan = client.call(stub -> stub.getPlan(GetPlanRequest.newBuilder()
-                    .setTargetVersion(target == null ? "" : target).build()));
+                    .setTargetVersion(target == null ? "" : target)
+                    .build()));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (options.json()) {
@@ -54,7 +60,8 @@ final class PlanCommand implements Callable<Integer> {
                     ? step.getVersionsCount() + " to apply: " + String.join(", ", step.getVersionsList())
                     : step.getBlockersCount() > 0 ? "not known yet" : "nothing to apply";
             String when = step.getRole() == Role.GLOBAL && step.getVersionsCount() > 0
-                    ? " (each once every member has applied it)" : "";
+                    ? " (each once every member has applied it)"
+                    : "";
             out.println("  " + number++ + ". " + who + ": " + what + when);
             step.getBlockersList().forEach(blocker -> out.println("       blocked: " + blocker));
         }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code muster region add|remove|list}: which remote regions gate the global. */
-@Command(name = "region", description = "Change or list the member regions: the remotes the global waits for.",
+@Command(
+        name = "region",
+        description = "Change or list the member regions: the remotes the global waits for.",
         subcommands = {RegionCommand.Add.class, RegionCommand.Remove.class, RegionCommand.ListRegions.class})
 final class RegionCommand {
 
@@ -39,9 +41,12 @@ final class RegionCommand {
         }
     }
 
-    @Command(name = "remove", description = {
-            "Stop a region being a member: the global no longer waits for it (a global waiting only on it",
-            "is released at once)."})
+    @Command(
+            name = "remove",
+            description = {
+                "Stop a region being a member: the global no longer waits for it (a global waiting only on it",
+                "is released at once)."
+            })
     static final class Remove implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -76,12 +81,15 @@ final class RegionCommand {
             }
             PrintWriter out = spec.commandLine().getOut();
             if (options.json()) {
-                out.println(Json.pretty(FleetStatus.newBuilder().addAllMemberRegions(status.getMemberRegionsList())
-                        .addAllRegions(status.getRegionsList()).build()));
+                out.println(Json.pretty(FleetStatus.newBuilder()
+                        .addAllMemberRegions(status.getMemberRegionsList())
+                        .addAllRegions(status.getRegionsList())
+                        .build()));
                 return 0;
             }
             for (RegionStatus region : status.getRegionsList()) {
-                String what = region.getRole() == Role.GLOBAL ? "global"
+                String what = region.getRole() == Role.GLOBAL
+                        ? "global"
                         : region.getMember() ? "member remote" : "remote, not a member (it gates nothing)";
                 out.println(region.getRegion() + "  " + what + (region.getKnown() ? "" : ", never connected"));
             }

@@ -9,10 +9,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster release --force V --reason TEXT}: the operator's explicit, audited override. */
-@Command(name = "release", description = {
-        "Release a migration to the global without waiting for every member. This overrides the",
-        "fleet's safety rule: the global may then apply it before a remote has. It is recorded,",
-        "with who did it and why, in the event log. A checksum mismatch still stops the global."})
+@Command(
+        name = "release",
+        description = {
+            "Release a migration to the global without waiting for every member. This overrides the",
+            "fleet's safety rule: the global may then apply it before a remote has. It is recorded,",
+            "with who did it and why, in the event log. A checksum mismatch still stops the global."
+        })
 final class ReleaseCommand implements Callable<Integer> {
 
     @Spec
@@ -21,7 +24,10 @@ final class ReleaseCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions options;
 
-    @Option(names = "--force", required = true, paramLabel = "VERSION",
+    @Option(
+            names = "--force",
+            required = true,
+            paramLabel = "VERSION",
             description = "The migration version to release")
     String version;
 
@@ -31,8 +37,13 @@ final class ReleaseCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AdminClient client = options.connect()) {
-            return ChangePrinter.print(spec, options, client.call(stub -> stub.forceRelease(
-                    ForceReleaseRequest.newBuilder().setVersion(version).setReason(reason).build())));
+            return ChangePrinter.print(
+                    spec,
+                    options,
+                    client.call(stub -> stub.forceRelease(ForceReleaseRequest.newBuilder()
+                            .setVersion(version)
+                            .setReason(reason)
+                            .build())));
         }
     }
 }

@@ -20,7 +20,10 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (AdminClient client = options.connect()) {
-            return ChangePrinter.print(spec, options, client.call(stub -> stub.resume(ResumeRequest.newBuilder().build())));
+            return ChangePrinter.print(
+                    spec,
+                    options,
+                    client.call(stub -> stub.resume(ResumeRequest.newBuilder().build())));
         }
     }
 }

@@ -1,9 +1,9 @@
 package dev.muster.coordinator.cli;
 
 import dev.muster.common.BuildInfo;
+import dev.muster.common.config.ConfigException;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.config.CoordinatorConfig;
-import dev.muster.common.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -11,10 +11,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code muster serve}: runs the coordinator until it is stopped (SIGTERM or SIGINT). */
-@Command(name = "serve", description = "Run the coordinator: accept agent sessions and release the global's migrations.")
+@Command(
+        name = "serve",
+        description = "Run the coordinator: accept agent sessions and release the global's migrations.")
 final class ServeCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            required = true,
+            paramLabel = "FILE",
             description = "The coordinator's configuration, e.g. /etc/muster/coordinator.yaml")
     Path config;
 
@@ -27,8 +32,8 @@ final class ServeCommand implements Callable<Integer> {
         try {
             coordinator.start();
         } catch (IOException e) {
-            throw new ConfigException(config, "listen", "cannot listen on " + settings.listen() + ": "
-                    + e.getMessage(), e);
+            throw new ConfigException(
+                    config, "listen", "cannot listen on " + settings.listen() + ": " + e.getMessage(), e);
         }
         try {
             coordinator.serveMetrics();

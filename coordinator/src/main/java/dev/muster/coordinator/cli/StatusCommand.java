@@ -10,9 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code muster status}: one row per region. */
-@Command(name = "status", description = {
-        "Show the fleet: per region its role, whether its agent is connected, the migration it has applied,",
-        "how many are pending, what it waits on, and its replication health."})
+@Command(
+        name = "status",
+        description = {
+            "Show the fleet: per region its role, whether its agent is connected, the migration it has applied,",
+            "how many are pending, what it waits on, and its replication health."
+        })
 final class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -27,7 +30,9 @@ final class StatusCommand implements Callable<Integer> {
         try (AdminClient client = options.connect()) {
             status = client.call(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()));
         }
-        spec.commandLine().getOut().println(options.json() ? Json.pretty(status) : StatusView.render(status, Instant.now()));
+        spec.commandLine()
+                .getOut()
+                .println(options.json() ? Json.pretty(status) : StatusView.render(status, Instant.now()));
         return 0;
     }
 }

@@ -15,40 +15,59 @@ import java.util.stream.Collectors;
 /** {@code muster status} for people: the fleet's state in a few lines, then one row per region. */
 final class StatusView {
 
-    private StatusView() {
-    }
+    private StatusView() {}
 
     static String render(FleetStatus status, Instant now) {
         StringBuilder text = new StringBuilder();
-        text.append("Coordinator ").append(status.getCoordinatorVersion()).append(": member regions ")
+        text.append("Coordinator ")
+                .append(status.getCoordinatorVersion())
+                .append(": member regions ")
                 .append(status.getMemberRegionsList().isEmpty() ? "none" : join(status.getMemberRegionsList()))
-                .append(status.getDurable() ? "; state kept in its database"
-                        : "; state in memory only (no database configured: a restart forgets it)")
+                .append(
+                        status.getDurable()
+                                ? "; state kept in its database"
+                                : "; state in memory only (no database configured: a restart forgets it)")
                 .append('\n');
         switch (status.getSecurity()) {
-            case MUTUAL_TLS -> text.append("Mutual TLS: agents and operators are who their certificates say (trust domain ")
-                    .append(status.getTrustDomain()).append(")\n");
-            case PLAINTEXT_LOOPBACK -> text.append("Plaintext on a loopback address: no one is authenticated; anyone "
-                    + "who can run a command on the coordinator's host drives the fleet\n");
-            case INSECURE -> text.append("INSECURE: plaintext on a network address (insecure: true): anyone who reaches "
-                    + "the coordinator's port can claim any region and release anything\n");
+            case MUTUAL_TLS ->
+                text.append("Mutual TLS: agents and operators are who their certificates say (trust domain ")
+                        .append(status.getTrustDomain())
+                        .append(")\n");
+            case PLAINTEXT_LOOPBACK ->
+                text.append("Plaintext on a loopback address: no one is authenticated; anyone "
+                        + "who can run a command on the coordinator's host drives the fleet\n");
+            case INSECURE ->
+                text.append("INSECURE: plaintext on a network address (insecure: true): anyone who reaches "
+                        + "the coordinator's port can claim any region and release anything\n");
             default -> {
                 // an older coordinator, which does not say
             }
         }
         if (status.hasPause()) {
-            text.append("PAUSED by ").append(status.getPause().getBy()).append(' ')
-                    .append(ago(status.getPause().getAt(), now)).append(": ").append(status.getPause().getReason())
+            text.append("PAUSED by ")
+                    .append(status.getPause().getBy())
+                    .append(' ')
+                    .append(ago(status.getPause().getAt(), now))
+                    .append(": ")
+                    .append(status.getPause().getReason())
                     .append(" ('muster resume' lets it go on)\n");
         }
         for (ForcedReleaseState forced : status.getForcedReleasesList()) {
-            text.append("Released by force: ").append(forced.getVersion()).append(" by ").append(forced.getBy())
-                    .append(' ').append(ago(forced.getAt(), now)).append(": ").append(forced.getReason()).append('\n');
+            text.append("Released by force: ")
+                    .append(forced.getVersion())
+                    .append(" by ")
+                    .append(forced.getBy())
+                    .append(' ')
+                    .append(ago(forced.getAt(), now))
+                    .append(": ")
+                    .append(forced.getReason())
+                    .append('\n');
         }
-        TextTable table = new TextTable("REGION", "ROLE", "MEMBER", "AGENT", "APPLIED", "PENDING", "WAITS ON",
-                "REPLICATION");
+        TextTable table =
+                new TextTable("REGION", "ROLE", "MEMBER", "AGENT", "APPLIED", "PENDING", "WAITS ON", "REPLICATION");
         for (RegionStatus region : status.getRegionsList()) {
-            table.add(region.getRegion(),
+            table.add(
+                    region.getRegion(),
                     region.getRole() == Role.GLOBAL ? "global" : "remote",
                     region.getRole() == Role.GLOBAL ? "-" : region.getMember() ? "yes" : "no",
                     agent(region, now),

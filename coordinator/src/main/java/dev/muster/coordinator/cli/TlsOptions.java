@@ -23,15 +23,21 @@ final class TlsOptions {
     static final String KEY_ENVIRONMENT = "MUSTER_TLS_KEY";
     static final String CA_ENVIRONMENT = "MUSTER_TLS_CA";
 
-    @Option(names = "--tls-cert", paramLabel = "FILE",
+    @Option(
+            names = "--tls-cert",
+            paramLabel = "FILE",
             description = "This operator's certificate (PEM; default: $" + CERT_ENVIRONMENT + ")")
     Path cert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE",
+    @Option(
+            names = "--tls-key",
+            paramLabel = "FILE",
             description = "Its private key (PEM; default: $" + KEY_ENVIRONMENT + ")")
     Path key;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE",
+    @Option(
+            names = "--tls-ca",
+            paramLabel = "FILE",
             description = "The CA that issued the coordinator's certificate (PEM; default: $" + CA_ENVIRONMENT + ")")
     Path ca;
 
@@ -47,20 +53,24 @@ final class TlsOptions {
         keyFile.ifPresentOrElse(TlsOptions::readable, () -> missing.add("--tls-key (or $" + KEY_ENVIRONMENT + ")"));
         caFile.ifPresentOrElse(TlsOptions::readable, () -> missing.add("--tls-ca (or $" + CA_ENVIRONMENT + ")"));
         if (!missing.isEmpty()) {
-            throw new MusterException(ExitCode.USAGE, "TLS needs a certificate, its key and the CA; missing: "
-                    + String.join(", ", missing));
+            throw new MusterException(
+                    ExitCode.USAGE,
+                    "TLS needs a certificate, its key and the CA; missing: " + String.join(", ", missing));
         }
         return Optional.of(new TlsFiles(certFile.get(), keyFile.get(), caFile.get()));
     }
 
     private static Optional<Path> pick(Path option, Map<String, String> environment, String variable) {
         return Optional.ofNullable(option)
-                .or(() -> Optional.ofNullable(environment.get(variable)).filter(text -> !text.isBlank()).map(Path::of));
+                .or(() -> Optional.ofNullable(environment.get(variable))
+                        .filter(text -> !text.isBlank())
+                        .map(Path::of));
     }
 
     private static void readable(Path file) {
         if (!Files.isReadable(file)) {
-            throw new MusterException(ExitCode.CONFIG, "cannot read " + file + " (missing, or not readable by this user)");
+            throw new MusterException(
+                    ExitCode.CONFIG, "cannot read " + file + " (missing, or not readable by this user)");
         }
     }
 }

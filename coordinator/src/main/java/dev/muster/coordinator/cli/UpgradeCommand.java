@@ -17,11 +17,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster upgrade --to V}: the whole procedure, carried out by the regions' daemons. */
-@Command(name = "upgrade", description = {
-        "Upgrade the fleet to a version through the regions' daemons (muster-agent run): preflight,",
-        "replication teardown, the remotes' migrations, the global's (each version once every member",
-        "has it), replication set up again, verification. Progress is shown live. On a failure it",
-        "stops between steps and says why; running it again goes on from where the fleet is."})
+@Command(
+        name = "upgrade",
+        description = {
+            "Upgrade the fleet to a version through the regions' daemons (muster-agent run): preflight,",
+            "replication teardown, the remotes' migrations, the global's (each version once every member",
+            "has it), replication set up again, verification. Progress is shown live. On a failure it",
+            "stops between steps and says why; running it again goes on from where the fleet is."
+        })
 final class UpgradeCommand implements Callable<Integer> {
 
     @Spec
@@ -30,15 +33,23 @@ final class UpgradeCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions options;
 
-    @Option(names = "--to", paramLabel = "VERSION",
+    @Option(
+            names = "--to",
+            paramLabel = "VERSION",
             description = "The version to reach (default: the newest the global's migration files contain)")
     String target;
 
-    @Option(names = "--teardown", paramLabel = "drop|disable", defaultValue = "drop",
+    @Option(
+            names = "--teardown",
+            paramLabel = "drop|disable",
+            defaultValue = "drop",
             description = "How replication comes down before the migrations (default: ${DEFAULT-VALUE})")
     String teardown;
 
-    @Option(names = "--step-timeout", paramLabel = "DURATION", defaultValue = "30m",
+    @Option(
+            names = "--step-timeout",
+            paramLabel = "DURATION",
+            defaultValue = "30m",
             converter = DurationConverter.class,
             description = "How long one step on one region may take (default: ${DEFAULT-VALUE})")
     Duration stepTimeout;
@@ -60,8 +71,12 @@ final class UpgradeCommand implements Callable<Integer> {
                 Iterator<UpgradeProgress> progress = client.streaming().upgrade(request);
                 while (progress.hasNext()) {
                     UpgradeProgress step = progress.next();
-                    out.println(options.json() ? Json.line(step) : step.getFinished()
-                            ? (step.getSucceeded() ? "Upgrade done: " : "Upgrade ") + step.getLine() : step.getLine());
+                    out.println(
+                            options.json()
+                                    ? Json.line(step)
+                                    : step.getFinished()
+                                            ? (step.getSucceeded() ? "Upgrade done: " : "Upgrade ") + step.getLine()
+                                            : step.getLine());
                     out.flush();
                     if (step.getFinished()) {
                         return step.getSucceeded() ? 0 : ExitCode.FAILED.status();
@@ -71,8 +86,10 @@ final class UpgradeCommand implements Callable<Integer> {
                 throw client.failure(e);
             }
         }
-        spec.commandLine().getErr().println("upgrade: the coordinator ended the stream before the upgrade finished; "
-                + "it may go on there: follow it with 'muster watch'");
+        spec.commandLine()
+                .getErr()
+                .println("upgrade: the coordinator ended the stream before the upgrade finished; "
+                        + "it may go on there: follow it with 'muster watch'");
         return ExitCode.FAILED.status();
     }
 }

@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster watch}: the fleet's event log, live. */
-@Command(name = "watch", description = "Print the fleet's events as they happen, after the newest past ones, until stopped.")
+@Command(
+        name = "watch",
+        description = "Print the fleet's events as they happen, after the newest past ones, until stopped.")
 final class WatchCommand implements Callable<Integer> {
 
     @Spec
@@ -25,7 +27,10 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     CoordinatorOptions options;
 
-    @Option(names = "--history", paramLabel = "N", defaultValue = "20",
+    @Option(
+            names = "--history",
+            paramLabel = "N",
+            defaultValue = "20",
             description = "How many past events to print first (default: ${DEFAULT-VALUE})")
     int history;
 
@@ -35,7 +40,9 @@ final class WatchCommand implements Callable<Integer> {
         try (AdminClient client = options.connect()) {
             try {
                 Iterator<FleetEvent> events = client.streaming()
-                        .watch(WatchRequest.newBuilder().setHistory(Math.max(0, history)).build());
+                        .watch(WatchRequest.newBuilder()
+                                .setHistory(Math.max(0, history))
+                                .build());
                 while (events.hasNext()) {
                     FleetEvent event = events.next();
                     out.println(options.json() ? Json.line(event) : line(event));
@@ -52,7 +59,8 @@ final class WatchCommand implements Callable<Integer> {
     }
 
     static String line(FleetEvent event) {
-        Instant at = Instant.ofEpochSecond(event.getAt().getSeconds(), event.getAt().getNanos())
+        Instant at = Instant.ofEpochSecond(
+                        event.getAt().getSeconds(), event.getAt().getNanos())
                 .truncatedTo(ChronoUnit.MILLIS);
         String region = event.hasRegion() ? "region " + event.getRegion() : "fleet";
         return at + "  " + region + "  " + event.getKind() + "  " + event.getDetail() + "  (" + event.getActor() + ")";

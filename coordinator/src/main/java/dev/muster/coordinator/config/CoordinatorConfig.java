@@ -37,18 +37,32 @@ public record CoordinatorConfig(
     public static final HostPort DEFAULT_LISTEN = new HostPort("0.0.0.0", 7600);
 
     public static CoordinatorConfig load(Path path) {
-        ConfigSection root = ConfigFile.load(path).root().allowOnly("listen", "database", "regions", "metrics", "tls",
-                "trust_domain", "operators", "global_region", "insecure");
-        HostPort listen = root.optionalString("listen").map(text -> {
-            try {
-                return HostPort.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw root.error("listen", e.getMessage());
-            }
-        }).orElse(DEFAULT_LISTEN);
+        ConfigSection root = ConfigFile.load(path)
+                .root()
+                .allowOnly(
+                        "listen",
+                        "database",
+                        "regions",
+                        "metrics",
+                        "tls",
+                        "trust_domain",
+                        "operators",
+                        "global_region",
+                        "insecure");
+        HostPort listen = root.optionalString("listen")
+                .map(text -> {
+                    try {
+                        return HostPort.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        throw root.error("listen", e.getMessage());
+                    }
+                })
+                .orElse(DEFAULT_LISTEN);
         if (!root.has("regions")) {
-            throw root.error("regions", "required key is missing: list the member remote regions, e.g. [1, 2] "
-                    + "(an empty list [] if the global has no remotes yet)");
+            throw root.error(
+                    "regions",
+                    "required key is missing: list the member remote regions, e.g. [1, 2] "
+                            + "(an empty list [] if the global has no remotes yet)");
         }
         List<Integer> regions = root.integers("regions", 0, RegionNumber.MAX);
         Set<Integer> seen = new HashSet<>();
@@ -66,11 +80,13 @@ public record CoordinatorConfig(
     }
 
     private static TransportSecurity security(ConfigSection root, HostPort listen, List<Integer> members) {
-        boolean insecure = root.optionalString("insecure").map(text -> switch (text) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw root.error("insecure", "must be true or false, not '" + text + "'");
-        }).orElse(false);
+        boolean insecure = root.optionalString("insecure")
+                .map(text -> switch (text) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw root.error("insecure", "must be true or false, not '" + text + "'");
+                })
+                .orElse(false);
         String trustDomain = root.optionalString("trust_domain").orElse(Identity.DEFAULT_TRUST_DOMAIN);
         try {
             Identity.checkTrustDomain(trustDomain);
@@ -80,13 +96,16 @@ public record CoordinatorConfig(
         Optional<TlsFiles> tls = root.optionalSection("tls").map(TlsFiles::read);
         if (tls.isPresent()) {
             if (insecure) {
-                throw root.error("insecure", "contradicts tls: remove insecure to serve mutual TLS, or tls to serve "
-                        + "plaintext");
+                throw root.error(
+                        "insecure",
+                        "contradicts tls: remove insecure to serve mutual TLS, or tls to serve " + "plaintext");
             }
-            Operators operators = root.optionalSection("operators").map(Operators::read).orElse(Operators.NONE);
+            Operators operators =
+                    root.optionalSection("operators").map(Operators::read).orElse(Operators.NONE);
             if (!root.has("global_region")) {
-                throw root.error("global_region", "required with tls: the region whose agent alone may speak as the "
-                        + "global, e.g. 99");
+                throw root.error(
+                        "global_region",
+                        "required with tls: the region whose agent alone may speak as the " + "global, e.g. 99");
             }
             int global = root.integer("global_region", 0, RegionNumber.MAX);
             if (members.contains(global)) {
@@ -103,10 +122,12 @@ public record CoordinatorConfig(
             return TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK);
         }
         if (!insecure) {
-            throw root.error("tls", "required to listen on " + listen + ", which is not a loopback address: give "
-                    + "tls: { cert: coordinator.crt, key: coordinator.key, ca: ca.crt } ('muster certs init' and "
-                    + "'muster certs issue --coordinator HOST' make them), listen on 127.0.0.1, or say insecure: true "
-                    + "to let anyone who reaches the port drive the fleet");
+            throw root.error(
+                    "tls",
+                    "required to listen on " + listen + ", which is not a loopback address: give "
+                            + "tls: { cert: coordinator.crt, key: coordinator.key, ca: ca.crt } ('muster certs init' and "
+                            + "'muster certs issue --coordinator HOST' make them), listen on 127.0.0.1, or say insecure: true "
+                            + "to let anyone who reaches the port drive the fleet");
         }
         return TransportSecurity.plaintext(TransportSecurity.Mode.INSECURE);
     }

@@ -14,8 +14,8 @@ import java.util.OptionalInt;
  *               {@link EventKind#MIGRATION_APPLIED migration}'s run. Kept in memory for
  *               the metrics; the stored log has it in the detail's words.
  */
-public record FleetEvent(Instant at, OptionalInt region, EventKind kind, String actor, String detail,
-                         Optional<Duration> took) {
+public record FleetEvent(
+        Instant at, OptionalInt region, EventKind kind, String actor, String detail, Optional<Duration> took) {
 
     /** An event as the stored log has it. */
     public FleetEvent(Instant at, OptionalInt region, EventKind kind, String actor, String detail) {

@@ -6,12 +6,10 @@ import java.util.Optional;
 /** Whether an agent may speak for the region it claims. Pure, like the release rule. */
 public final class Admission {
 
-    private Admission() {
-    }
+    private Admission() {}
 
     /** Who asks: the region and role an agent claims, and which process and database it is. */
-    public record Claim(int region, Role role, String instanceId, String databaseId) {
-    }
+    public record Claim(int region, Role role, String instanceId, String databaseId) {}
 
     /**
      * Why {@code claim} is refused, or empty if it is admitted. Agents of the same database
@@ -21,7 +19,8 @@ public final class Admission {
      */
     public static Optional<String> refusal(Fleet fleet, Claim claim) {
         int region = claim.region();
-        List<Connection> live = fleet.region(region).map(RegionState::connections).orElse(List.of());
+        List<Connection> live =
+                fleet.region(region).map(RegionState::connections).orElse(List.of());
         Optional<Connection> stranger = live.stream()
                 .filter(connection -> !connection.isSameInstance(claim.instanceId())
                         && !connection.isSameDatabase(claim.databaseId()))
@@ -38,7 +37,8 @@ public final class Admission {
         }
         Optional<RegionState> known = fleet.region(region).filter(RegionState::connected);
         if (known.isPresent() && known.get().role() != claim.role()) {
-            return Optional.of("region " + region + " is connected as " + known.get().role().name().toLowerCase()
+            return Optional.of("region " + region + " is connected as "
+                    + known.get().role().name().toLowerCase()
                     + " but this agent says " + claim.role().name().toLowerCase()
                     + "; every agent of a region must have the same 'role' in its configuration");
         }

@@ -13,8 +13,11 @@ import java.util.TreeSet;
  * decided (a pause, versions released by force). Immutable; every change returns a new
  * fleet.
  */
-public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> regions, Optional<Pause> pause,
-                    Map<String, ForcedRelease> forced) {
+public record Fleet(
+        SortedSet<Integer> members,
+        Map<Integer, RegionState> regions,
+        Optional<Pause> pause,
+        Map<String, ForcedRelease> forced) {
 
     public Fleet {
         members = Collections.unmodifiableSortedSet(new TreeSet<>(members));
@@ -49,9 +52,10 @@ public record Fleet(SortedSet<Integer> members, Map<Integer, RegionState> region
 
     /** The region last known as the global, connected or not. */
     public Optional<RegionState> global() {
-        return connectedGlobal().or(() -> regions.values().stream()
-                .filter(state -> state.role() == Role.GLOBAL)
-                .findFirst());
+        return connectedGlobal()
+                .or(() -> regions.values().stream()
+                        .filter(state -> state.role() == Role.GLOBAL)
+                        .findFirst());
     }
 
     public Fleet with(RegionState state) {

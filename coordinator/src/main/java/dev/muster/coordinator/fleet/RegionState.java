@@ -36,10 +36,22 @@ public record RegionState(
         connections = List.copyOf(connections);
     }
 
-    public static RegionState reported(int region, Role role, Collection<Migration> applied,
-                                       Collection<Migration> available, Connection connection) {
-        return new RegionState(region, role, byVersion(applied), byVersion(available), List.of(connection),
-                Optional.empty(), Optional.empty(), Optional.of(connection.since()), Optional.of(connection.since()));
+    public static RegionState reported(
+            int region,
+            Role role,
+            Collection<Migration> applied,
+            Collection<Migration> available,
+            Connection connection) {
+        return new RegionState(
+                region,
+                role,
+                byVersion(applied),
+                byVersion(available),
+                List.of(connection),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(connection.since()),
+                Optional.of(connection.since()));
     }
 
     public boolean connected() {
@@ -50,12 +62,20 @@ public record RegionState(
      * The region as a new session's hello reports it: its migrations replace what was known,
      * its connection joins the others; its replication health stays until the next report.
      */
-    public RegionState rehello(Role newRole, Collection<Migration> nowApplied, Collection<Migration> nowAvailable,
-                               Connection connection) {
+    public RegionState rehello(
+            Role newRole, Collection<Migration> nowApplied, Collection<Migration> nowAvailable, Connection connection) {
         List<Connection> live = new ArrayList<>(connections);
         live.add(connection);
-        return new RegionState(region, newRole, byVersion(nowApplied), byVersion(nowAvailable), live, replication,
-                waiting, Optional.of(connection.since()), Optional.of(connection.since()));
+        return new RegionState(
+                region,
+                newRole,
+                byVersion(nowApplied),
+                byVersion(nowAvailable),
+                live,
+                replication,
+                waiting,
+                Optional.of(connection.since()),
+                Optional.of(connection.since()));
     }
 
     /**
@@ -64,8 +84,8 @@ public record RegionState(
      */
     public RegionState withCode(Optional<? extends Collection<Migration>> nowAvailable, Instant readAt) {
         Map<String, Migration> code = nowAvailable.map(RegionState::byVersion).orElse(available);
-        return new RegionState(region, role, applied, code, connections, replication, waiting, lastSeen,
-                Optional.of(readAt));
+        return new RegionState(
+                region, role, applied, code, connections, replication, waiting, lastSeen, Optional.of(readAt));
     }
 
     public RegionState withApplied(Migration migration) {
@@ -73,37 +93,38 @@ public record RegionState(
         nowApplied.put(migration.version(), migration);
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.putIfAbsent(migration.version(), migration);
-        return new RegionState(region, role, nowApplied, nowAvailable, connections, replication, waiting, lastSeen,
-                codeReadAt);
+        return new RegionState(
+                region, role, nowApplied, nowAvailable, connections, replication, waiting, lastSeen, codeReadAt);
     }
 
     /** The region's code now has {@code migration} as given (replacing what its hello said of that version). */
     public RegionState withAvailable(Migration migration) {
         Map<String, Migration> nowAvailable = new LinkedHashMap<>(available);
         nowAvailable.put(migration.version(), migration);
-        return new RegionState(region, role, applied, nowAvailable, connections, replication, waiting, lastSeen,
-                codeReadAt);
+        return new RegionState(
+                region, role, applied, nowAvailable, connections, replication, waiting, lastSeen, codeReadAt);
     }
 
     public RegionState withReplication(ReplicationHealth health) {
-        return new RegionState(region, role, applied, available, connections, Optional.of(health), waiting, lastSeen,
-                codeReadAt);
+        return new RegionState(
+                region, role, applied, available, connections, Optional.of(health), waiting, lastSeen, codeReadAt);
     }
 
     public RegionState withWaiting(Optional<Waiting> nowWaiting) {
-        return new RegionState(region, role, applied, available, connections, replication, nowWaiting, lastSeen,
-                codeReadAt);
+        return new RegionState(
+                region, role, applied, available, connections, replication, nowWaiting, lastSeen, codeReadAt);
     }
 
     /** An agent of the region spoke at {@code at}. */
     public RegionState seenAt(Instant at) {
-        return new RegionState(region, role, applied, available, connections, replication, waiting, Optional.of(at),
-                codeReadAt);
+        return new RegionState(
+                region, role, applied, available, connections, replication, waiting, Optional.of(at), codeReadAt);
     }
 
     /** Session {@code sessionId} has ended; the region stays connected if another session speaks for it. */
     public RegionState without(long sessionId) {
-        List<Connection> live = connections.stream().filter(c -> c.sessionId() != sessionId).toList();
+        List<Connection> live =
+                connections.stream().filter(c -> c.sessionId() != sessionId).toList();
         return new RegionState(region, role, applied, available, live, replication, waiting, lastSeen, codeReadAt);
     }
 
@@ -120,8 +141,8 @@ public record RegionState(
      * (which Flyway applies in); by arrival for versions its code no longer contains.
      */
     public Optional<String> newestApplied() {
-        Optional<String> inCodeOrder = available.keySet().stream().filter(applied::containsKey)
-                .reduce((first, second) -> second);
+        Optional<String> inCodeOrder =
+                available.keySet().stream().filter(applied::containsKey).reduce((first, second) -> second);
         return inCodeOrder.isPresent() ? inCodeOrder : applied.keySet().stream().reduce((first, second) -> second);
     }
 

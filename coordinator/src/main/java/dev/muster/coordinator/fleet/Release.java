@@ -6,8 +6,7 @@ import java.util.List;
 public sealed interface Release {
 
     /** Every requested version up to and including {@code upToVersion} may be applied now. */
-    record Go(String upToVersion) implements Release {
-    }
+    record Go(String upToVersion) implements Release {}
 
     /** {@code version} is the first requested version that is not released; the blockers say who holds it. */
     record Wait(String version, List<Blocker> blockers) implements Release {
@@ -21,10 +20,8 @@ public sealed interface Release {
     }
 
     /** An operator paused the fleet: nothing is released until it is resumed. */
-    record Hold(String version, String reason) implements Release {
-    }
+    record Hold(String version, String reason) implements Release {}
 
     /** The fleet cannot go on until an operator acts; the reason says what to fix. */
-    record Reject(String reason) implements Release {
-    }
+    record Reject(String reason) implements Release {}
 }

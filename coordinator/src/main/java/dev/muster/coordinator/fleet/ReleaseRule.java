@@ -12,8 +12,7 @@ import java.util.Optional;
  */
 public final class ReleaseRule {
 
-    private ReleaseRule() {
-    }
+    private ReleaseRule() {}
 
     /**
      * Answers a region asking to apply {@code pending} (in the order it will apply them):
@@ -38,8 +37,8 @@ public final class ReleaseRule {
 
     /** The rule for one version. */
     public static Release decide(Fleet fleet, int region, String version) {
-        RegionState asking = fleet.region(region).orElseThrow(
-                () -> new IllegalArgumentException("region " + region + " has not said hello"));
+        RegionState asking = fleet.region(region)
+                .orElseThrow(() -> new IllegalArgumentException("region " + region + " has not said hello"));
         if (fleet.pause().isPresent()) {
             return new Release.Hold(version, fleet.pause().get().describe());
         }
@@ -58,8 +57,11 @@ public final class ReleaseRule {
             }
             Optional<RegionState> state = fleet.region(member);
             if (state.isEmpty()) {
-                blockers.add(new Blocker(member, "region " + member
-                        + " has not connected to the coordinator yet, so it is not known to have run " + version));
+                blockers.add(new Blocker(
+                        member,
+                        "region " + member
+                                + " has not connected to the coordinator yet, so it is not known to have run "
+                                + version));
                 continue;
             }
             Optional<String> mismatch = checksumMismatch(state.get(), own);
@@ -93,12 +95,16 @@ public final class ReleaseRule {
         }
         String agent = member.connected() ? "" : " (its agent is not connected)";
         if (!member.available().containsKey(version)) {
-            String newest = member.newestAvailable().map(v -> "its newest is " + v).orElse("it has none");
-            return Optional.of(new Blocker(member.region(), "region " + member.region()
-                    + "'s code does not contain migration " + version + " (" + newest + ", "
-                    + member.codeFreshness() + "): upgrade region " + member.region() + "'s code first" + agent));
+            String newest =
+                    member.newestAvailable().map(v -> "its newest is " + v).orElse("it has none");
+            return Optional.of(new Blocker(
+                    member.region(),
+                    "region " + member.region()
+                            + "'s code does not contain migration " + version + " (" + newest + ", "
+                            + member.codeFreshness() + "): upgrade region " + member.region() + "'s code first"
+                            + agent));
         }
-        return Optional.of(new Blocker(member.region(),
-                "region " + member.region() + " has not run migration " + version + " yet" + agent));
+        return Optional.of(new Blocker(
+                member.region(), "region " + member.region() + " has not run migration " + version + " yet" + agent));
     }
 }

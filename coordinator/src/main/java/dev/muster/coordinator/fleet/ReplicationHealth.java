@@ -14,8 +14,12 @@ import java.util.OptionalLong;
  *
  * @param unavailable why the agent could not read its server, if it could not
  */
-public record ReplicationHealth(Instant takenAt, List<Subscription> subscriptions, Optional<Publication> publication,
-                                List<Slot> slots, Optional<String> unavailable) {
+public record ReplicationHealth(
+        Instant takenAt,
+        List<Subscription> subscriptions,
+        Optional<Publication> publication,
+        List<Slot> slots,
+        Optional<String> unavailable) {
 
     public ReplicationHealth {
         subscriptions = List.copyOf(subscriptions);
@@ -27,14 +31,22 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
      * @param applyErrors  errors while applying changes (PostgreSQL 15+), cumulative
      * @param outage       why it is down, as its agent can tell, while it is
      */
-    public record Subscription(String name, OptionalInt region, boolean configured, boolean exists, boolean enabled,
-                               boolean workerRunning, Optional<String> receivedLsn, Optional<String> latestEndLsn,
-                               Optional<Instant> lastMessage, OptionalLong applyErrors, long tablesNotReady,
-                               Optional<String> outage) {
-    }
+    public record Subscription(
+            String name,
+            OptionalInt region,
+            boolean configured,
+            boolean exists,
+            boolean enabled,
+            boolean workerRunning,
+            Optional<String> receivedLsn,
+            Optional<String> latestEndLsn,
+            Optional<Instant> lastMessage,
+            OptionalLong applyErrors,
+            long tablesNotReady,
+            Optional<String> outage) {}
 
-    public record Publication(String name, boolean exists, int tables, List<String> notYetPublished,
-                              List<String> publishedButNotWanted) {
+    public record Publication(
+            String name, boolean exists, int tables, List<String> notYetPublished, List<String> publishedButNotWanted) {
 
         public Publication {
             notYetPublished = List.copyOf(notYetPublished);
@@ -47,9 +59,14 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
      * @param lagBytes  WAL its subscriber has not confirmed; empty for a physical slot
      * @param lag       how far its subscriber's apply is behind; empty while nobody streams from it
      */
-    public record Slot(String name, boolean active, OptionalLong retainedBytes, Optional<String> walStatus,
-                       OptionalLong safeWalSize, OptionalLong lagBytes, Optional<Duration> lag) {
-    }
+    public record Slot(
+            String name,
+            boolean active,
+            OptionalLong retainedBytes,
+            Optional<String> walStatus,
+            OptionalLong safeWalSize,
+            OptionalLong lagBytes,
+            Optional<Duration> lag) {}
 
     /** What an operator should look at, in words; empty when replication is healthy. */
     public List<String> problems() {
@@ -61,8 +78,8 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
             } else if (!subscription.enabled()) {
                 problems.add("subscription " + subscription.name() + " is disabled" + because(subscription));
             } else if (!subscription.workerRunning()) {
-                problems.add("subscription " + subscription.name() + " has no apply worker running"
-                        + because(subscription));
+                problems.add(
+                        "subscription " + subscription.name() + " has no apply worker running" + because(subscription));
             }
         }
         publication.ifPresent(publication -> {
@@ -73,10 +90,12 @@ public record ReplicationHealth(Instant takenAt, List<Subscription> subscription
             }
         });
         for (Slot slot : slots) {
-            slot.walStatus().filter(status -> status.equals("lost") || status.equals("unreserved")).ifPresent(status ->
-                    problems.add("slot " + slot.name() + (status.equals("lost")
-                            ? " is lost: the WAL it needed was removed, so its subscription must be copied afresh"
-                            : " is about to be lost: it retains more WAL than max_slot_wal_keep_size allows")));
+            slot.walStatus()
+                    .filter(status -> status.equals("lost") || status.equals("unreserved"))
+                    .ifPresent(status -> problems.add("slot " + slot.name()
+                            + (status.equals("lost")
+                                    ? " is lost: the WAL it needed was removed, so its subscription must be copied afresh"
+                                    : " is about to be lost: it retains more WAL than max_slot_wal_keep_size allows")));
         }
         return List.copyOf(problems);
     }

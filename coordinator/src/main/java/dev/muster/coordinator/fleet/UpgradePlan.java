@@ -45,19 +45,24 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
         Optional<RegionState> global = fleet.global();
         String version = target.filter(v -> !v.isBlank())
                 .or(() -> global.flatMap(RegionState::newestAvailable))
-                .orElseThrow(() -> new IllegalArgumentException(global.isEmpty()
-                        ? "the global region has never connected, so name the target version"
-                        : "the global region's files contain no migrations, so there is no version to reach"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        global.isEmpty()
+                                ? "the global region has never connected, so name the target version"
+                                : "the global region's files contain no migrations, so there is no version to reach"));
         List<Step> steps = new ArrayList<>();
         for (int member : fleet.members()) {
             steps.add(fleet.region(member)
                     .map(state -> step(state, version, global))
-                    .orElseGet(() -> new Step(member, Role.REMOTE, List.of(),
+                    .orElseGet(() -> new Step(
+                            member,
+                            Role.REMOTE,
+                            List.of(),
                             List.of("region " + member + " has never connected, so its migrations are unknown"))));
         }
         List<String> blockers = new ArrayList<>();
         fleet.pause().ifPresent(pause -> blockers.add(pause.describe()));
-        global.ifPresentOrElse(state -> steps.add(step(state, version, Optional.empty())),
+        global.ifPresentOrElse(
+                state -> steps.add(step(state, version, Optional.empty())),
                 () -> blockers.add("the global region has never connected, so its migrations are unknown"));
         for (Step step : steps) {
             blockers.addAll(step.blockers());
@@ -68,7 +73,8 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
     private static Step step(RegionState state, String target, Optional<RegionState> global) {
         List<String> blockers = new ArrayList<>();
         String who = (state.role() == Role.GLOBAL ? "the global region " : "region ") + state.region();
-        boolean hasTarget = state.applied().containsKey(target) || state.available().containsKey(target);
+        boolean hasTarget =
+                state.applied().containsKey(target) || state.available().containsKey(target);
         // Without the target in its files, what it would apply is unknown until its code changes.
         List<String> versions = hasTarget ? pendingUpTo(state, target) : List.of();
         if (!hasTarget) {
@@ -99,12 +105,16 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
     private static Optional<String> changedUnderApplied(RegionState state, String version) {
         Migration applied = state.applied().get(version);
         Migration file = state.available().get(version);
-        if (applied == null || file == null || applied.checksum().isEmpty() || file.checksum().isEmpty()
+        if (applied == null
+                || file == null
+                || applied.checksum().isEmpty()
+                || file.checksum().isEmpty()
                 || applied.checksum().equals(file.checksum())) {
             return Optional.empty();
         }
         return Optional.of("region " + state.region() + "'s file of migration " + version + " changed after it was "
-                + "applied (checksum " + file.checksum().getAsInt() + ", applied as " + applied.checksum().getAsInt()
+                + "applied (checksum " + file.checksum().getAsInt() + ", applied as "
+                + applied.checksum().getAsInt()
                 + ", " + state.codeFreshness() + "): Flyway's validate refuses to migrate it; put the file back as it "
                 + "was, or run Flyway's repair if the change is intended");
     }
@@ -115,7 +125,9 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
             // applied, though its files no longer list it: it is there
             return List.of();
         }
-        return upTo(state, target).stream().filter(version -> !state.applied().containsKey(version)).toList();
+        return upTo(state, target).stream()
+                .filter(version -> !state.applied().containsKey(version))
+                .toList();
     }
 
     /** The versions the region's files have, in their order, up to and including {@code target}. */
@@ -131,7 +143,8 @@ public record UpgradePlan(String target, List<Step> steps, List<String> blockers
     }
 
     private static Optional<String> checksumMismatch(RegionState member, RegionState global, String version) {
-        Migration theirs = member.applied().getOrDefault(version, member.available().get(version));
+        Migration theirs =
+                member.applied().getOrDefault(version, member.available().get(version));
         Migration ours = global.available().get(version);
         if (theirs == null || ours == null || theirs.checksum().equals(ours.checksum())) {
             return Optional.empty();

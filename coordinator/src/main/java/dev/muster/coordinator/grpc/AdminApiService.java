@@ -50,8 +50,13 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
     private final Supplier<CompletableFuture<Void>> stored;
     private final UpgradeDriver upgrades;
 
-    AdminApiService(FleetHub hub, String coordinatorVersion, TransportSecurity security, boolean durable,
-                    Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades) {
+    AdminApiService(
+            FleetHub hub,
+            String coordinatorVersion,
+            TransportSecurity security,
+            boolean durable,
+            Supplier<CompletableFuture<Void>> stored,
+            UpgradeDriver upgrades) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
         this.security = security;
@@ -64,18 +69,20 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
     public void upgrade(UpgradeRequest request, StreamObserver<UpgradeProgress> responses) {
         String mode = request.getTeardownMode().isBlank() ? "drop" : request.getTeardownMode();
         if (!mode.equals("drop") && !mode.equals("disable")) {
-            responses.onError(Status.INVALID_ARGUMENT.withDescription("the teardown mode must be drop or disable, not '"
-                    + mode + "'").asRuntimeException());
+            responses.onError(Status.INVALID_ARGUMENT
+                    .withDescription("the teardown mode must be drop or disable, not '" + mode + "'")
+                    .asRuntimeException());
             return;
         }
-        Duration stepTimeout = request.getStepTimeoutSeconds() == 0 ? DEFAULT_STEP_TIMEOUT
+        Duration stepTimeout = request.getStepTimeoutSeconds() == 0
+                ? DEFAULT_STEP_TIMEOUT
                 : Duration.ofSeconds(Integer.toUnsignedLong(request.getStepTimeoutSeconds()));
         UpgradeStream stream = new UpgradeStream((ServerCallStreamObserver<UpgradeProgress>) responses);
         try {
-            upgrades.start(new UpgradeDriver.Request(request.getTargetVersion(), mode, actor(),
-                    stepTimeout), stream);
+            upgrades.start(new UpgradeDriver.Request(request.getTargetVersion(), mode, actor(), stepTimeout), stream);
         } catch (IllegalStateException e) {
-            responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            responses.onError(
+                    Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
         }
     }
 
@@ -94,7 +101,9 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
                 responses.onNext(AdminMapping.plan(plan));
                 responses.onCompleted();
             } catch (IllegalArgumentException e) {
-                responses.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+                responses.onError(Status.FAILED_PRECONDITION
+                        .withDescription(e.getMessage())
+                        .asRuntimeException());
             }
         });
     }
@@ -117,7 +126,9 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         if (!validRegion(region, responses)) {
             return;
         }
-        change(responses, () -> hub.addMember(region, actor()),
+        change(
+                responses,
+                () -> hub.addMember(region, actor()),
                 "region " + region + " is now a member: the global waits for it",
                 "region " + region + " was a member already");
     }
@@ -128,7 +139,9 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         if (!validRegion(region, responses)) {
             return;
         }
-        change(responses, () -> hub.removeMember(region, actor()),
+        change(
+                responses,
+                () -> hub.removeMember(region, actor()),
                 "region " + region + " is no longer a member: the global does not wait for it",
                 "region " + region + " was not a member");
     }
@@ -137,23 +150,28 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
     public void pause(PauseRequest request, StreamObserver<ChangeReply> responses) {
         if (request.getReason().isBlank()) {
             responses.onError(Status.INVALID_ARGUMENT
-                    .withDescription("a pause needs a reason, for the event log").asRuntimeException());
+                    .withDescription("a pause needs a reason, for the event log")
+                    .asRuntimeException());
             return;
         }
-        change(responses, () -> hub.pause(request.getReason(), actor()),
-                "the fleet is paused: nothing is released until 'muster resume'", "the fleet was paused already");
+        change(
+                responses,
+                () -> hub.pause(request.getReason(), actor()),
+                "the fleet is paused: nothing is released until 'muster resume'",
+                "the fleet was paused already");
     }
 
     @Override
     public void resume(ResumeRequest request, StreamObserver<ChangeReply> responses) {
-        change(responses, () -> hub.resume(actor()),
-                "the fleet goes on", "the fleet was not paused");
+        change(responses, () -> hub.resume(actor()), "the fleet goes on", "the fleet was not paused");
     }
 
     @Override
     public void forceRelease(ForceReleaseRequest request, StreamObserver<ChangeReply> responses) {
         String version = request.getVersion();
-        change(responses, () -> hub.forceRelease(version, request.getReason(), actor()),
+        change(
+                responses,
+                () -> hub.forceRelease(version, request.getReason(), actor()),
                 "migration " + version + " is released to the global by force",
                 "migration " + version + " was released by force already");
     }
@@ -163,29 +181,38 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         try {
             changed = action.getAsBoolean();
         } catch (IllegalArgumentException e) {
-            responses.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            responses.onError(
+                    Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
             return;
         }
-        ChangeReply reply = ChangeReply.newBuilder().setChanged(changed).setMessage(changed ? done : unchanged)
-                .setStored(true).build();
+        ChangeReply reply = ChangeReply.newBuilder()
+                .setChanged(changed)
+                .setMessage(changed ? done : unchanged)
+                .setStored(true)
+                .build();
         // a future of our own: timing it out must not complete the store's future for others
-        stored.get().thenApply(Function.identity()).orTimeout(STORE_PATIENCE.toSeconds(), TimeUnit.SECONDS)
+        stored.get()
+                .thenApply(Function.identity())
+                .orTimeout(STORE_PATIENCE.toSeconds(), TimeUnit.SECONDS)
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
                         responses.onNext(reply);
                     } else {
-                        responses.onNext(reply.toBuilder().setStored(false).setMessage(reply.getMessage()
-                                + ", but the coordinator's database has not confirmed it (" + why(failure)
-                                + "): it is kept in memory and stored when the database is back; a restart of the "
-                                + "coordinator before then would lose it").build());
+                        responses.onNext(reply.toBuilder()
+                                .setStored(false)
+                                .setMessage(reply.getMessage()
+                                        + ", but the coordinator's database has not confirmed it (" + why(failure)
+                                        + "): it is kept in memory and stored when the database is back; a restart of the "
+                                        + "coordinator before then would lose it")
+                                .build());
                     }
                     responses.onCompleted();
                 });
     }
 
     private static String why(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TimeoutException) {
             return "not stored within " + STORE_PATIENCE.toSeconds() + " s";
         }
@@ -197,8 +224,9 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
         if (RegionNumber.isValid(number)) {
             return true;
         }
-        responses.onError(Status.INVALID_ARGUMENT.withDescription("region " + number + " is not a region number (0 to "
-                + RegionNumber.MAX + ")").asRuntimeException());
+        responses.onError(Status.INVALID_ARGUMENT
+                .withDescription("region " + number + " is not a region number (0 to " + RegionNumber.MAX + ")")
+                .asRuntimeException());
         return false;
     }
 

@@ -46,19 +46,19 @@ final class AdminAuthorization implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                      ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         AdminAction action = ACTIONS.get(call.getMethodDescriptor());
         Caller caller = CallerInterceptor.current();
         Optional<Denial> denial = action == null
-                ? Optional.of(new Denial(false, "unknown method " + call.getMethodDescriptor().getFullMethodName()))
+                ? Optional.of(new Denial(
+                        false, "unknown method " + call.getMethodDescriptor().getFullMethodName()))
                 : policy.admin(caller, action);
         if (denial.isEmpty()) {
             return next.startCall(call, headers);
         }
         refusals.operatorDenied(caller, denial.get());
         call.close(DenialStatus.of(denial.get()), new Metadata());
-        return new ServerCall.Listener<>() {
-        };
+        return new ServerCall.Listener<>() {};
     }
 }

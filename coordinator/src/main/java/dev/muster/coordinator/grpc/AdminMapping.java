@@ -1,8 +1,8 @@
 package dev.muster.coordinator.grpc;
 
 import com.google.protobuf.Timestamp;
-import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.access.TransportSecurity;
+import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.ForcedRelease;
 import dev.muster.coordinator.fleet.RegionState;
@@ -28,35 +28,45 @@ import java.util.TreeSet;
 /** The operators' view of the fleet model in wire form; nothing else. */
 final class AdminMapping {
 
-    private AdminMapping() {
-    }
+    private AdminMapping() {}
 
     static FleetStatus status(Fleet fleet, String coordinatorVersion, TransportSecurity security, boolean durable) {
         FleetStatus.Builder status = FleetStatus.newBuilder()
                 .setCoordinatorVersion(coordinatorVersion)
                 .addAllMemberRegions(fleet.members())
                 .setDurable(durable)
-                .setSecurity(switch (security.mode()) {
-                    case MUTUAL_TLS -> dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS;
-                    case PLAINTEXT_LOOPBACK -> dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK;
-                    case INSECURE -> dev.muster.proto.v1.TransportSecurity.INSECURE;
-                });
+                .setSecurity(
+                        switch (security.mode()) {
+                            case MUTUAL_TLS -> dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS;
+                            case PLAINTEXT_LOOPBACK -> dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK;
+                            case INSECURE -> dev.muster.proto.v1.TransportSecurity.INSECURE;
+                        });
         if (security.authenticates()) {
             status.setTrustDomain(security.trustDomain());
         }
-        fleet.pause().ifPresent(pause -> status.setPause(PauseState.newBuilder()
-                .setReason(pause.reason()).setBy(pause.by()).setAt(timestamp(pause.at()))));
+        fleet.pause()
+                .ifPresent(pause -> status.setPause(PauseState.newBuilder()
+                        .setReason(pause.reason())
+                        .setBy(pause.by())
+                        .setAt(timestamp(pause.at()))));
         for (ForcedRelease forced : fleet.forced().values()) {
-            status.addForcedReleases(ForcedReleaseState.newBuilder().setVersion(forced.version())
-                    .setReason(forced.reason()).setBy(forced.by()).setAt(timestamp(forced.at())));
+            status.addForcedReleases(ForcedReleaseState.newBuilder()
+                    .setVersion(forced.version())
+                    .setReason(forced.reason())
+                    .setBy(forced.by())
+                    .setAt(timestamp(forced.at())));
         }
         SortedSet<Integer> regions = new TreeSet<>(fleet.members());
         regions.addAll(fleet.regions().keySet());
         for (int region : regions) {
             status.addRegions(fleet.region(region)
                     .map(state -> region(state, fleet.isMember(region)))
-                    .orElseGet(() -> RegionStatus.newBuilder().setRegion(region)
-                            .setRole(dev.muster.proto.v1.Role.REMOTE).setMember(true).setKnown(false).build()));
+                    .orElseGet(() -> RegionStatus.newBuilder()
+                            .setRegion(region)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(true)
+                            .setKnown(false)
+                            .build()));
         }
         return status.build();
     }
@@ -68,14 +78,17 @@ final class AdminMapping {
                 .setMember(member)
                 .setKnown(true)
                 .setSessions(state.connections().size())
-                .setAppliedVersion(state.applied().keySet().stream().reduce((a, b) -> b).orElse(""))
+                .setAppliedVersion(
+                        state.applied().keySet().stream().reduce((a, b) -> b).orElse(""))
                 .setPending((int) state.available().keySet().stream()
-                        .filter(version -> !state.applied().containsKey(version)).count())
+                        .filter(version -> !state.applied().containsKey(version))
+                        .count())
                 .setNewestAvailable(state.newestAvailable().orElse(""));
         state.lastSeen().ifPresent(at -> region.setLastSeen(timestamp(at)));
         state.waiting().ifPresent(waiting -> region.setWaiting(waiting(waiting)));
-        state.replication().ifPresent(health -> region.setReplication(replication(health))
-                .addAllReplicationProblems(health.problems()));
+        state.replication()
+                .ifPresent(health ->
+                        region.setReplication(replication(health)).addAllReplicationProblems(health.problems()));
         return region.build();
     }
 
@@ -107,12 +120,13 @@ final class AdminMapping {
             subscription.applyErrors().ifPresent(wire::setApplyErrors);
             report.addSubscriptions(wire);
         }
-        health.publication().ifPresent(publication -> report.setPublication(PublicationHealth.newBuilder()
-                .setName(publication.name())
-                .setExists(publication.exists())
-                .setTables(publication.tables())
-                .addAllNotYetPublished(publication.notYetPublished())
-                .addAllPublishedButNotWanted(publication.publishedButNotWanted())));
+        health.publication()
+                .ifPresent(publication -> report.setPublication(PublicationHealth.newBuilder()
+                        .setName(publication.name())
+                        .setExists(publication.exists())
+                        .setTables(publication.tables())
+                        .addAllNotYetPublished(publication.notYetPublished())
+                        .addAllPublishedButNotWanted(publication.publishedButNotWanted())));
         for (ReplicationHealth.Slot slot : health.slots()) {
             SlotHealth.Builder wire = SlotHealth.newBuilder()
                     .setName(slot.name())
@@ -152,6 +166,9 @@ final class AdminMapping {
     }
 
     static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

@@ -34,8 +34,12 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
     private final RefusalLog refusals;
     private final AtomicLong sessionIds = new AtomicLong();
 
-    AgentSessionService(FleetHub hub, String coordinatorVersion, Supplier<CompletableFuture<Void>> stored,
-                        AccessPolicy policy, RefusalLog refusals) {
+    AgentSessionService(
+            FleetHub hub,
+            String coordinatorVersion,
+            Supplier<CompletableFuture<Void>> stored,
+            AccessPolicy policy,
+            RefusalLog refusals) {
         this.hub = hub;
         this.coordinatorVersion = coordinatorVersion;
         this.stored = stored;
@@ -78,21 +82,40 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                 switch (message.getKindCase()) {
                     // A refused hello has been answered and the call ended by the outbox.
                     case HELLO -> hello(message.getHello());
-                    case RELEASE_REQUEST -> hub.requestRelease(sessionId, message.getReleaseRequest().getRequestId(),
-                            message.getReleaseRequest().getPendingList().stream().map(ProtoMapping::migration).toList());
-                    case MIGRATION_APPLIED -> hub.applied(sessionId,
-                            ProtoMapping.migration(message.getMigrationApplied().getMigration()),
-                            ProtoMapping.installation(message.getMigrationApplied().getMigration()));
-                    case MIGRATION_FAILED -> hub.failed(sessionId, message.getMigrationFailed().getVersion(),
-                            message.getMigrationFailed().getError());
-                    case REPLICATION_REPORT -> hub.replicationReport(sessionId,
-                            ProtoMapping.replication(message.getReplicationReport()));
-                    case CODE_REPORT -> hub.codeRead(sessionId, ProtoMapping.code(message.getCodeReport()),
-                            ProtoMapping.codeReadAt(message.getCodeReport(), Instant.now()));
-                    case COMMAND_RESULT -> hub.commandResult(sessionId, message.getCommandResult().getCommandId(),
-                            ProtoMapping.result(message.getCommandResult()));
-                    case KIND_NOT_SET -> throw new ProtocolViolation("an empty message was sent; this coordinator "
-                            + "may be older than the agent (coordinator " + coordinatorVersion + ")");
+                    case RELEASE_REQUEST ->
+                        hub.requestRelease(
+                                sessionId,
+                                message.getReleaseRequest().getRequestId(),
+                                message.getReleaseRequest().getPendingList().stream()
+                                        .map(ProtoMapping::migration)
+                                        .toList());
+                    case MIGRATION_APPLIED ->
+                        hub.applied(
+                                sessionId,
+                                ProtoMapping.migration(
+                                        message.getMigrationApplied().getMigration()),
+                                ProtoMapping.installation(
+                                        message.getMigrationApplied().getMigration()));
+                    case MIGRATION_FAILED ->
+                        hub.failed(
+                                sessionId,
+                                message.getMigrationFailed().getVersion(),
+                                message.getMigrationFailed().getError());
+                    case REPLICATION_REPORT ->
+                        hub.replicationReport(sessionId, ProtoMapping.replication(message.getReplicationReport()));
+                    case CODE_REPORT ->
+                        hub.codeRead(
+                                sessionId,
+                                ProtoMapping.code(message.getCodeReport()),
+                                ProtoMapping.codeReadAt(message.getCodeReport(), Instant.now()));
+                    case COMMAND_RESULT ->
+                        hub.commandResult(
+                                sessionId,
+                                message.getCommandResult().getCommandId(),
+                                ProtoMapping.result(message.getCommandResult()));
+                    case KIND_NOT_SET ->
+                        throw new ProtocolViolation("an empty message was sent; this coordinator "
+                                + "may be older than the agent (coordinator " + coordinatorVersion + ")");
                 }
             }
 

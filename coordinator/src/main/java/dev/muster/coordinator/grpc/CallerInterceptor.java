@@ -40,8 +40,8 @@ final class CallerInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-                                                      ServerCallHandler<Q, R> next) {
+    public <Q, R> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         Context context = Context.current().withValue(KEY, caller(call));
         return Contexts.interceptCall(context, call, headers, next);
     }
@@ -64,15 +64,20 @@ final class CallerInterceptor implements ServerInterceptor {
         String credential = "certificate " + leaf.getSerialNumber().toString(16) + ", valid until "
                 + leaf.getNotAfter().toInstant();
         // A connection outlives its handshake, and a resumed session skips it: check again, now.
-        X509Certificate[] certificates = Arrays.stream(chain).map(X509Certificate.class::cast)
-                .toArray(X509Certificate[]::new);
+        X509Certificate[] certificates =
+                Arrays.stream(chain).map(X509Certificate.class::cast).toArray(X509Certificate[]::new);
         Optional<String> distrust = trust.flatMap(manager -> manager.recheckClient(certificates));
         if (distrust.isPresent()) {
             return new Caller(peer, true, Optional.empty(), Certificates.uris(leaf), credential, distrust);
         }
         Optional<Identity> identity = Certificates.identity(leaf, trustDomain);
-        return new Caller(peer, true, identity, identity.isPresent() ? List.of() : Certificates.uris(leaf),
-                credential, Optional.empty());
+        return new Caller(
+                peer,
+                true,
+                identity,
+                identity.isPresent() ? List.of() : Certificates.uris(leaf),
+                credential,
+                Optional.empty());
     }
 
     /** "10.0.0.5:50412" rather than InetSocketAddress's "/10.0.0.5:50412". */

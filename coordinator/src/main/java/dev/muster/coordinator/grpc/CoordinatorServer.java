@@ -28,7 +28,11 @@ public final class CoordinatorServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorServer.class);
 
-    private enum State { LATENT, STARTED, CLOSED }
+    private enum State {
+        LATENT,
+        STARTED,
+        CLOSED
+    }
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final Server server;
@@ -40,23 +44,31 @@ public final class CoordinatorServer implements AutoCloseable {
     /**
      * @param refusals where parties turned away are told; the caller closes it after this server
      */
-    public CoordinatorServer(HostPort listen, TransportSecurity security, FleetHub hub, String coordinatorVersion,
-                             boolean durable, Supplier<CompletableFuture<Void>> stored, UpgradeDriver upgrades,
-                             RefusalLog refusals) {
+    public CoordinatorServer(
+            HostPort listen,
+            TransportSecurity security,
+            FleetHub hub,
+            String coordinatorVersion,
+            boolean durable,
+            Supplier<CompletableFuture<Void>> stored,
+            UpgradeDriver upgrades,
+            RefusalLog refusals) {
         AccessPolicy policy = new AccessPolicy(security);
-        Optional<ReloadingTrustManager> trust = security.tls().map(tls ->
-                new ReloadingTrustManager(tls.ca(), "a client", refusals, Clock.systemUTC()));
+        Optional<ReloadingTrustManager> trust =
+                security.tls().map(tls -> new ReloadingTrustManager(tls.ca(), "a client", refusals, Clock.systemUTC()));
         CallerInterceptor callers = new CallerInterceptor(security.trustDomain(), trust);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(listen.host(), listen.port()));
-        security.tls().ifPresent(tls -> builder.sslContext(TlsContexts.server(
-                new ReloadingKeyManager(tls.cert(), tls.key()), trust.orElseThrow())));
+        security.tls()
+                .ifPresent(tls -> builder.sslContext(
+                        TlsContexts.server(new ReloadingKeyManager(tls.cert(), tls.key()), trust.orElseThrow())));
         this.server = builder
                 // interceptors run last-added first: the caller is known before anything is authorized
                 .addService(ServerInterceptors.intercept(
                         new AgentSessionService(hub, coordinatorVersion, stored, policy, refusals), callers))
                 .addService(ServerInterceptors.intercept(
                         new AdminApiService(hub, coordinatorVersion, security, durable, stored, upgrades),
-                        new AdminAuthorization(policy, refusals), callers))
+                        new AdminAuthorization(policy, refusals),
+                        callers))
                 // A session is long-lived and mostly quiet: keepalive finds agents whose
                 // host vanished, so that their region can be claimed again by a new session.
                 .keepAliveTime(20, TimeUnit.SECONDS)

@@ -6,8 +6,7 @@ import io.grpc.Status;
 /** How an access decision crosses the wire. */
 final class DenialStatus {
 
-    private DenialStatus() {
-    }
+    private DenialStatus() {}
 
     static Status of(Denial denial) {
         return (denial.unauthenticated() ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED)

@@ -40,25 +40,34 @@ import java.util.stream.Collectors;
 /** Translation between the wire messages and the fleet model; nothing else. */
 final class ProtoMapping {
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     static AgentHello hello(Hello hello) {
         Role role = switch (hello.getRole()) {
             case REMOTE -> Role.REMOTE;
             case GLOBAL -> Role.GLOBAL;
-            default -> throw new ProtocolViolation("hello from region " + hello.getRegion()
-                    + " has no role; it must say REMOTE or GLOBAL");
+            default ->
+                throw new ProtocolViolation(
+                        "hello from region " + hello.getRegion() + " has no role; it must say REMOTE or GLOBAL");
         };
         long region = Integer.toUnsignedLong(hello.getRegion());
         if (!RegionNumber.isValid(region)) {
             throw new ProtocolViolation("region " + region + " is not a region number (0 to " + RegionNumber.MAX + ")");
         }
-        return new AgentHello((int) region, role, hello.getAgentVersion(), hello.getInstanceId(), hello.getDatabaseId(),
+        return new AgentHello(
+                (int) region,
+                role,
+                hello.getAgentVersion(),
+                hello.getInstanceId(),
+                hello.getDatabaseId(),
                 hello.getAppliedList().stream().map(ProtoMapping::migration).toList(),
-                hello.getAvailableList().stream().map(ProtoMapping::migration).toList(), hello.getDaemon(),
-                hello.getAppliedList().stream().collect(Collectors.toMap(dev.muster.proto.v1.Migration::getVersion,
-                        ProtoMapping::installation, (first, same) -> first)));
+                hello.getAvailableList().stream().map(ProtoMapping::migration).toList(),
+                hello.getDaemon(),
+                hello.getAppliedList().stream()
+                        .collect(Collectors.toMap(
+                                dev.muster.proto.v1.Migration::getVersion,
+                                ProtoMapping::installation,
+                                (first, same) -> first)));
     }
 
     static CoordinatorMessage command(long commandId, Step step) {
@@ -80,7 +89,9 @@ final class ProtoMapping {
     /** The migrations a code report carries, when they changed; empty when only the time is news. */
     static Optional<List<Migration>> code(CodeReport report) {
         return report.getChanged()
-                ? Optional.of(report.getAvailableList().stream().map(ProtoMapping::migration).toList())
+                ? Optional.of(report.getAvailableList().stream()
+                        .map(ProtoMapping::migration)
+                        .toList())
                 : Optional.empty();
     }
 
@@ -102,32 +113,45 @@ final class ProtoMapping {
     }
 
     static ReplicationHealth replication(ReplicationReport report) {
-        return new ReplicationHealth(instant(report.getTakenAt()),
-                report.getSubscriptionsList().stream().map(ProtoMapping::subscription).toList(),
+        return new ReplicationHealth(
+                instant(report.getTakenAt()),
+                report.getSubscriptionsList().stream()
+                        .map(ProtoMapping::subscription)
+                        .toList(),
                 report.hasPublication() ? Optional.of(publication(report.getPublication())) : Optional.empty(),
                 report.getSlotsList().stream().map(ProtoMapping::slot).toList(),
                 nonEmpty(report.getUnavailable()));
     }
 
     private static ReplicationHealth.Subscription subscription(SubscriptionHealth subscription) {
-        return new ReplicationHealth.Subscription(subscription.getName(),
+        return new ReplicationHealth.Subscription(
+                subscription.getName(),
                 subscription.getRegion() == 0 ? OptionalInt.empty() : OptionalInt.of(subscription.getRegion()),
-                subscription.getConfigured(), subscription.getExists(), subscription.getEnabled(),
-                subscription.getWorkerRunning(), nonEmpty(subscription.getReceivedLsn()),
+                subscription.getConfigured(),
+                subscription.getExists(),
+                subscription.getEnabled(),
+                subscription.getWorkerRunning(),
+                nonEmpty(subscription.getReceivedLsn()),
                 nonEmpty(subscription.getLatestEndLsn()),
                 subscription.hasLastMessage() ? Optional.of(instant(subscription.getLastMessage())) : Optional.empty(),
                 subscription.hasApplyErrors() ? OptionalLong.of(subscription.getApplyErrors()) : OptionalLong.empty(),
-                subscription.getTablesNotReady(), nonEmpty(subscription.getOutage()));
+                subscription.getTablesNotReady(),
+                nonEmpty(subscription.getOutage()));
     }
 
     private static ReplicationHealth.Publication publication(PublicationHealth publication) {
-        return new ReplicationHealth.Publication(publication.getName(), publication.getExists(),
-                publication.getTables(), publication.getNotYetPublishedList(),
+        return new ReplicationHealth.Publication(
+                publication.getName(),
+                publication.getExists(),
+                publication.getTables(),
+                publication.getNotYetPublishedList(),
                 publication.getPublishedButNotWantedList());
     }
 
     private static ReplicationHealth.Slot slot(SlotHealth slot) {
-        return new ReplicationHealth.Slot(slot.getName(), slot.getActive(),
+        return new ReplicationHealth.Slot(
+                slot.getName(),
+                slot.getActive(),
                 slot.hasRetainedBytes() ? OptionalLong.of(slot.getRetainedBytes()) : OptionalLong.empty(),
                 nonEmpty(slot.getWalStatus()),
                 slot.hasSafeWalSize() ? OptionalLong.of(slot.getSafeWalSize()) : OptionalLong.empty(),
@@ -167,7 +191,10 @@ final class ProtoMapping {
             }
             message.setWait(builder);
         } else if (release instanceof Release.Hold hold) {
-            message.setWait(Wait.newBuilder().setVersion(hold.version()).setRequestId(requestId).setHeld(hold.reason()));
+            message.setWait(Wait.newBuilder()
+                    .setVersion(hold.version())
+                    .setRequestId(requestId)
+                    .setHeld(hold.reason()));
         } else if (release instanceof Release.Reject reject) {
             message.setReject(reject(reject.reason()).toBuilder().setRequestId(requestId));
         }

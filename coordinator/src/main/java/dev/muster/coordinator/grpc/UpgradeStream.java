@@ -15,7 +15,7 @@ final class UpgradeStream implements UpgradeDriver.Progress {
 
     UpgradeStream(ServerCallStreamObserver<UpgradeProgress> call) {
         this.call = call;
-        call.setOnCancelHandler(() -> { });
+        call.setOnCancelHandler(() -> {});
     }
 
     @Override
@@ -25,7 +25,13 @@ final class UpgradeStream implements UpgradeDriver.Progress {
 
     @Override
     public void finished(boolean succeeded, String summary) {
-        send(UpgradeProgress.newBuilder().setLine(summary).setFinished(true).setSucceeded(succeeded).build(), true);
+        send(
+                UpgradeProgress.newBuilder()
+                        .setLine(summary)
+                        .setFinished(true)
+                        .setSucceeded(succeeded)
+                        .build(),
+                true);
     }
 
     private synchronized void send(UpgradeProgress progress, boolean last) {

@@ -1,8 +1,8 @@
 package dev.muster.coordinator.grpc;
 
 import dev.muster.coordinator.fleet.Release;
-import dev.muster.coordinator.steps.Step;
 import dev.muster.coordinator.hub.Outbox;
+import dev.muster.coordinator.steps.Step;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Welcome;
 import io.grpc.Status;
@@ -41,7 +41,9 @@ final class WireOutbox implements Outbox {
 
     @Override
     public void refuse(String reason) {
-        send(CoordinatorMessage.newBuilder().setReject(ProtoMapping.reject(reason)).build());
+        send(CoordinatorMessage.newBuilder()
+                .setReject(ProtoMapping.reject(reason))
+                .build());
         complete();
     }
 

@@ -13,9 +13,16 @@ import java.util.OptionalInt;
  * @param installations how Flyway's history records the applied migrations, by version,
  *                      for those the agent says
  */
-public record AgentHello(int region, Role role, String agentVersion, String instanceId, String databaseId,
-                         List<Migration> applied, List<Migration> available, boolean daemon,
-                         Map<String, Installation> installations) {
+public record AgentHello(
+        int region,
+        Role role,
+        String agentVersion,
+        String instanceId,
+        String databaseId,
+        List<Migration> applied,
+        List<Migration> available,
+        boolean daemon,
+        Map<String, Installation> installations) {
 
     public AgentHello {
         applied = List.copyOf(applied);
@@ -23,14 +30,27 @@ public record AgentHello(int region, Role role, String agentVersion, String inst
         installations = Map.copyOf(installations);
     }
 
-    public AgentHello(int region, Role role, String agentVersion, String instanceId, String databaseId,
-                      List<Migration> applied, List<Migration> available, boolean daemon) {
+    public AgentHello(
+            int region,
+            Role role,
+            String agentVersion,
+            String instanceId,
+            String databaseId,
+            List<Migration> applied,
+            List<Migration> available,
+            boolean daemon) {
         this(region, role, agentVersion, instanceId, databaseId, applied, available, daemon, Map.of());
     }
 
     /** The hello of a command run by hand (migrate), which carries out no upgrade steps. */
-    public AgentHello(int region, Role role, String agentVersion, String instanceId, String databaseId,
-                      List<Migration> applied, List<Migration> available) {
+    public AgentHello(
+            int region,
+            Role role,
+            String agentVersion,
+            String instanceId,
+            String databaseId,
+            List<Migration> applied,
+            List<Migration> available) {
         this(region, role, agentVersion, instanceId, databaseId, applied, available, false);
     }
 
@@ -41,7 +61,9 @@ public record AgentHello(int region, Role role, String agentVersion, String inst
     public OptionalInt newestRank() {
         int newest = 0;
         for (Migration migration : applied) {
-            OptionalInt rank = installations.getOrDefault(migration.version(), Installation.UNKNOWN).rank();
+            OptionalInt rank = installations
+                    .getOrDefault(migration.version(), Installation.UNKNOWN)
+                    .rank();
             if (rank.isEmpty()) {
                 return OptionalInt.empty();
             }

@@ -17,8 +17,7 @@ public final class CodeRefresh {
     /** How long a plan or an upgrade waits for the daemons' answers before it goes on with what it knows. */
     public static final Duration PATIENCE = Duration.ofSeconds(5);
 
-    private CodeRefresh() {
-    }
+    private CodeRefresh() {}
 
     /**
      * Completes once every daemon has answered (each answer is in the hub before its result),

@@ -95,9 +95,15 @@ public final class FleetHub {
 
     /** The coordinator has started, with a fleet it resumed from its store or one fresh from its configuration. */
     public synchronized void started(String version, boolean resumed) {
-        event(null, EventKind.COORDINATOR_STARTED, "coordinator", "muster " + version + (resumed
-                ? " resumed the stored fleet: members " + fleet.members() + (fleet.paused() ? ", paused" : "")
-                : " started a fleet with members " + fleet.members()));
+        event(
+                null,
+                EventKind.COORDINATOR_STARTED,
+                "coordinator",
+                "muster " + version
+                        + (resumed
+                                ? " resumed the stored fleet: members " + fleet.members()
+                                        + (fleet.paused() ? ", paused" : "")
+                                : " started a fleet with members " + fleet.members()));
         publish();
     }
 
@@ -131,39 +137,54 @@ public final class FleetHub {
         if (sessions.containsKey(sessionId)) {
             throw new ProtocolViolation("hello may be sent only once, as the first message of a session");
         }
-        Optional<String> refusal = Admission.refusal(fleet,
-                new Admission.Claim(hello.region(), hello.role(), hello.instanceId(), hello.databaseId()));
+        Optional<String> refusal = Admission.refusal(
+                fleet, new Admission.Claim(hello.region(), hello.role(), hello.instanceId(), hello.databaseId()));
         if (refusal.isPresent()) {
-            log.warn("Refused agent from {} claiming region {} as {}: {}", peer, hello.region(), hello.role(), refusal.get());
+            log.warn(
+                    "Refused agent from {} claiming region {} as {}: {}",
+                    peer,
+                    hello.region(),
+                    hello.role(),
+                    refusal.get());
             event(hello.region(), EventKind.REFUSED, "agent from " + peer, refusal.get());
             outbox.refuse(refusal.get());
             publish();
             return false;
         }
         supersedeEarlierSessions(hello.region(), hello.instanceId());
-        Connection connection = new Connection(sessionId, hello.instanceId(), hello.databaseId(), peer, clock.instant());
+        Connection connection =
+                new Connection(sessionId, hello.instanceId(), hello.databaseId(), peer, clock.instant());
         Optional<RegionState> known = fleet.region(hello.region());
-        List<Migration> applied = known.map(before -> appliedAsOf(hello, before)).orElse(hello.applied());
+        List<Migration> applied =
+                known.map(before -> appliedAsOf(hello, before)).orElse(hello.applied());
         Map<String, Migration> knownApplied = known.map(RegionState::applied).orElse(Map.of());
-        List<Migration> news = applied.stream().filter(migration -> !knownApplied.containsKey(migration.version()))
+        List<Migration> news = applied.stream()
+                .filter(migration -> !knownApplied.containsKey(migration.version()))
                 .toList();
-        news.forEach(migration -> ranks.learned(hello.region(), hello.databaseId(), migration.version(),
-                hello.installation(migration.version()), clock.instant()));
-        RegionState state = known
-                .map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
-                .orElseGet(() -> RegionState.reported(hello.region(), hello.role(), applied,
-                        hello.available(), connection));
+        news.forEach(migration -> ranks.learned(
+                hello.region(),
+                hello.databaseId(),
+                migration.version(),
+                hello.installation(migration.version()),
+                clock.instant()));
+        RegionState state = known.map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
+                .orElseGet(() ->
+                        RegionState.reported(hello.region(), hello.role(), applied, hello.available(), connection));
         fleet = fleet.with(state);
         sessions.put(sessionId, new Session(hello.region(), hello.databaseId(), outbox, hello.daemon()));
         String detail = hello.role().name().toLowerCase() + ", agent " + hello.agentVersion() + " from " + peer + ": "
-                + hello.applied().size() + " migrations applied, " + hello.available().size() + " available"
+                + hello.applied().size() + " migrations applied, "
+                + hello.available().size() + " available"
                 + (fleet.isMember(hello.region()) || hello.role() != Role.REMOTE
-                        ? "" : "; not a member, so it gates nothing");
+                        ? ""
+                        : "; not a member, so it gates nothing");
         log.info("Region {} connected ({})", hello.region(), detail);
         event(hello.region(), EventKind.CONNECTED, agentOf(hello.region()), detail);
         if (known.isPresent()) {
             // heard from before: what the region applied meanwhile is recorded, like a report of it
-            news.forEach(migration -> migrationApplied(hello.region(), migration,
+            news.forEach(migration -> migrationApplied(
+                    hello.region(),
+                    migration,
                     hello.installation(migration.version()).took()));
         }
         outbox.welcome(fleet.members());
@@ -221,18 +242,26 @@ public final class FleetHub {
      * its own reading.
      */
     private List<Migration> appliedAsOf(AgentHello hello, RegionState before) {
-        List<Migration> committedAfter = ranks.committedAfter(hello, before.applied().values(), clock.instant());
+        List<Migration> committedAfter =
+                ranks.committedAfter(hello, before.applied().values(), clock.instant());
         List<Migration> applied = new ArrayList<>(hello.applied());
         if (!committedAfter.isEmpty()) {
-            log.info("Region {}'s hello was read before {} committed, which stays applied",
-                    hello.region(), committedAfter.stream().map(Migration::version).toList());
+            log.info(
+                    "Region {}'s hello was read before {} committed, which stays applied",
+                    hello.region(),
+                    committedAfter.stream().map(Migration::version).toList());
             applied.addAll(committedAfter);
         }
         Set<String> versions = applied.stream().map(Migration::version).collect(Collectors.toSet());
-        List<String> lost = before.applied().keySet().stream().filter(version -> !versions.contains(version)).toList();
+        List<String> lost = before.applied().keySet().stream()
+                .filter(version -> !versions.contains(version))
+                .toList();
         if (!lost.isEmpty()) {
-            log.warn("Region {}'s migration history no longer has {}, which it had applied; its database was "
-                    + "restored or recreated, or rows were deleted from its flyway_schema_history", hello.region(), lost);
+            log.warn(
+                    "Region {}'s migration history no longer has {}, which it had applied; its database was "
+                            + "restored or recreated, or rows were deleted from its flyway_schema_history",
+                    hello.region(),
+                    lost);
         }
         return applied;
     }
@@ -257,7 +286,8 @@ public final class FleetHub {
     public synchronized void replicationReport(long sessionId, ReplicationHealth health) {
         Session session = session(sessionId, "a replication report");
         RegionState state = fleet.region(session.region).orElseThrow();
-        List<String> before = state.replication().map(ReplicationHealth::problems).orElse(List.of());
+        List<String> before =
+                state.replication().map(ReplicationHealth::problems).orElse(List.of());
         List<String> now = health.problems();
         if (!now.equals(before)) {
             String detail = now.isEmpty() ? "replication is healthy" : String.join("; ", now);
@@ -293,12 +323,15 @@ public final class FleetHub {
     }
 
     private static String describeCode(RegionState state) {
-        return state.available().size() + " migrations" + state.newestAvailable().map(v -> ", newest " + v).orElse("");
+        return state.available().size() + " migrations"
+                + state.newestAvailable().map(v -> ", newest " + v).orElse("");
     }
 
     /** The regions with a daemon connected, which carry out steps. */
     public synchronized SortedSet<Integer> regionsWithDaemons() {
-        return sessions.values().stream().filter(session -> session.daemon).map(session -> session.region)
+        return sessions.values().stream()
+                .filter(session -> session.daemon)
+                .map(session -> session.region)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -337,8 +370,10 @@ public final class FleetHub {
         Session session = session(sessionId, "a command result");
         PendingCommand pending = commands.get(commandId);
         if (pending == null || pending.region() != session.region) {
-            log.warn("Ignoring region {}'s result of command {}, which this coordinator is not waiting for",
-                    session.region, commandId);
+            log.warn(
+                    "Ignoring region {}'s result of command {}, which this coordinator is not waiting for",
+                    session.region,
+                    commandId);
             return;
         }
         commands.remove(commandId);
@@ -357,10 +392,14 @@ public final class FleetHub {
             return;
         }
 
-        RegionState state = fleet.region(session.region).orElseThrow().without(sessionId).seenAt(clock.instant());
+        RegionState state =
+                fleet.region(session.region).orElseThrow().without(sessionId).seenAt(clock.instant());
         fleet = fleet.with(state);
         if (state.connected()) {
-            log.info("A session of region {} ended; {} still connected", session.region, state.connections().size());
+            log.info(
+                    "A session of region {} ended; {} still connected",
+                    session.region,
+                    state.connections().size());
         } else {
             log.info("Region {} disconnected", session.region);
             event(session.region, EventKind.DISCONNECTED, agentOf(session.region), "its last session ended");
@@ -439,16 +478,22 @@ public final class FleetHub {
         }
         Optional<RegionState> global = fleet.global();
         if (global.isPresent() && !global.get().available().containsKey(version)) {
-            throw new IllegalArgumentException("the global region " + global.get().region()
-                    + "'s migration files do not contain " + version + " ("
-                    + global.get().newestAvailable().map(v -> "its newest is " + v).orElse("it has none") + ")");
+            throw new IllegalArgumentException(
+                    "the global region " + global.get().region()
+                            + "'s migration files do not contain " + version + " ("
+                            + global.get()
+                                    .newestAvailable()
+                                    .map(v -> "its newest is " + v)
+                                    .orElse("it has none") + ")");
         }
         if (fleet.forced().containsKey(version)) {
             return false;
         }
         fleet = fleet.withForced(new ForcedRelease(version, reason, actor, clock.instant()));
         List<Integer> notYet = fleet.members().stream()
-                .filter(member -> fleet.region(member).map(state -> !state.applied().containsKey(version)).orElse(true))
+                .filter(member -> fleet.region(member)
+                        .map(state -> !state.applied().containsKey(version))
+                        .orElse(true))
                 .toList();
         String detail = version + " released by force: " + reason
                 + (notYet.isEmpty() ? "" : " (regions " + notYet + " had not applied it)")
@@ -492,8 +537,10 @@ public final class FleetHub {
         // so that the fleet never shows a wait on a member removed or a pause lifted since.
         for (RegionState state : List.copyOf(fleet.regions().values())) {
             if (state.waiting().isPresent() && !asking.contains(state.region())) {
-                Release now = ReleaseRule.decide(fleet, state.region(), List.of(state.waiting().get().version()));
-                Optional<Waiting> waiting = Waiting.of(now, state.waiting().get().since());
+                Release now = ReleaseRule.decide(
+                        fleet, state.region(), List.of(state.waiting().get().version()));
+                Optional<Waiting> waiting =
+                        Waiting.of(now, state.waiting().get().since());
                 if (!waiting.equals(state.waiting())) {
                     fleet = fleet.with(state.withWaiting(waiting));
                 }
@@ -523,15 +570,22 @@ public final class FleetHub {
         RegionState state = fleet.region(region).orElseThrow();
         Optional<Waiting> before = state.waiting();
         // "since" is when the version began to wait, not when the regions it waits on last changed
-        Optional<Waiting> waiting = Waiting.of(release, before.filter(w -> w.version().equals(releaseVersion(release)))
-                .map(Waiting::since).orElse(clock.instant()));
+        Optional<Waiting> waiting = Waiting.of(
+                release,
+                before.filter(w -> w.version().equals(releaseVersion(release)))
+                        .map(Waiting::since)
+                        .orElse(clock.instant()));
         if (waiting.isPresent() && before.isPresent() && before.get().sameAs(waiting.get())) {
             return;
         }
         fleet = fleet.with(state.withWaiting(waiting));
         String by = "coordinator";
         if (release instanceof Release.Wait wait) {
-            event(region, EventKind.WAITING, by, "migration " + wait.version() + " waits for regions " + wait.regions());
+            event(
+                    region,
+                    EventKind.WAITING,
+                    by,
+                    "migration " + wait.version() + " waits for regions " + wait.regions());
         } else if (release instanceof Release.Hold hold) {
             event(region, EventKind.HELD, by, "migration " + hold.version() + " is held: " + hold.reason());
         } else if (release instanceof Release.Go go) {
@@ -552,9 +606,10 @@ public final class FleetHub {
     }
 
     private void event(Integer region, EventKind kind, String actor, String detail) {
-        happened.add(region == null
-                ? FleetEvent.ofFleet(clock.instant(), kind, actor, detail)
-                : FleetEvent.of(clock.instant(), region, kind, actor, detail));
+        happened.add(
+                region == null
+                        ? FleetEvent.ofFleet(clock.instant(), kind, actor, detail)
+                        : FleetEvent.of(clock.instant(), region, kind, actor, detail));
     }
 
     /** Tells the observers what changed; called once at the end of every change. */
@@ -568,8 +623,7 @@ public final class FleetHub {
     }
 
     /** @param region only a session of this region may answer it: a daemon that reconnected still can */
-    private record PendingCommand(int region, Step step, CompletableFuture<StepResult> result) {
-    }
+    private record PendingCommand(int region, Step step, CompletableFuture<StepResult> result) {}
 
     private static String agentOf(int region) {
         return "region " + region + "'s agent";

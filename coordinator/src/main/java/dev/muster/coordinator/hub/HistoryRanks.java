@@ -30,11 +30,9 @@ final class HistoryRanks {
      */
     static final Duration MAX_HELLO_AGE = Duration.ofMinutes(2);
 
-    private record Database(int region, String databaseId) {
-    }
+    private record Database(int region, String databaseId) {}
 
-    private record Learned(int rank, Instant at) {
-    }
+    private record Learned(int rank, Instant at) {}
 
     private final Map<Database, Map<String, Learned>> learned = new HashMap<>();
 
@@ -49,7 +47,9 @@ final class HistoryRanks {
 
     /** What was learned too long ago to be newer than any hello could be. */
     private void forget(Instant now) {
-        learned.values().forEach(versions -> versions.values().removeIf(of -> !of.at().plus(MAX_HELLO_AGE).isAfter(now)));
+        learned.values()
+                .forEach(versions -> versions.values()
+                        .removeIf(of -> !of.at().plus(MAX_HELLO_AGE).isAfter(now)));
         learned.values().removeIf(Map::isEmpty);
     }
 
@@ -62,7 +62,8 @@ final class HistoryRanks {
     List<Migration> committedAfter(AgentHello hello, Collection<Migration> known, Instant now) {
         forget(now);
         OptionalInt newestRead = hello.newestRank();
-        Map<String, Learned> ofDatabase = learned.getOrDefault(new Database(hello.region(), hello.databaseId()), Map.of());
+        Map<String, Learned> ofDatabase =
+                learned.getOrDefault(new Database(hello.region(), hello.databaseId()), Map.of());
         if (newestRead.isEmpty()) {
             return List.of();
         }

@@ -5,8 +5,8 @@ import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
-import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.ReplicationHealth;
+import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.Waiting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,8 +34,8 @@ import java.util.regex.Pattern;
  */
 public final class FleetMetrics implements FleetObserver {
 
-    private static final Set<EventKind> RELEASE_CAUSES = EnumSet.of(EventKind.MIGRATION_APPLIED,
-            EventKind.MEMBER_REMOVED, EventKind.FORCED_RELEASE, EventKind.RESUMED);
+    private static final Set<EventKind> RELEASE_CAUSES = EnumSet.of(
+            EventKind.MIGRATION_APPLIED, EventKind.MEMBER_REMOVED, EventKind.FORCED_RELEASE, EventKind.RESUMED);
 
     private static final Pattern SUBSCRIPTION_SLOT = Pattern.compile("region_[0-9]+_subscription");
 
@@ -58,6 +58,7 @@ public final class FleetMetrics implements FleetObserver {
     private final AtomicInteger paused = new AtomicInteger();
     /** Regions whose counters and timers exist ("99g" for a global's too). Only touched in changed(). */
     private final Set<String> metered = new HashSet<>();
+
     private Fleet previous;
 
     public FleetMetrics(MeterRegistry registry, Clock clock) {
@@ -67,50 +68,69 @@ public final class FleetMetrics implements FleetObserver {
                 .description("Agent sessions open for the region (its daemon, and commands run by hand)")
                 .register(registry);
         applied = MultiGauge.builder("muster_region_applied_migrations")
-                .description("Migrations the region has applied").register(registry);
+                .description("Migrations the region has applied")
+                .register(registry);
         appliedVersion = MultiGauge.builder("muster_region_applied_version")
-                .description("1, labelled with the newest migration version the region has applied").register(registry);
+                .description("1, labelled with the newest migration version the region has applied")
+                .register(registry);
         pending = MultiGauge.builder("muster_region_pending_migrations")
-                .description("Migrations the region's code contains that it has not applied").register(registry);
-        waiting = MultiGauge.builder("muster_region_waiting_seconds").baseUnit("seconds")
+                .description("Migrations the region's code contains that it has not applied")
+                .register(registry);
+        waiting = MultiGauge.builder("muster_region_waiting_seconds")
+                .baseUnit("seconds")
                 .description("How long the region's current migration has waited for release; absent when not waiting")
                 .register(registry);
         subscriptionEnabled = MultiGauge.builder("muster_subscription_enabled")
-                .description("1 if the global's subscription exists and is enabled").register(registry);
+                .description("1 if the global's subscription exists and is enabled")
+                .register(registry);
         workerRunning = MultiGauge.builder("muster_subscription_worker_running")
-                .description("1 if the subscription's apply worker runs").register(registry);
+                .description("1 if the subscription's apply worker runs")
+                .register(registry);
         applyErrors = MultiGauge.builder("muster_subscription_apply_errors")
                 .description("Errors applying the subscription's changes since statistics were reset (PostgreSQL 15+)")
                 .register(registry);
-        lastMessageAge = MultiGauge.builder("muster_subscription_last_message_age_seconds").baseUnit("seconds")
+        lastMessageAge = MultiGauge.builder("muster_subscription_last_message_age_seconds")
+                .baseUnit("seconds")
                 .description("Time since the subscription's worker last heard from the remote, as last reported")
                 .register(registry);
-        slotRetained = MultiGauge.builder("muster_slot_retained_wal_bytes").baseUnit("bytes")
-                .description("WAL a remote's replication slot keeps from removal").register(registry);
-        lagBytes = MultiGauge.builder("muster_subscription_lag_bytes").baseUnit("bytes")
+        slotRetained = MultiGauge.builder("muster_slot_retained_wal_bytes")
+                .baseUnit("bytes")
+                .description("WAL a remote's replication slot keeps from removal")
+                .register(registry);
+        lagBytes = MultiGauge.builder("muster_subscription_lag_bytes")
+                .baseUnit("bytes")
                 .description("WAL a remote has written that the global's subscription has not confirmed")
                 .register(registry);
-        lagSeconds = MultiGauge.builder("muster_subscription_lag_seconds").baseUnit("seconds")
+        lagSeconds = MultiGauge.builder("muster_subscription_lag_seconds")
+                .baseUnit("seconds")
                 .description("How far the subscription's apply is behind its remote, as the remote's walsender "
                         + "measures it; 0 once caught up, absent while the subscription does not stream")
                 .register(registry);
         problems = MultiGauge.builder("muster_region_replication_problems")
-                .description("Replication problems the region's last report shows (0 when healthy)").register(registry);
+                .description("Replication problems the region's last report shows (0 when healthy)")
+                .register(registry);
         Gauge.builder("muster_fleet_members", members, AtomicInteger::get)
-                .description("Member remote regions: the global waits for each").register(registry);
+                .description("Member remote regions: the global waits for each")
+                .register(registry);
         Gauge.builder("muster_fleet_paused", paused, AtomicInteger::get)
-                .description("1 while an operator has paused the fleet").register(registry);
+                .description("1 while an operator has paused the fleet")
+                .register(registry);
         // at 0 from the start, so that an alert on their increase sees the first one
-        EnumSet.of(EventKind.CONNECTED, EventKind.DISCONNECTED, EventKind.REFUSED).forEach(this::sessionChanges);
+        EnumSet.of(EventKind.CONNECTED, EventKind.DISCONNECTED, EventKind.REFUSED)
+                .forEach(this::sessionChanges);
         for (EventKind kind : EnumSet.of(EventKind.WAITING, EventKind.HELD, EventKind.RELEASED, EventKind.REJECTED)) {
             signals(signal(kind));
         }
-        Counter.builder("muster_forced_releases").description("Versions operators released by force").register(registry);
+        Counter.builder("muster_forced_releases")
+                .description("Versions operators released by force")
+                .register(registry);
     }
 
     private Counter sessionChanges(EventKind kind) {
-        return Counter.builder("muster_agent_sessions").description("Agent session changes, by what happened")
-                .tag("event", kind.name().toLowerCase(Locale.ROOT)).register(registry);
+        return Counter.builder("muster_agent_sessions")
+                .description("Agent session changes, by what happened")
+                .tag("event", kind.name().toLowerCase(Locale.ROOT))
+                .register(registry);
     }
 
     @Override
@@ -137,14 +157,24 @@ public final class FleetMetrics implements FleetObserver {
         List<MultiGauge.Row<?>> lagByteRows = new ArrayList<>();
         List<MultiGauge.Row<?>> lagSecondRows = new ArrayList<>();
         for (RegionState state : fleet.regions().values()) {
-            Tags region = Tags.of("region", String.valueOf(state.region()), "role", state.role().name().toLowerCase());
+            Tags region = Tags.of(
+                    "region",
+                    String.valueOf(state.region()),
+                    "role",
+                    state.role().name().toLowerCase());
             sessionRows.add(MultiGauge.Row.of(region, state.connections().size()));
             appliedRows.add(MultiGauge.Row.of(region, state.applied().size()));
-            state.newestApplied().ifPresent(version -> versionRows.add(MultiGauge.Row.of(region.and("version", version), 1)));
-            pendingRows.add(MultiGauge.Row.of(region, state.available().keySet().stream()
-                    .filter(version -> !state.applied().containsKey(version)).count()));
-            state.waiting().ifPresent(wait -> waitingRows.add(MultiGauge.Row.of(region.and("version", wait.version()),
-                    Duration.between(wait.since(), now).toMillis() / 1000.0)));
+            state.newestApplied()
+                    .ifPresent(version -> versionRows.add(MultiGauge.Row.of(region.and("version", version), 1)));
+            pendingRows.add(MultiGauge.Row.of(
+                    region,
+                    state.available().keySet().stream()
+                            .filter(version -> !state.applied().containsKey(version))
+                            .count()));
+            state.waiting()
+                    .ifPresent(wait -> waitingRows.add(MultiGauge.Row.of(
+                            region.and("version", wait.version()),
+                            Duration.between(wait.since(), now).toMillis() / 1000.0)));
             state.replication().ifPresent(health -> {
                 problemRows.add(MultiGauge.Row.of(region, health.problems().size()));
                 for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
@@ -152,12 +182,15 @@ public final class FleetMetrics implements FleetObserver {
                     enabledRows.add(MultiGauge.Row.of(tags, subscription.exists() && subscription.enabled() ? 1 : 0));
                     workerRows.add(MultiGauge.Row.of(tags, subscription.workerRunning() ? 1 : 0));
                     subscription.applyErrors().ifPresent(errors -> errorRows.add(MultiGauge.Row.of(tags, errors)));
-                    subscription.lastMessage().ifPresent(at -> ageRows.add(MultiGauge.Row.of(tags,
-                            Duration.between(at, health.takenAt()).toMillis() / 1000.0)));
+                    subscription
+                            .lastMessage()
+                            .ifPresent(at -> ageRows.add(MultiGauge.Row.of(
+                                    tags, Duration.between(at, health.takenAt()).toMillis() / 1000.0)));
                 }
                 for (ReplicationHealth.Slot slot : health.slots()) {
-                    slot.retainedBytes().ifPresent(bytes ->
-                            slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
+                    slot.retainedBytes()
+                            .ifPresent(
+                                    bytes -> slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
                     // the global's subscription's slot is named after it; others (a table copy's, a
                     // standby's) are no subscription's lag
                     if (SUBSCRIPTION_SLOT.matcher(slot.name()).matches()) {
@@ -185,7 +218,8 @@ public final class FleetMetrics implements FleetObserver {
     }
 
     private void count(FleetEvent event) {
-        String region = event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
+        String region =
+                event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
         switch (event.kind()) {
             case MIGRATION_APPLIED -> {
                 applied(region).increment();
@@ -198,11 +232,14 @@ public final class FleetMetrics implements FleetObserver {
                     waitedFor(event);
                 }
             }
-            case CONNECTED, DISCONNECTED, REFUSED -> sessionChanges(event.kind()).increment();
-            case FORCED_RELEASE -> Counter.builder("muster_forced_releases")
-                    .description("Versions operators released by force").register(registry).increment();
-            default -> {
-            }
+            case CONNECTED, DISCONNECTED, REFUSED ->
+                sessionChanges(event.kind()).increment();
+            case FORCED_RELEASE ->
+                Counter.builder("muster_forced_releases")
+                        .description("Versions operators released by force")
+                        .register(registry)
+                        .increment();
+            default -> {}
         }
     }
 
@@ -222,13 +259,18 @@ public final class FleetMetrics implements FleetObserver {
      * decides both in one call, so they are in the same batch of events.
      */
     private void releaseLatencies(List<FleetEvent> events) {
-        Optional<FleetEvent> cause = events.stream().filter(event -> RELEASE_CAUSES.contains(event.kind())).findFirst();
+        Optional<FleetEvent> cause = events.stream()
+                .filter(event -> RELEASE_CAUSES.contains(event.kind()))
+                .findFirst();
         if (cause.isEmpty() || previous == null) {
             return;
         }
         for (FleetEvent event : events) {
-            if (event.kind() == EventKind.RELEASED && event.region().isPresent()
-                    && previous.region(event.region().getAsInt()).flatMap(RegionState::waiting).isPresent()) {
+            if (event.kind() == EventKind.RELEASED
+                    && event.region().isPresent()
+                    && previous.region(event.region().getAsInt())
+                            .flatMap(RegionState::waiting)
+                            .isPresent()) {
                 releaseLatencies(String.valueOf(event.region().getAsInt()))
                         .record(Duration.between(cause.get().at(), event.at()));
             }
@@ -264,37 +306,46 @@ public final class FleetMetrics implements FleetObserver {
     }
 
     private Counter applied(String region) {
-        return Counter.builder("muster_migrations_applied").description("Migrations regions reported applied")
-                .tag("region", region).register(registry);
+        return Counter.builder("muster_migrations_applied")
+                .description("Migrations regions reported applied")
+                .tag("region", region)
+                .register(registry);
     }
 
     private Counter failed(String region) {
-        return Counter.builder("muster_migrations_failed").description("Migrations regions reported failed")
-                .tag("region", region).register(registry);
+        return Counter.builder("muster_migrations_failed")
+                .description("Migrations regions reported failed")
+                .tag("region", region)
+                .register(registry);
     }
 
     private Timer durations(String region) {
         return Timer.builder("muster_migration_duration")
                 .description("How long each applied migration ran, as Flyway's history records it")
-                .tag("region", region).register(registry);
+                .tag("region", region)
+                .register(registry);
     }
 
     private Counter signals(String type) {
-        return Counter.builder("muster_signals_sent").description("Answers to release requests, by type")
-                .tag("type", type).register(registry);
+        return Counter.builder("muster_signals_sent")
+                .description("Answers to release requests, by type")
+                .tag("type", type)
+                .register(registry);
     }
 
     private Timer releaseWaits(String region) {
         return Timer.builder("muster_release_wait")
                 .description("How long a region's migration waited for release before Go")
-                .tag("region", region).register(registry);
+                .tag("region", region)
+                .register(registry);
     }
 
     private Timer releaseLatencies(String region) {
         return Timer.builder("muster_release_latency")
                 .description("From the fleet change that released a waiting region (a member's report, "
                         + "its removal, a forced release, a resume) to the Go sent to it")
-                .tag("region", region).register(registry);
+                .tag("region", region)
+                .register(registry);
     }
 
     private static double seconds(Duration duration) {

@@ -11,8 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class SecurityMetrics {
 
-    private SecurityMetrics() {
-    }
+    private SecurityMetrics() {}
 
     public static void register(MeterRegistry registry, TransportSecurity security) {
         Gauge.builder("muster_coordinator_insecure", () -> security.mode() == TransportSecurity.Mode.INSECURE ? 1 : 0)

@@ -12,8 +12,7 @@ import java.util.function.Supplier;
  */
 public final class UpgradeMetrics {
 
-    private UpgradeMetrics() {
-    }
+    private UpgradeMetrics() {}
 
     public static void register(MeterRegistry registry, Supplier<UpgradePhase> current) {
         for (UpgradePhase phase : UpgradePhase.values()) {

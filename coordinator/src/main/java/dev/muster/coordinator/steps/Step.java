@@ -4,24 +4,19 @@ package dev.muster.coordinator.steps;
 public sealed interface Step {
 
     /** {@code replication teardown --mode MODE}, on the global. */
-    record Teardown(String mode) implements Step {
-    }
+    record Teardown(String mode) implements Step {}
 
     /** {@code migrate --to VERSION}: the global's is gated by the release rule as always. */
-    record Migrate(String targetVersion) implements Step {
-    }
+    record Migrate(String targetVersion) implements Step {}
 
     /** {@code replication setup}. */
-    record SetUp() implements Step {
-    }
+    record SetUp() implements Step {}
 
     /** {@code replication verify}, on the global. */
-    record Verify() implements Step {
-    }
+    record Verify() implements Step {}
 
     /** Read the migration files now, and tell the coordinator what they contain. */
-    record ReadCode() implements Step {
-    }
+    record ReadCode() implements Step {}
 
     /** In words, for progress lines: "migrate to 20200801120000". */
     default String describe() {

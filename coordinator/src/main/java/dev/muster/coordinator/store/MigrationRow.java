@@ -23,9 +23,13 @@ record MigrationRow(Migration migration, Integer appliedPosition, Integer availa
         Map<String, MigrationRow> rows = new HashMap<>();
         for (Map<String, Migration> list : List.of(state.applied(), state.available())) {
             // the applied form wins where both lists have a version: it is what the database says
-            list.values().forEach(migration -> rows.putIfAbsent(migration.version(),
-                    new MigrationRow(migration, appliedAt.get(migration.version()),
-                            availableAt.get(migration.version()))));
+            list.values()
+                    .forEach(migration -> rows.putIfAbsent(
+                            migration.version(),
+                            new MigrationRow(
+                                    migration,
+                                    appliedAt.get(migration.version()),
+                                    availableAt.get(migration.version()))));
         }
         return rows;
     }
@@ -50,8 +54,8 @@ record MigrationRow(Migration migration, Integer appliedPosition, Integer availa
                      SET description = excluded.description, checksum = excluded.checksum,
                          applied_position = excluded.applied_position,
                          available_position = excluded.available_position""");
-             PreparedStatement delete = db.prepareStatement(
-                     "DELETE FROM muster.fleet_region_migration WHERE region = ? AND version = ?")) {
+                PreparedStatement delete = db.prepareStatement(
+                        "DELETE FROM muster.fleet_region_migration WHERE region = ? AND version = ?")) {
             for (MigrationRow row : now.values()) {
                 if (!Objects.equals(before.get(row.migration().version()), row)) {
                     upsert.setInt(1, region);

@@ -61,7 +61,10 @@ public final class PostgresFleetStore implements FleetStore {
         PostgresFleetStore store = new PostgresFleetStore(database);
         try {
             Flyway.configure()
-                    .dataSource(database.url(), database.user(), database.password().map(s -> s.reveal()).orElse(null))
+                    .dataSource(
+                            database.url(),
+                            database.user(),
+                            database.password().map(s -> s.reveal()).orElse(null))
                     .schemas(SCHEMA)
                     .table("coordinator_schema_history")
                     .locations("classpath:dev/muster/coordinator/store/migration")
@@ -71,8 +74,11 @@ public final class PostgresFleetStore implements FleetStore {
                     .load()
                     .migrate();
         } catch (FlywayException e) {
-            throw new MusterException(ExitCode.UNAVAILABLE, "cannot prepare the coordinator's state in schema "
-                    + SCHEMA + " of " + database.url() + " as " + database.user() + ": " + rootMessage(e), e);
+            throw new MusterException(
+                    ExitCode.UNAVAILABLE,
+                    "cannot prepare the coordinator's state in schema " + SCHEMA + " of " + database.url() + " as "
+                            + database.user() + ": " + rootMessage(e),
+                    e);
         }
         return store;
     }
@@ -83,28 +89,36 @@ public final class PostgresFleetStore implements FleetStore {
             Connection db = connection();
             Optional<Pause> pause;
             try (Statement statement = db.createStatement();
-                 ResultSet settings = statement.executeQuery(
-                         "SELECT paused_reason, paused_by, paused_at FROM muster.fleet_settings")) {
+                    ResultSet settings = statement.executeQuery(
+                            "SELECT paused_reason, paused_by, paused_at FROM muster.fleet_settings")) {
                 if (!settings.next()) {
                     return Optional.empty();
                 }
-                pause = settings.getString(1) == null ? Optional.empty() : Optional.of(
-                        new Pause(settings.getString(1), settings.getString(2), instant(settings.getTimestamp(3))));
+                pause = settings.getString(1) == null
+                        ? Optional.empty()
+                        : Optional.of(new Pause(
+                                settings.getString(1), settings.getString(2), instant(settings.getTimestamp(3))));
             }
             List<Integer> members = new ArrayList<>();
             try (Statement statement = db.createStatement();
-                 ResultSet result = statement.executeQuery("SELECT region FROM muster.fleet_member ORDER BY region")) {
+                    ResultSet result =
+                            statement.executeQuery("SELECT region FROM muster.fleet_member ORDER BY region")) {
                 while (result.next()) {
                     members.add(result.getInt(1));
                 }
             }
             Map<String, ForcedRelease> forced = new TreeMap<>();
             try (Statement statement = db.createStatement();
-                 ResultSet result = statement.executeQuery(
-                         "SELECT version, reason, forced_by, forced_at FROM muster.fleet_forced_release")) {
+                    ResultSet result = statement.executeQuery(
+                            "SELECT version, reason, forced_by, forced_at FROM muster.fleet_forced_release")) {
                 while (result.next()) {
-                    forced.put(result.getString(1), new ForcedRelease(result.getString(1), result.getString(2),
-                            result.getString(3), instant(result.getTimestamp(4))));
+                    forced.put(
+                            result.getString(1),
+                            new ForcedRelease(
+                                    result.getString(1),
+                                    result.getString(2),
+                                    result.getString(3),
+                                    instant(result.getTimestamp(4))));
                 }
             }
             Map<Integer, RegionState> regions = loadRegions(db);
@@ -120,7 +134,7 @@ public final class PostgresFleetStore implements FleetStore {
         Map<Integer, Map<String, Migration>> available = migrations(db, "available_position");
         Map<Integer, RegionState> regions = new TreeMap<>();
         try (Statement statement = db.createStatement();
-             ResultSet result = statement.executeQuery("""
+                ResultSet result = statement.executeQuery("""
                      SELECT region, role, last_seen, waiting_version, waiting_on, waiting_held, waiting_since
                      FROM muster.fleet_region""")) {
             while (result.next()) {
@@ -129,14 +143,27 @@ public final class PostgresFleetStore implements FleetStore {
                 if (result.getString(4) != null) {
                     Array on = result.getArray(5);
                     List<Integer> regionsWaitedOn = on == null ? List.of() : Arrays.asList((Integer[]) on.getArray());
-                    waiting = Optional.of(new Waiting(result.getString(4), regionsWaitedOn,
-                            Optional.ofNullable(result.getString(6)), instant(result.getTimestamp(7))));
+                    waiting = Optional.of(new Waiting(
+                            result.getString(4),
+                            regionsWaitedOn,
+                            Optional.ofNullable(result.getString(6)),
+                            instant(result.getTimestamp(7))));
                 }
-                Optional<Instant> lastSeen = Optional.ofNullable(result.getTimestamp(3)).map(Timestamp::toInstant);
+                Optional<Instant> lastSeen =
+                        Optional.ofNullable(result.getTimestamp(3)).map(Timestamp::toInstant);
                 // its files were read no later than an agent last spoke for it
-                regions.put(region, new RegionState(region, Role.valueOf(result.getString(2)),
-                        applied.getOrDefault(region, Map.of()), available.getOrDefault(region, Map.of()),
-                        List.of(), Optional.empty(), waiting, lastSeen, lastSeen));
+                regions.put(
+                        region,
+                        new RegionState(
+                                region,
+                                Role.valueOf(result.getString(2)),
+                                applied.getOrDefault(region, Map.of()),
+                                available.getOrDefault(region, Map.of()),
+                                List.of(),
+                                Optional.empty(),
+                                waiting,
+                                lastSeen,
+                                lastSeen));
             }
         }
         return regions;
@@ -146,9 +173,9 @@ public final class PostgresFleetStore implements FleetStore {
     private static Map<Integer, Map<String, Migration>> migrations(Connection db, String position) throws SQLException {
         Map<Integer, Map<String, Migration>> byRegion = new HashMap<>();
         try (Statement statement = db.createStatement();
-             ResultSet result = statement.executeQuery("SELECT region, version, description, checksum "
-                     + "FROM muster.fleet_region_migration WHERE " + position + " IS NOT NULL "
-                     + "ORDER BY region, " + position)) {
+                ResultSet result = statement.executeQuery("SELECT region, version, description, checksum "
+                        + "FROM muster.fleet_region_migration WHERE " + position + " IS NOT NULL "
+                        + "ORDER BY region, " + position)) {
             while (result.next()) {
                 int checksum = result.getInt(4);
                 OptionalInt maybeChecksum = result.wasNull() ? OptionalInt.empty() : OptionalInt.of(checksum);
@@ -200,14 +227,13 @@ public final class PostgresFleetStore implements FleetStore {
         }
     }
 
-    private static void saveMembers(Connection db, SortedSet<Integer> before, Fleet fleet)
-            throws SQLException {
+    private static void saveMembers(Connection db, SortedSet<Integer> before, Fleet fleet) throws SQLException {
         if (before.equals(fleet.members())) {
             return;
         }
         try (PreparedStatement add = db.prepareStatement(
-                     "INSERT INTO muster.fleet_member (region) VALUES (?) ON CONFLICT DO NOTHING");
-             PreparedStatement remove = db.prepareStatement("DELETE FROM muster.fleet_member WHERE region = ?")) {
+                        "INSERT INTO muster.fleet_member (region) VALUES (?) ON CONFLICT DO NOTHING");
+                PreparedStatement remove = db.prepareStatement("DELETE FROM muster.fleet_member WHERE region = ?")) {
             for (int member : fleet.members()) {
                 if (!before.contains(member)) {
                     add.setInt(1, member);
@@ -264,7 +290,9 @@ public final class PostgresFleetStore implements FleetStore {
     }
 
     private static boolean sameDurableRegion(RegionState a, RegionState b) {
-        return a.role() == b.role() && a.lastSeen().equals(b.lastSeen()) && a.waiting().equals(b.waiting());
+        return a.role() == b.role()
+                && a.lastSeen().equals(b.lastSeen())
+                && a.waiting().equals(b.waiting());
     }
 
     private static void upsertRegion(Connection db, RegionState state) throws SQLException {
@@ -282,7 +310,8 @@ public final class PostgresFleetStore implements FleetStore {
             Optional<Waiting> waiting = state.waiting();
             upsert.setString(4, waiting.map(Waiting::version).orElse(null));
             if (waiting.isPresent()) {
-                upsert.setArray(5, db.createArrayOf("integer", waiting.get().regions().toArray()));
+                upsert.setArray(
+                        5, db.createArrayOf("integer", waiting.get().regions().toArray()));
             } else {
                 upsert.setNull(5, Types.ARRAY);
             }
@@ -327,8 +356,12 @@ public final class PostgresFleetStore implements FleetStore {
                     while (result.next()) {
                         int region = result.getInt(2);
                         OptionalInt maybeRegion = result.wasNull() ? OptionalInt.empty() : OptionalInt.of(region);
-                        events.add(new FleetEvent(instant(result.getTimestamp(1)), maybeRegion,
-                                EventKind.valueOf(result.getString(3)), result.getString(4), result.getString(5)));
+                        events.add(new FleetEvent(
+                                instant(result.getTimestamp(1)),
+                                maybeRegion,
+                                EventKind.valueOf(result.getString(3)),
+                                result.getString(4),
+                                result.getString(5)));
                     }
                     return events;
                 }
@@ -375,8 +408,10 @@ public final class PostgresFleetStore implements FleetStore {
     }
 
     private MusterException failure(String what, SQLException e) {
-        return new MusterException(ExitCode.UNAVAILABLE, what + " in " + database.url() + " as " + database.user()
-                + ": " + e.getMessage(), e);
+        return new MusterException(
+                ExitCode.UNAVAILABLE,
+                what + " in " + database.url() + " as " + database.user() + ": " + e.getMessage(),
+                e);
     }
 
     private static Instant instant(Timestamp timestamp) {

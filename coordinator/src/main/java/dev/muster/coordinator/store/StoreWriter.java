@@ -99,8 +99,11 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
                 delay = retry;
                 retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
             }
-            log.warn("Cannot store the fleet's state ({}); {} events wait; trying again in {} s",
-                    e.getMessage(), events.size(), delay.toMillis() / 1000.0);
+            log.warn(
+                    "Cannot store the fleet's state ({}); {} events wait; trying again in {} s",
+                    e.getMessage(),
+                    events.size(),
+                    delay.toMillis() / 1000.0);
             schedule(delay);
             return;
         }
@@ -150,8 +153,10 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
             try {
                 lastWrite();
             } catch (RuntimeException e) {
-                log.warn("The fleet's last changes could not be stored ({}); agents report their state again when "
-                        + "they reconnect, but the events are lost", e.getMessage());
+                log.warn(
+                        "The fleet's last changes could not be stored ({}); agents report their state again when "
+                                + "they reconnect, but the events are lost",
+                        e.getMessage());
             }
         }
         store.close();

@@ -43,6 +43,7 @@ public final class UpgradeDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(UpgradeDriver.class);
     /** How long a region's daemon may be gone while it carries out a step before the upgrade stops. */
     static final Duration DAEMON_ABSENCE = Duration.ofSeconds(60);
+
     private static final Duration POLL = Duration.ofMillis(500);
     /** How long verification is tried again while the copies after setup run. */
     static final Duration VERIFY_PATIENCE = Duration.ofMinutes(2);
@@ -51,8 +52,7 @@ public final class UpgradeDriver implements AutoCloseable {
      * @param target       the version to reach; empty for the newest the global's files contain
      * @param teardownMode "drop" or "disable"
      */
-    public record Request(String target, String teardownMode, String actor, Duration stepTimeout) {
-    }
+    public record Request(String target, String teardownMode, String actor, Duration stepTimeout) {}
 
     /** Where an upgrade tells how it goes; called on the upgrade's thread. */
     public interface Progress {
@@ -87,8 +87,8 @@ public final class UpgradeDriver implements AutoCloseable {
      * @throws IllegalStateException when an upgrade is running already
      */
     public void start(Request request, Progress progress) {
-        String what = "an upgrade" + (request.target().isBlank() ? "" : " to " + request.target())
-                + " started by " + request.actor();
+        String what = "an upgrade" + (request.target().isBlank() ? "" : " to " + request.target()) + " started by "
+                + request.actor();
         if (!running.compareAndSet(null, what)) {
             throw new IllegalStateException(running.get() + " is running; follow it with 'muster watch'");
         }
@@ -125,8 +125,7 @@ public final class UpgradeDriver implements AutoCloseable {
         }
     }
 
-    private record Outcome(boolean succeeded, String summary) {
-    }
+    private record Outcome(boolean succeeded, String summary) {}
 
     /** Why an upgrade stops; its message is for the operator. */
     private static final class Stop extends Exception {
@@ -152,7 +151,8 @@ public final class UpgradeDriver implements AutoCloseable {
         Outcome carryOut() {
             try {
                 UpgradePlan plan = preflight();
-                boolean someoneBehind = plan.steps().stream().anyMatch(step -> !step.versions().isEmpty());
+                boolean someoneBehind =
+                        plan.steps().stream().anyMatch(step -> !step.versions().isEmpty());
                 if (someoneBehind && replicationIsUp()) {
                     phase(UpgradePhase.TEARDOWN, "tear replication down (--mode " + request.teardownMode() + ")");
                     carryOut(global(), new Step.Teardown(request.teardownMode()));
@@ -171,7 +171,8 @@ public final class UpgradeDriver implements AutoCloseable {
                 hub.note(EventKind.UPGRADE, request.actor(), "upgrade done: " + summary);
                 return new Outcome(true, summary);
             } catch (Stop stop) {
-                String summary = "stopped at '" + phaseName + "': " + stop.getMessage() + ". Every step is whole on its "
+                String summary = "stopped at '" + phaseName + "': " + stop.getMessage()
+                        + ". Every step is whole on its "
                         + "region; once this is fixed, run 'muster upgrade" + (target == null ? "" : " --to " + target)
                         + "' again to go on from here";
                 log.warn("Upgrade {}", summary);
@@ -210,8 +211,11 @@ public final class UpgradeDriver implements AutoCloseable {
                 throw new Stop(String.join("; ", problems));
             }
             for (UpgradePlan.Step step : plan.steps()) {
-                progress.line("    region " + step.region() + ": " + (step.versions().isEmpty() ? "at " + target
-                        : step.versions().size() + " to apply, " + step.versions().get(0) + " … " + target));
+                progress.line("    region " + step.region() + ": "
+                        + (step.versions().isEmpty()
+                                ? "at " + target
+                                : step.versions().size() + " to apply, "
+                                        + step.versions().get(0) + " … " + target));
             }
             return plan;
         }
@@ -223,24 +227,32 @@ public final class UpgradeDriver implements AutoCloseable {
          */
         private boolean replicationIsUp() throws Stop {
             RegionState global = hub.fleet().region(global()).orElseThrow();
-            ReplicationHealth health = global.replication().orElseThrow(() -> new Stop("the global's daemon has "
-                    + "not reported its replication yet; wait for its first report (coordinator.report_interval)"));
+            ReplicationHealth health = global.replication()
+                    .orElseThrow(
+                            () -> new Stop(
+                                    "the global's daemon has "
+                                            + "not reported its replication yet; wait for its first report (coordinator.report_interval)"));
             boolean up = health.subscriptions().stream()
-                    .anyMatch(subscription -> subscription.configured() && subscription.exists() && subscription.enabled());
+                    .anyMatch(subscription ->
+                            subscription.configured() && subscription.exists() && subscription.enabled());
             if (!up) {
                 progress.line("    replication is down already: not torn down again");
                 return false;
             }
             List<String> problems = new ArrayList<>();
-            health.unavailable().ifPresent(why -> problems.add("the global's replication state cannot be read: " + why));
+            health.unavailable()
+                    .ifPresent(why -> problems.add("the global's replication state cannot be read: " + why));
             for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
                 if (subscription.exists() && subscription.enabled() && !subscription.workerRunning()) {
                     problems.add("subscription " + subscription.name() + " has no apply worker running");
                 }
             }
             for (int member : hub.fleet().members()) {
-                hub.fleet().region(member).flatMap(RegionState::replication).ifPresent(remote ->
-                        remote.problems().forEach(problem -> problems.add("region " + member + ": " + problem)));
+                hub.fleet()
+                        .region(member)
+                        .flatMap(RegionState::replication)
+                        .ifPresent(remote -> remote.problems()
+                                .forEach(problem -> problems.add("region " + member + ": " + problem)));
             }
             if (!problems.isEmpty()) {
                 throw new Stop("replication is not healthy, so tearing it down could hide a problem: "
@@ -275,7 +287,8 @@ public final class UpgradeDriver implements AutoCloseable {
         private void migrateGlobal(UpgradePlan plan) throws Stop {
             int global = global();
             boolean behind = plan.steps().stream()
-                    .anyMatch(step -> step.region() == global && !step.versions().isEmpty());
+                    .anyMatch(
+                            step -> step.region() == global && !step.versions().isEmpty());
             if (behind) {
                 phase(UpgradePhase.MIGRATE_GLOBAL, "migrate the global (each version once every member has it)");
                 carryOut(global, new Step.Migrate(target));
@@ -366,14 +379,17 @@ public final class UpgradeDriver implements AutoCloseable {
             if (now.isPresent() && (shown.isEmpty() || !shown.get().sameAs(now.get()))) {
                 Waiting waiting = now.get();
                 progress.line("    region " + region + " waits: migration " + waiting.version()
-                        + waiting.held().map(held -> " is held: " + held)
+                        + waiting.held()
+                                .map(held -> " is held: " + held)
                                 .orElse(" waits for regions " + waiting.regions()));
             }
             return now.isPresent() ? now : shown;
         }
 
         private int global() throws Stop {
-            return hub.fleet().global().map(RegionState::region)
+            return hub.fleet()
+                    .global()
+                    .map(RegionState::region)
                     .orElseThrow(() -> new Stop("the global region has never connected"));
         }
 

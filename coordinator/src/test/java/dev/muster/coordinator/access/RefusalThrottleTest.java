@@ -20,7 +20,9 @@ class RefusalThrottleTest {
             clock.advance(Duration.ofMinutes(1));
             assertThat(throttle.admit("region 1 expired")).isEmpty();
         }
-        assertThat(throttle.admit("region 2 expired")).as("another refusal is news").hasValue(5);
+        assertThat(throttle.admit("region 2 expired"))
+                .as("another refusal is news")
+                .hasValue(5);
 
         clock.advance(RefusalThrottle.QUIET);
         assertThat(throttle.admit("region 1 expired")).hasValue(0);
@@ -38,7 +40,6 @@ class RefusalThrottleTest {
         assertThat(recorded).isEqualTo(RefusalThrottle.PER_MINUTE);
 
         clock.advance(Duration.ofMinutes(1));
-        assertThat(throttle.admit("self-signed certificate 1000"))
-                .hasValue(1000 - RefusalThrottle.PER_MINUTE);
+        assertThat(throttle.admit("self-signed certificate 1000")).hasValue(1000 - RefusalThrottle.PER_MINUTE);
     }
 }

@@ -62,6 +62,7 @@ class OperatorCommandsTest {
 
     /** The hub's clock stands five minutes back, so that what it records is "5m ago" to the commands. */
     private Instant recorded;
+
     private FleetHub hub;
     private final List<FleetEvent> events = new CopyOnWriteArrayList<>();
     private CoordinatorServer server;
@@ -74,9 +75,16 @@ class OperatorCommandsTest {
         recorded = Instant.now().minus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS);
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.fixed(recorded, ZoneOffset.UTC));
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
-        server = new CoordinatorServer(new HostPort("127.0.0.1", 0),
-                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), hub, COORDINATOR_VERSION, false,
-                () -> stored.get(), new UpgradeDriver(hub), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry())).start();
+        server = new CoordinatorServer(
+                        new HostPort("127.0.0.1", 0),
+                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK),
+                        hub,
+                        COORDINATOR_VERSION,
+                        false,
+                        () -> stored.get(),
+                        new UpgradeDriver(hub),
+                        new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry()))
+                .start();
     }
 
     @AfterEach
@@ -110,15 +118,13 @@ class OperatorCommandsTest {
     private static final class SilentOutbox implements Outbox {
 
         @Override
-        public void command(long commandId, Step step) {
-        }
-        @Override
-        public void welcome(SortedSet<Integer> memberRegions) {
-        }
+        public void command(long commandId, Step step) {}
 
         @Override
-        public void release(long requestId, Release release) {
-        }
+        public void welcome(SortedSet<Integer> memberRegions) {}
+
+        @Override
+        public void release(long requestId, Release release) {}
 
         @Override
         public void refuse(String reason) {
@@ -126,21 +132,28 @@ class OperatorCommandsTest {
         }
 
         @Override
-        public void supersede() {
-        }
+        public void supersede() {}
     }
 
     private static List<Migration> migrations(String... versions) {
-        return Stream.of(versions).map(version -> Migration.of(version, "migration " + version, version.hashCode()))
+        return Stream.of(versions)
+                .map(version -> Migration.of(version, "migration " + version, version.hashCode()))
                 .toList();
     }
 
     /** An agent straight on the hub; returns its session id. */
     private long connect(int region, Role role, List<String> applied, List<String> available) {
         long session = ++nextSession;
-        AgentHello hello = new AgentHello(region, role, "test-agent", "instance-" + session, "db-" + region,
-                migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
-        assertThat(hub.hello(session, "10.0.0." + region + ":50000", hello, new SilentOutbox())).isTrue();
+        AgentHello hello = new AgentHello(
+                region,
+                role,
+                "test-agent",
+                "instance-" + session,
+                "db-" + region,
+                migrations(applied.toArray(String[]::new)),
+                migrations(available.toArray(String[]::new)));
+        assertThat(hub.hello(session, "10.0.0." + region + ":50000", hello, new SilentOutbox()))
+                .isTrue();
         return session;
     }
 
@@ -180,17 +193,36 @@ class OperatorCommandsTest {
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             List<String> lines = run.lines();
-            assertThat(lines.get(0)).isEqualTo("Coordinator " + COORDINATOR_VERSION + ": member regions 1, 2; state in "
-                    + "memory only (no database configured: a restart forgets it)");
-            assertThat(lines.get(1)).isEqualTo("Plaintext on a loopback address: no one is authenticated; anyone who "
-                    + "can run a command on the coordinator's host drives the fleet");
+            assertThat(lines.get(0))
+                    .isEqualTo("Coordinator " + COORDINATOR_VERSION + ": member regions 1, 2; state in "
+                            + "memory only (no database configured: a restart forgets it)");
+            assertThat(lines.get(1))
+                    .isEqualTo("Plaintext on a loopback address: no one is authenticated; anyone who "
+                            + "can run a command on the coordinator's host drives the fleet");
             assertThat(lines.get(2)).isEmpty();
-            assertThat(lines.subList(3, lines.size())).map(OperatorCommandsTest::cells).containsExactly(
-                    List.of("REGION", "ROLE", "MEMBER", "AGENT", "APPLIED", "PENDING", "WAITS ON", "REPLICATION"),
-                    List.of("1", "remote", "yes", "connected", V, "0", "-", "not reported"),
-                    List.of("2", "remote", "yes", "never connected", "-", "-", "-", "not reported"),
-                    List.of("99", "global", "-", "connected", OLDER, "1", V + " on region 2 since 5m ago",
-                            "not reported"));
+            assertThat(lines.subList(3, lines.size()))
+                    .map(OperatorCommandsTest::cells)
+                    .containsExactly(
+                            List.of(
+                                    "REGION",
+                                    "ROLE",
+                                    "MEMBER",
+                                    "AGENT",
+                                    "APPLIED",
+                                    "PENDING",
+                                    "WAITS ON",
+                                    "REPLICATION"),
+                            List.of("1", "remote", "yes", "connected", V, "0", "-", "not reported"),
+                            List.of("2", "remote", "yes", "never connected", "-", "-", "-", "not reported"),
+                            List.of(
+                                    "99",
+                                    "global",
+                                    "-",
+                                    "connected",
+                                    OLDER,
+                                    "1",
+                                    V + " on region 2 since 5m ago",
+                                    "not reported"));
             assertThat(run.err()).isEmpty();
         }
 
@@ -204,17 +236,33 @@ class OperatorCommandsTest {
             FleetStatus.Builder parsed = FleetStatus.newBuilder();
             JsonFormat.parser().merge(run.out(), parsed);
             FleetStatus status = parsed.build();
-            Timestamp at = Timestamp.newBuilder().setSeconds(recorded.getEpochSecond()).build();
+            Timestamp at =
+                    Timestamp.newBuilder().setSeconds(recorded.getEpochSecond()).build();
             assertThat(status.getCoordinatorVersion()).isEqualTo(COORDINATOR_VERSION);
             assertThat(status.getDurable()).isFalse();
-            assertThat(status.getMemberRegionsList()).containsExactlyElementsOf(hub.fleet().members());
-            assertThat(status.getRegionsList()).extracting(RegionStatus::getRegion).containsExactly(1, 2, GLOBAL);
-            assertThat(status.getRegions(0)).isEqualTo(RegionStatus.newBuilder().setRegion(1)
-                    .setRole(dev.muster.proto.v1.Role.REMOTE).setMember(true).setKnown(true).setSessions(1)
-                    .setLastSeen(at).setAppliedVersion(V).setNewestAvailable(V).build());
+            assertThat(status.getMemberRegionsList())
+                    .containsExactlyElementsOf(hub.fleet().members());
+            assertThat(status.getRegionsList())
+                    .extracting(RegionStatus::getRegion)
+                    .containsExactly(1, 2, GLOBAL);
+            assertThat(status.getRegions(0))
+                    .isEqualTo(RegionStatus.newBuilder()
+                            .setRegion(1)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(true)
+                            .setKnown(true)
+                            .setSessions(1)
+                            .setLastSeen(at)
+                            .setAppliedVersion(V)
+                            .setNewestAvailable(V)
+                            .build());
             assertThat(status.getRegions(1).getKnown()).isFalse();
-            assertThat(status.getRegions(2).getWaiting()).isEqualTo(WaitState.newBuilder().setVersion(V)
-                    .addRegions(2).setSince(at).build());
+            assertThat(status.getRegions(2).getWaiting())
+                    .isEqualTo(WaitState.newBuilder()
+                            .setVersion(V)
+                            .addRegions(2)
+                            .setSince(at)
+                            .build());
             assertThat(status.hasPause()).isFalse();
         }
     }
@@ -228,11 +276,14 @@ class OperatorCommandsTest {
             Run again = muster("region", "add", "3");
 
             assertThat(added.exitCode()).as(added.err()).isZero();
-            assertThat(added.out()).isEqualTo("region 3 is now a member: the global waits for it" + System.lineSeparator());
+            assertThat(added.out())
+                    .isEqualTo("region 3 is now a member: the global waits for it" + System.lineSeparator());
             assertThat(again.exitCode()).isZero();
             assertThat(again.out()).isEqualTo("region 3 was a member already" + System.lineSeparator());
             assertThat(hub.fleet().members()).containsExactly(1, 2, 3);
-            assertThat(events).filteredOn(event -> event.kind() == EventKind.MEMBER_ADDED).singleElement()
+            assertThat(events)
+                    .filteredOn(event -> event.kind() == EventKind.MEMBER_ADDED)
+                    .singleElement()
                     .satisfies(event -> assertThat(event.actor())
                             .matches(Pattern.quote(UNAUTHENTICATED + " (from 127.0.0.1:") + "[0-9]+\\)"));
 
@@ -240,8 +291,9 @@ class OperatorCommandsTest {
             Run removedAgain = muster("region", "remove", "3");
 
             assertThat(removed.exitCode()).as(removed.err()).isZero();
-            assertThat(removed.out()).isEqualTo("region 3 is no longer a member: the global does not wait for it"
-                    + System.lineSeparator());
+            assertThat(removed.out())
+                    .isEqualTo(
+                            "region 3 is no longer a member: the global does not wait for it" + System.lineSeparator());
             assertThat(removedAgain.out()).isEqualTo("region 3 was not a member" + System.lineSeparator());
             assertThat(hub.fleet().members()).containsExactly(1, 2);
         }
@@ -251,8 +303,8 @@ class OperatorCommandsTest {
             Run run = muster("region", "add", "9223372");
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(run.err()).isEqualTo("add: region 9223372 is not a region number (0 to 9223371)"
-                    + System.lineSeparator());
+            assertThat(run.err())
+                    .isEqualTo("add: region 9223372 is not a region number (0 to 9223371)" + System.lineSeparator());
             assertThat(hub.fleet().members()).containsExactly(1, 2);
         }
 
@@ -278,8 +330,9 @@ class OperatorCommandsTest {
 
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.out()).isEmpty();
-            assertThat(run.err()).isEqualTo("add: region 3 is now a member: the global waits for it"
-                    + notStored("connection refused") + System.lineSeparator());
+            assertThat(run.err())
+                    .isEqualTo("add: region 3 is now a member: the global waits for it"
+                            + notStored("connection refused") + System.lineSeparator());
             assertThat(hub.fleet().members()).as("kept in memory").containsExactly(1, 2, 3);
         }
 
@@ -292,11 +345,12 @@ class OperatorCommandsTest {
             Run run = muster("region", "list");
 
             assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.lines()).containsExactly(
-                    "1  member remote",
-                    "2  member remote, never connected",
-                    "7  remote, not a member (it gates nothing)",
-                    "99  global");
+            assertThat(run.lines())
+                    .containsExactly(
+                            "1  member remote",
+                            "2  member remote, never connected",
+                            "7  remote, not a member (it gates nothing)",
+                            "99  global");
         }
     }
 
@@ -308,8 +362,9 @@ class OperatorCommandsTest {
             Run paused = muster("pause", "--reason", "maintenance window");
 
             assertThat(paused.exitCode()).as(paused.err()).isZero();
-            assertThat(paused.out()).isEqualTo("the fleet is paused: nothing is released until 'muster resume'"
-                    + System.lineSeparator());
+            assertThat(paused.out())
+                    .isEqualTo(
+                            "the fleet is paused: nothing is released until 'muster resume'" + System.lineSeparator());
             assertThat(hub.fleet().pause()).hasValueSatisfying(pause -> {
                 assertThat(pause.reason()).isEqualTo("maintenance window");
                 assertThat(pause.by()).startsWith(UNAUTHENTICATED + " (from 127.0.0.1:");
@@ -338,8 +393,12 @@ class OperatorCommandsTest {
             assertThat(run.exitCode()).as(run.err()).isZero();
             ChangeReply.Builder reply = ChangeReply.newBuilder();
             JsonFormat.parser().merge(run.out(), reply);
-            assertThat(reply.build()).isEqualTo(ChangeReply.newBuilder().setChanged(true).setStored(true)
-                    .setMessage("the fleet is paused: nothing is released until 'muster resume'").build());
+            assertThat(reply.build())
+                    .isEqualTo(ChangeReply.newBuilder()
+                            .setChanged(true)
+                            .setStored(true)
+                            .setMessage("the fleet is paused: nothing is released until 'muster resume'")
+                            .build());
             assertThat(run.err()).isEmpty();
         }
 
@@ -352,9 +411,13 @@ class OperatorCommandsTest {
             assertThat(run.exitCode()).isEqualTo(1);
             ChangeReply.Builder reply = ChangeReply.newBuilder();
             JsonFormat.parser().merge(run.out(), reply);
-            assertThat(reply.build()).isEqualTo(ChangeReply.newBuilder().setChanged(true).setStored(false)
-                    .setMessage("the fleet is paused: nothing is released until 'muster resume'"
-                            + notStored("connection refused")).build());
+            assertThat(reply.build())
+                    .isEqualTo(ChangeReply.newBuilder()
+                            .setChanged(true)
+                            .setStored(false)
+                            .setMessage("the fleet is paused: nothing is released until 'muster resume'"
+                                    + notStored("connection refused"))
+                            .build());
             assertThat(run.err()).isEmpty();
             assertThat(hub.fleet().paused()).isTrue();
         }
@@ -370,8 +433,8 @@ class OperatorCommandsTest {
             Run run = muster("release", "--force", V, "--reason", "region 2 is gone for good");
 
             assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.out()).isEqualTo("migration " + V + " is released to the global by force"
-                    + System.lineSeparator());
+            assertThat(run.out())
+                    .isEqualTo("migration " + V + " is released to the global by force" + System.lineSeparator());
             assertThat(hub.fleet().forced()).containsOnlyKeys(V);
             assertThat(hub.fleet().forced().get(V).reason()).isEqualTo("region 2 is gone for good");
         }
@@ -383,8 +446,9 @@ class OperatorCommandsTest {
             Run run = muster("release", "--force", "20991231000000", "--reason", "typo");
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(run.err()).isEqualTo("release: the global region 99's migration files do not contain "
-                    + "20991231000000 (its newest is " + V + ")" + System.lineSeparator());
+            assertThat(run.err())
+                    .isEqualTo("release: the global region 99's migration files do not contain "
+                            + "20991231000000 (its newest is " + V + ")" + System.lineSeparator());
             assertThat(hub.fleet().forced()).isEmpty();
         }
 
@@ -420,12 +484,13 @@ class OperatorCommandsTest {
             Run run = muster("plan", "--to", V);
 
             assertThat(run.exitCode()).as(run.err()).isZero();
-            assertThat(run.lines()).containsExactly(
-                    "Plan to reach migration " + V + ":",
-                    "  1. region 1: 1 to apply: " + V,
-                    "  2. region 2: 1 to apply: " + V,
-                    "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
-                    "Nothing blocks it.");
+            assertThat(run.lines())
+                    .containsExactly(
+                            "Plan to reach migration " + V + ":",
+                            "  1. region 1: 1 to apply: " + V,
+                            "  2. region 2: 1 to apply: " + V,
+                            "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
+                            "Nothing blocks it.");
         }
 
         @Test
@@ -437,14 +502,15 @@ class OperatorCommandsTest {
             Run run = muster("plan", "--to", V);
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.lines()).containsExactly(
-                    "Plan to reach migration " + V + ":",
-                    "  1. region 1: nothing to apply",
-                    "  2. region 2: 1 to apply: " + V,
-                    "       blocked: region 2's agent is not connected",
-                    "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
-                    "Blocked:",
-                    "  - region 2's agent is not connected");
+            assertThat(run.lines())
+                    .containsExactly(
+                            "Plan to reach migration " + V + ":",
+                            "  1. region 1: nothing to apply",
+                            "  2. region 2: 1 to apply: " + V,
+                            "       blocked: region 2's agent is not connected",
+                            "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
+                            "Blocked:",
+                            "  - region 2's agent is not connected");
         }
 
         @Test
@@ -458,16 +524,17 @@ class OperatorCommandsTest {
                     + ", its files read at " + recorded + "): it needs code that does";
             String neverConnected = "region 2 has never connected, so its migrations are unknown";
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.lines()).containsExactly(
-                    "Plan to reach migration " + V + ":",
-                    "  1. region 1: not known yet",
-                    "       blocked: " + lacksTarget,
-                    "  2. region 2: not known yet",
-                    "       blocked: " + neverConnected,
-                    "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
-                    "Blocked:",
-                    "  - " + lacksTarget,
-                    "  - " + neverConnected);
+            assertThat(run.lines())
+                    .containsExactly(
+                            "Plan to reach migration " + V + ":",
+                            "  1. region 1: not known yet",
+                            "       blocked: " + lacksTarget,
+                            "  2. region 2: not known yet",
+                            "       blocked: " + neverConnected,
+                            "  3. global region 99: 1 to apply: " + V + " (each once every member has applied it)",
+                            "Blocked:",
+                            "  - " + lacksTarget,
+                            "  - " + neverConnected);
         }
 
         @Test
@@ -475,8 +542,9 @@ class OperatorCommandsTest {
             Run run = muster("plan");
 
             assertThat(run.exitCode()).isEqualTo(3);
-            assertThat(run.err()).isEqualTo("plan: the global region has never connected, so name the target version"
-                    + System.lineSeparator());
+            assertThat(run.err())
+                    .isEqualTo("plan: the global region has never connected, so name the target version"
+                            + System.lineSeparator());
         }
     }
 
@@ -493,7 +561,8 @@ class OperatorCommandsTest {
             Run run = musterAsIs("status", "--coordinator", "127.0.0.1:" + free);
 
             assertThat(run.exitCode()).isEqualTo(69);
-            assertThat(run.err()).startsWith("status: cannot reach the coordinator at 127.0.0.1:" + free + " (UNAVAILABLE")
+            assertThat(run.err())
+                    .startsWith("status: cannot reach the coordinator at 127.0.0.1:" + free + " (UNAVAILABLE")
                     .contains("is 'muster serve' running there?");
             assertThat(run.out()).isEmpty();
         }
@@ -503,8 +572,9 @@ class OperatorCommandsTest {
             Run run = musterAsIs("status", "--coordinator", "not-an-address");
 
             assertThat(run.exitCode()).isEqualTo(2);
-            assertThat(run.err()).isEqualTo("status: --coordinator not-an-address: 'not-an-address' is not of the "
-                    + "form host:port" + System.lineSeparator());
+            assertThat(run.err())
+                    .isEqualTo("status: --coordinator not-an-address: 'not-an-address' is not of the "
+                            + "form host:port" + System.lineSeparator());
         }
     }
 
@@ -515,22 +585,31 @@ class OperatorCommandsTest {
 
         private Timestamp before(Duration age) {
             Instant at = now.minus(age);
-            return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+            return Timestamp.newBuilder()
+                    .setSeconds(at.getEpochSecond())
+                    .setNanos(at.getNano())
+                    .build();
         }
 
         @Test
         void agoSaysHowLongAgoInTheLargestUnits() {
             assertThat(StatusView.ago(before(Duration.ZERO), now)).isEqualTo("just now");
             assertThat(StatusView.ago(before(Duration.ofMillis(999)), now)).isEqualTo("just now");
-            assertThat(StatusView.ago(before(Duration.ofSeconds(-30)), now)).as("a clock ahead").isEqualTo("just now");
+            assertThat(StatusView.ago(before(Duration.ofSeconds(-30)), now))
+                    .as("a clock ahead")
+                    .isEqualTo("just now");
             assertThat(StatusView.ago(before(Duration.ofSeconds(1)), now)).isEqualTo("1s ago");
             assertThat(StatusView.ago(before(Duration.ofSeconds(59)), now)).isEqualTo("59s ago");
             assertThat(StatusView.ago(before(Duration.ofMinutes(5)), now)).isEqualTo("5m ago");
-            assertThat(StatusView.ago(before(Duration.ofMinutes(5).plusSeconds(59)), now)).isEqualTo("5m ago");
+            assertThat(StatusView.ago(before(Duration.ofMinutes(5).plusSeconds(59)), now))
+                    .isEqualTo("5m ago");
             assertThat(StatusView.ago(before(Duration.ofHours(2)), now)).isEqualTo("2h ago");
-            assertThat(StatusView.ago(before(Duration.ofHours(2).plusMinutes(3)), now)).isEqualTo("2h3m ago");
-            assertThat(StatusView.ago(before(Duration.ofHours(23).plusMinutes(59)), now)).isEqualTo("23h59m ago");
-            assertThat(StatusView.ago(before(Duration.ofDays(3).plusHours(5)), now)).isEqualTo("3d ago");
+            assertThat(StatusView.ago(before(Duration.ofHours(2).plusMinutes(3)), now))
+                    .isEqualTo("2h3m ago");
+            assertThat(StatusView.ago(before(Duration.ofHours(23).plusMinutes(59)), now))
+                    .isEqualTo("23h59m ago");
+            assertThat(StatusView.ago(before(Duration.ofDays(3).plusHours(5)), now))
+                    .isEqualTo("3d ago");
         }
 
         @Test
@@ -539,59 +618,95 @@ class OperatorCommandsTest {
                     .setCoordinatorVersion("1.2.3")
                     .addAllMemberRegions(List.of(1, 2))
                     .setDurable(true)
-                    .setPause(PauseState.newBuilder().setReason("maintenance window").setBy("operator alice@ops-1")
+                    .setPause(PauseState.newBuilder()
+                            .setReason("maintenance window")
+                            .setBy("operator alice@ops-1")
                             .setAt(before(Duration.ofMinutes(5))))
-                    .addForcedReleases(ForcedReleaseState.newBuilder().setVersion(V).setReason("region 2 is gone")
-                            .setBy("operator bob@ops-2").setAt(before(Duration.ofHours(2).plusMinutes(3))))
-                    .addRegions(RegionStatus.newBuilder().setRegion(1).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(true).setKnown(true).setSessions(2).setAppliedVersion(V)
+                    .addForcedReleases(ForcedReleaseState.newBuilder()
+                            .setVersion(V)
+                            .setReason("region 2 is gone")
+                            .setBy("operator bob@ops-2")
+                            .setAt(before(Duration.ofHours(2).plusMinutes(3))))
+                    .addRegions(RegionStatus.newBuilder()
+                            .setRegion(1)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(true)
+                            .setKnown(true)
+                            .setSessions(2)
+                            .setAppliedVersion(V)
                             .setReplication(ReplicationReport.getDefaultInstance()))
-                    .addRegions(RegionStatus.newBuilder().setRegion(2).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(true).setKnown(true).setLastSeen(before(Duration.ofDays(3)))
-                            .setAppliedVersion(OLDER).setPending(1)
+                    .addRegions(RegionStatus.newBuilder()
+                            .setRegion(2)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(true)
+                            .setKnown(true)
+                            .setLastSeen(before(Duration.ofDays(3)))
+                            .setAppliedVersion(OLDER)
+                            .setPending(1)
                             .setReplication(ReplicationReport.getDefaultInstance())
                             .addReplicationProblems("publication miq does not exist")
                             .addReplicationProblems("slot region_2 is lost"))
-                    .addRegions(RegionStatus.newBuilder().setRegion(3).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(true).setKnown(false))
-                    .addRegions(RegionStatus.newBuilder().setRegion(7).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(false).setKnown(true).setSessions(1)
-                            .setWaiting(WaitState.newBuilder().setVersion(V).addRegions(1).addRegions(2)
+                    .addRegions(RegionStatus.newBuilder()
+                            .setRegion(3)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(true)
+                            .setKnown(false))
+                    .addRegions(RegionStatus.newBuilder()
+                            .setRegion(7)
+                            .setRole(dev.muster.proto.v1.Role.REMOTE)
+                            .setMember(false)
+                            .setKnown(true)
+                            .setSessions(1)
+                            .setWaiting(WaitState.newBuilder()
+                                    .setVersion(V)
+                                    .addRegions(1)
+                                    .addRegions(2)
                                     .setSince(before(Duration.ofSeconds(10)))))
-                    .addRegions(RegionStatus.newBuilder().setRegion(GLOBAL).setRole(dev.muster.proto.v1.Role.GLOBAL)
-                            .setKnown(true).setSessions(1).setAppliedVersion(OLDER).setPending(1)
-                            .setWaiting(WaitState.newBuilder().setVersion(V).setHeld("the fleet was paused")
+                    .addRegions(RegionStatus.newBuilder()
+                            .setRegion(GLOBAL)
+                            .setRole(dev.muster.proto.v1.Role.GLOBAL)
+                            .setKnown(true)
+                            .setSessions(1)
+                            .setAppliedVersion(OLDER)
+                            .setPending(1)
+                            .setWaiting(WaitState.newBuilder()
+                                    .setVersion(V)
+                                    .setHeld("the fleet was paused")
                                     .setSince(before(Duration.ofMinutes(4)))))
                     .build();
 
             String text = StatusView.render(status, now);
 
-            assertThat(text).isEqualTo(String.join("\n",
-                    "Coordinator 1.2.3: member regions 1, 2; state kept in its database",
-                    "PAUSED by operator alice@ops-1 5m ago: maintenance window ('muster resume' lets it go on)",
-                    "Released by force: 20200424183342 by operator bob@ops-2 2h3m ago: region 2 is gone",
-                    "",
-                    "REGION  ROLE    MEMBER  AGENT                   APPLIED         PENDING  "
-                            + "WAITS ON                                        REPLICATION",
-                    "1       remote  yes     connected (2 sessions)  20200424183342  0        "
-                            + "-                                               healthy",
-                    "2       remote  yes     last seen 3d ago        20200101000000  1        "
-                            + "-                                               publication miq does not exist (+1 more)",
-                    "3       remote  yes     never connected         -               -        "
-                            + "-                                               not reported",
-                    "7       remote  no      connected               -               0        "
-                            + "20200424183342 on regions 1, 2 since 10s ago    not reported",
-                    "99      global  -       connected               20200101000000  1        "
-                            + "20200424183342 held: fleet paused since 4m ago  not reported"));
+            assertThat(text)
+                    .isEqualTo(String.join(
+                            "\n",
+                            "Coordinator 1.2.3: member regions 1, 2; state kept in its database",
+                            "PAUSED by operator alice@ops-1 5m ago: maintenance window ('muster resume' lets it go on)",
+                            "Released by force: 20200424183342 by operator bob@ops-2 2h3m ago: region 2 is gone",
+                            "",
+                            "REGION  ROLE    MEMBER  AGENT                   APPLIED         PENDING  "
+                                    + "WAITS ON                                        REPLICATION",
+                            "1       remote  yes     connected (2 sessions)  20200424183342  0        "
+                                    + "-                                               healthy",
+                            "2       remote  yes     last seen 3d ago        20200101000000  1        "
+                                    + "-                                               publication miq does not exist (+1 more)",
+                            "3       remote  yes     never connected         -               -        "
+                                    + "-                                               not reported",
+                            "7       remote  no      connected               -               0        "
+                                    + "20200424183342 on regions 1, 2 since 10s ago    not reported",
+                            "99      global  -       connected               20200101000000  1        "
+                                    + "20200424183342 held: fleet paused since 4m ago  not reported"));
         }
 
         @Test
         void renderWithoutMembersSaysNone() {
-            String text = StatusView.render(FleetStatus.newBuilder().setCoordinatorVersion("1.2.3").build(), now);
+            String text = StatusView.render(
+                    FleetStatus.newBuilder().setCoordinatorVersion("1.2.3").build(), now);
 
-            assertThat(text).isEqualTo("Coordinator 1.2.3: member regions none; state in memory only (no database "
-                    + "configured: a restart forgets it)\n\n"
-                    + "REGION  ROLE  MEMBER  AGENT  APPLIED  PENDING  WAITS ON  REPLICATION");
+            assertThat(text)
+                    .isEqualTo("Coordinator 1.2.3: member regions none; state in memory only (no database "
+                            + "configured: a restart forgets it)\n\n"
+                            + "REGION  ROLE  MEMBER  AGENT  APPLIED  PENDING  WAITS ON  REPLICATION");
         }
     }
 }

@@ -53,7 +53,9 @@ class CoordinatorConfigTest {
                 + "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n");
 
         assertThat(config.regions()).containsExactly(1, 2);
-        assertThat(config.listen()).isEqualTo(new HostPort("0.0.0.0", 7600)).isEqualTo(CoordinatorConfig.DEFAULT_LISTEN);
+        assertThat(config.listen())
+                .isEqualTo(new HostPort("0.0.0.0", 7600))
+                .isEqualTo(CoordinatorConfig.DEFAULT_LISTEN);
         assertThat(config.security().mode()).isEqualTo(TransportSecurity.Mode.MUTUAL_TLS);
         assertThat(config.security().trustDomain()).isEqualTo("muster");
         assertThat(config.security().tls()).hasValueSatisfying(tls -> {
@@ -83,7 +85,9 @@ class CoordinatorConfigTest {
         DatabaseConfig database = config.database().orElseThrow();
         assertThat(database.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/vmdb_production");
         assertThat(database.user()).isEqualTo("root");
-        assertThat(database.passwordFile()).as("relative to the configuration file").contains(dir.resolve("db.password"));
+        assertThat(database.passwordFile())
+                .as("relative to the configuration file")
+                .contains(dir.resolve("db.password"));
         assertThat(database.password().orElseThrow().reveal()).isEqualTo("pw");
     }
 
@@ -108,7 +112,8 @@ class CoordinatorConfigTest {
         int tooLarge = RegionNumber.MAX + 1;
         refused("regions: [1, -1]\n", "regions[1]", "must be between 0 and " + RegionNumber.MAX + ", not -1");
         refused("regions: [1, " + tooLarge + "]\n", "regions[1]", "not " + tooLarge);
-        assertThat(load(LOOPBACK + "regions: [0, " + RegionNumber.MAX + "]\n").regions()).containsExactly(0, RegionNumber.MAX);
+        assertThat(load(LOOPBACK + "regions: [0, " + RegionNumber.MAX + "]\n").regions())
+                .containsExactly(0, RegionNumber.MAX);
         refused("regions: [one]\n", "regions[0]", "must be a whole number");
     }
 
@@ -127,22 +132,36 @@ class CoordinatorConfigTest {
     @Test
     void anIpv6ListenAddressIsAccepted() throws IOException {
         assertThat(load("listen: '[::1]:7600'\nregions: []\n").listen()).isEqualTo(new HostPort("::1", 7600));
-        assertThat(load("listen: '[::]:7600'\nregions: []\ninsecure: true\n").listen()).isEqualTo(new HostPort("::", 7600));
+        assertThat(load("listen: '[::]:7600'\nregions: []\ninsecure: true\n").listen())
+                .isEqualTo(new HostPort("::", 7600));
     }
 
     @Test
     void unknownKeysAreRefused() throws IOException {
-        refused("regions: [1]\nregion: 99\n", "region", "unknown key (expected one of [database, global_region, insecure, listen, metrics, operators, regions, tls, trust_domain])");
+        refused(
+                "regions: [1]\nregion: 99\n",
+                "region",
+                "unknown key (expected one of [database, global_region, insecure, listen, metrics, operators, regions, tls, trust_domain])");
     }
 
     @Test
     void theDatabaseSectionIsValidated() throws IOException {
-        refused("regions: []\ndatabase: { url: 'mysql://h/db', user: root }\n", "database.url", "must be a PostgreSQL JDBC URL");
-        refused("regions: []\ndatabase: { url: 'jdbc:postgresql://h/db' }\n", "database.user", "required key is missing");
-        refused("regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password: x }\n",
-                "database.password", "unknown key");
-        refused("regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: absent }\n",
-                "database.password_file", "cannot read " + dir.resolve("absent"));
+        refused(
+                "regions: []\ndatabase: { url: 'mysql://h/db', user: root }\n",
+                "database.url",
+                "must be a PostgreSQL JDBC URL");
+        refused(
+                "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db' }\n",
+                "database.user",
+                "required key is missing");
+        refused(
+                "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password: x }\n",
+                "database.password",
+                "unknown key");
+        refused(
+                "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: absent }\n",
+                "database.password_file",
+                "cannot read " + dir.resolve("absent"));
     }
 
     @Test
@@ -154,10 +173,12 @@ class CoordinatorConfigTest {
     void aPasswordNeverAppearsInTheConfigurationsText() throws IOException {
         Files.writeString(dir.resolve("db.password"), "s3cr3t");
 
-        CoordinatorConfig config = load(LOOPBACK + "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: db.password }\n");
+        CoordinatorConfig config = load(LOOPBACK
+                + "regions: []\ndatabase: { url: 'jdbc:postgresql://h/db', user: u, password_file: db.password }\n");
 
         assertThat(config.toString()).doesNotContain("s3cr3t");
-        assertThat(config.database().orElseThrow().password().orElseThrow().toString()).isEqualTo("****");
+        assertThat(config.database().orElseThrow().password().orElseThrow().toString())
+                .isEqualTo("****");
     }
 
     @Test
@@ -180,7 +201,8 @@ class CoordinatorConfigTest {
     void operatorsAndTheirRolesAreReadWithTls() throws IOException {
         TestPki pki = TestPki.create(dir.resolve("tls"));
         pki.coordinator();
-        String tls = "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\nglobal_region: 99\n";
+        String tls =
+                "tls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\nglobal_region: 99\n";
 
         CoordinatorConfig config = load("regions: []\n" + tls + "trust_domain: example.org\n"
                 + "operators: { admin: [alice], viewer: [bob, alice] }\n");
@@ -189,16 +211,22 @@ class CoordinatorConfigTest {
         assertThat(config.security().operators().roleOf("alice")).contains(OperatorRole.ADMIN);
         assertThat(config.security().operators().roleOf("bob")).contains(OperatorRole.VIEWER);
         assertThat(config.security().operators().roleOf("carol")).isEmpty();
-        refused("regions: []\n" + tls + "operators: { admin: ['alice smith'] }\n", "operators.admin[0]",
+        refused(
+                "regions: []\n" + tls + "operators: { admin: ['alice smith'] }\n",
+                "operators.admin[0]",
                 "is not an operator name");
         refused("regions: []\n" + tls + "operators: { root: [alice] }\n", "operators.root", "unknown key");
         refused("regions: []\n" + tls + "trust_domain: 'Muster!'\n", "trust_domain", "is not a trust domain");
         refused("regions: []\n" + tls + "insecure: true\n", "insecure", "contradicts tls");
-        refused("regions: []\ntls: { cert: absent.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n", "tls.cert",
+        refused(
+                "regions: []\ntls: { cert: absent.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n",
+                "tls.cert",
                 "cannot read");
         refused(LOOPBACK + "regions: []\noperators: { admin: [alice] }\n", "operators", "needs tls");
         refused("regions: [1, 99]\n" + tls, "global_region", "region 99 is listed in regions");
-        refused("regions: []\ntls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n",
-                "global_region", "required with tls");
+        refused(
+                "regions: []\ntls: { cert: tls/coordinator.crt, key: tls/coordinator.key, ca: tls/ca.crt }\n",
+                "global_region",
+                "required with tls");
     }
 }

@@ -22,8 +22,8 @@ class AdmissionTest {
         return refusal(fleet, region, role, instanceId, NEW_DATABASE);
     }
 
-    private static java.util.Optional<String> refusal(Fleet fleet, int region, Role role, String instanceId,
-                                                      String databaseId) {
+    private static java.util.Optional<String> refusal(
+            Fleet fleet, int region, Role role, String instanceId, String databaseId) {
         return Admission.refusal(fleet, new Admission.Claim(region, role, instanceId, databaseId));
     }
 
@@ -37,11 +37,12 @@ class AdmissionTest {
     void aSecondLiveAgentClaimingTheSameRegionIsRefused() {
         Fleet fleet = fleet(MEMBERS, remote(1));
 
-        assertThat(refusal(fleet, 1, Role.REMOTE, NEW_AGENT)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 1 is already served by a connected agent")
-                .contains("10.0.0.1:50000")
-                .contains(Regions.SINCE.toString())
-                .contains("two agents claim region 1"));
+        assertThat(refusal(fleet, 1, Role.REMOTE, NEW_AGENT))
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("region 1 is already served by a connected agent")
+                        .contains("10.0.0.1:50000")
+                        .contains(Regions.SINCE.toString())
+                        .contains("two agents claim region 1"));
     }
 
     @Test
@@ -55,8 +56,8 @@ class AdmissionTest {
     void agentsThatDoNotSayTheirInstanceAreNeverTakenForAReconnect() {
         Fleet fleet = fleet(MEMBERS, remote(1).instance(""));
 
-        assertThat(refusal(fleet, 1, Role.REMOTE, "")).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("two agents claim region 1"));
+        assertThat(refusal(fleet, 1, Role.REMOTE, ""))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("two agents claim region 1"));
     }
 
     @Test
@@ -64,31 +65,33 @@ class AdmissionTest {
         Fleet fleet = fleet(MEMBERS, remote(1));
 
         assertThat(refusal(fleet, 1, Role.REMOTE, NEW_AGENT, databaseOf(1)))
-                .as("the daemon is connected and an operator runs migrate by hand").isEmpty();
+                .as("the daemon is connected and an operator runs migrate by hand")
+                .isEmpty();
     }
 
     @Test
     void agentsThatCannotSayTheirDatabaseAreNeverTakenForTheSameDatabase() {
         Fleet fleet = fleet(MEMBERS, remote(1).database(""));
 
-        assertThat(refusal(fleet, 1, Role.REMOTE, NEW_AGENT, "")).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("two agents claim region 1"));
+        assertThat(refusal(fleet, 1, Role.REMOTE, NEW_AGENT, ""))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("two agents claim region 1"));
     }
 
     @Test
     void anotherAgentOfTheSameDatabaseMustClaimTheSameRole() {
         Fleet fleet = fleet(MEMBERS, remote(7));
 
-        assertThat(refusal(fleet, 7, Role.GLOBAL, NEW_AGENT, databaseOf(7))).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 7 is connected as remote but this agent says global"));
+        assertThat(refusal(fleet, 7, Role.GLOBAL, NEW_AGENT, databaseOf(7)))
+                .hasValueSatisfying(reason ->
+                        assertThat(reason).contains("region 7 is connected as remote but this agent says global"));
     }
 
     @Test
     void theSameAgentReconnectingIsStillHeldToItsRole() {
         Fleet fleet = fleet(MEMBERS, remote(2));
 
-        assertThat(refusal(fleet, 2, Role.GLOBAL, instanceOf(2))).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 2 is a member remote"));
+        assertThat(refusal(fleet, 2, Role.GLOBAL, instanceOf(2)))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("region 2 is a member remote"));
     }
 
     @Test
@@ -100,35 +103,39 @@ class AdmissionTest {
 
     @Test
     void aGlobalClaimingAMembersNumberIsRefused() {
-        assertThat(refusal(fleet(MEMBERS), 2, Role.GLOBAL, NEW_AGENT)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 2 is a member remote")
-                .contains("'role'")
-                .contains("'regions'"));
+        assertThat(refusal(fleet(MEMBERS), 2, Role.GLOBAL, NEW_AGENT))
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("region 2 is a member remote")
+                        .contains("'role'")
+                        .contains("'regions'"));
     }
 
     @Test
     void aGlobalClaimingTheNumberOfALiveRemoteIsRefusedAsAClaimedRegion() {
         Fleet fleet = fleet(MEMBERS, remote(5));
 
-        assertThat(refusal(fleet, 5, Role.GLOBAL, NEW_AGENT)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 5 is already served by a connected agent"));
+        assertThat(refusal(fleet, 5, Role.GLOBAL, NEW_AGENT))
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).contains("region 5 is already served by a connected agent"));
     }
 
     @Test
     void aSecondGlobalIsRefused() {
         Fleet fleet = fleet(MEMBERS, global(99));
 
-        assertThat(refusal(fleet, 98, Role.GLOBAL, NEW_AGENT)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 99 is already connected as the global")
-                .contains("region 98 cannot be global too"));
+        assertThat(refusal(fleet, 98, Role.GLOBAL, NEW_AGENT))
+                .hasValueSatisfying(reason -> assertThat(reason)
+                        .contains("region 99 is already connected as the global")
+                        .contains("region 98 cannot be global too"));
     }
 
     @Test
     void aSecondGlobalIsRefusedEvenFromTheGlobalsOwnInstance() {
         Fleet fleet = fleet(MEMBERS, global(99));
 
-        assertThat(refusal(fleet, 98, Role.GLOBAL, instanceOf(99))).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 99 is already connected as the global"));
+        assertThat(refusal(fleet, 98, Role.GLOBAL, instanceOf(99)))
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).contains("region 99 is already connected as the global"));
     }
 
     @Test
@@ -142,8 +149,9 @@ class AdmissionTest {
     void anotherAgentClaimingTheLiveGlobalsRegionIsRefusedAsAClaimedRegion() {
         Fleet fleet = fleet(MEMBERS, global(99));
 
-        assertThat(refusal(fleet, 99, Role.GLOBAL, NEW_AGENT)).hasValueSatisfying(reason -> assertThat(reason)
-                .contains("region 99 is already served by a connected agent"));
+        assertThat(refusal(fleet, 99, Role.GLOBAL, NEW_AGENT))
+                .hasValueSatisfying(
+                        reason -> assertThat(reason).contains("region 99 is already served by a connected agent"));
     }
 
     @Test
@@ -159,6 +167,8 @@ class AdmissionTest {
         Fleet fleet = fleet(MEMBERS, global(99), remote(1));
 
         assertThat(refusal(fleet, 2, Role.REMOTE, NEW_AGENT)).isEmpty();
-        assertThat(refusal(fleet, 7, Role.REMOTE, NEW_AGENT)).as("a non-member remote").isEmpty();
+        assertThat(refusal(fleet, 7, Role.REMOTE, NEW_AGENT))
+                .as("a non-member remote")
+                .isEmpty();
     }
 }

@@ -33,16 +33,22 @@ class OperatorDecisionsTest {
     }
 
     private static Release.Wait waitingFor(String version, Integer... regions) {
-        return new Release.Wait(version, List.of(regions).stream()
-                .map(region -> new Blocker(region, "region " + region + " has not run migration " + version + " yet"))
-                .toList());
+        return new Release.Wait(
+                version,
+                List.of(regions).stream()
+                        .map(region ->
+                                new Blocker(region, "region " + region + " has not run migration " + version + " yet"))
+                        .toList());
     }
 
     @Nested
     class Paused {
 
-        private final Fleet fleet = fleet(List.of(1, 2), globalWithFiles(),
-                remote(1).applied(OLDER, V).available(NEWER), remote(2).applied(OLDER, V).available(NEWER))
+        private final Fleet fleet = fleet(
+                        List.of(1, 2),
+                        globalWithFiles(),
+                        remote(1).applied(OLDER, V).available(NEWER),
+                        remote(2).applied(OLDER, V).available(NEWER))
                 .withPause(PAUSE);
 
         @Test
@@ -63,7 +69,8 @@ class OperatorDecisionsTest {
 
         @Test
         void aRangeIsHeldAtItsFirstVersion() {
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Hold(OLDER, HELD));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Hold(OLDER, HELD));
             assertThat(ReleaseRule.decide(fleet, 2, List.of(NEWER))).isEqualTo(new Release.Hold(NEWER, HELD));
         }
 
@@ -85,7 +92,8 @@ class OperatorDecisionsTest {
             Fleet resumed = fleet.withoutPause();
 
             assertThat(ReleaseRule.decide(resumed, 1, NEWER)).isEqualTo(new Release.Go(NEWER));
-            assertThat(ReleaseRule.decide(resumed, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(V));
+            assertThat(ReleaseRule.decide(resumed, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Go(V));
             assertThat(ReleaseRule.decide(resumed, GLOBAL, NEWER)).isEqualTo(waitingFor(NEWER, 1, 2));
         }
     }
@@ -93,8 +101,11 @@ class OperatorDecisionsTest {
     @Nested
     class ForcedReleases {
 
-        private final Fleet notApplied = fleet(List.of(1, 2), globalWithFiles(),
-                remote(1).applied(OLDER).available(V, NEWER), remote(2).applied(OLDER).available(V, NEWER));
+        private final Fleet notApplied = fleet(
+                List.of(1, 2),
+                globalWithFiles(),
+                remote(1).applied(OLDER).available(V, NEWER),
+                remote(2).applied(OLDER).available(V, NEWER));
 
         @Test
         void theGlobalGoesForAForcedVersionNoMemberHasApplied() {
@@ -108,14 +119,16 @@ class OperatorDecisionsTest {
 
         @Test
         void theGlobalGoesForAForcedVersionWhenAMemberNeverConnected() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(OLDER)).withForced(forced(V));
+            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(OLDER))
+                    .withForced(forced(V));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
 
         @Test
         void theGlobalGoesForAForcedVersionMissingFromAMembersCode() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER)).withForced(forced(NEWER));
+            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER))
+                    .withForced(forced(NEWER));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, NEWER)).isEqualTo(new Release.Go(NEWER));
         }
@@ -131,13 +144,18 @@ class OperatorDecisionsTest {
         void aRangeOfReleasedThenForcedVersionsGoesToTheForcedOne() {
             Fleet fleet = notApplied.withForced(forced(V));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(V));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Go(V));
         }
 
         @Test
         void aForcedVersionAfterAnUnreleasedOneDoesNotReleaseTheRange() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).available(OLDER, V, NEWER),
-                    remote(2).available(OLDER, V, NEWER)).withForced(forced(V));
+            Fleet fleet = fleet(
+                            List.of(1, 2),
+                            globalWithFiles(),
+                            remote(1).available(OLDER, V, NEWER),
+                            remote(2).available(OLDER, V, NEWER))
+                    .withForced(forced(V));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V))).isEqualTo(waitingFor(OLDER, 1, 2));
         }
@@ -155,8 +173,8 @@ class OperatorDecisionsTest {
             String unknown = "20990101000000";
             Fleet fleet = notApplied.withForced(forced(unknown));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, unknown)).isEqualTo(new Release.Reject(
-                    "the global region asked to apply migration " + unknown
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, unknown))
+                    .isEqualTo(new Release.Reject("the global region asked to apply migration " + unknown
                             + ", which its own migration files do not contain"));
         }
 
@@ -182,7 +200,11 @@ class OperatorDecisionsTest {
 
         @Test
         void removingADisconnectedMemberForgetsWhatItReported() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V), remote(2).available(V).disconnected());
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(2).available(V).disconnected());
 
             Fleet removed = fleet.withoutMember(2);
 
@@ -194,7 +216,11 @@ class OperatorDecisionsTest {
 
         @Test
         void removingAConnectedMemberKeepsWhatItReported() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V), remote(2).available(V));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(2).available(V));
 
             Fleet removed = fleet.withoutMember(2);
 
@@ -214,23 +240,37 @@ class OperatorDecisionsTest {
 
         @Test
         void theGlobalStopsWaitingOnARemovedMember() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V), remote(2).available(V).disconnected());
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Wait(V, List.of(new Blocker(2,
-                    "region 2 has not run migration " + V + " yet (its agent is not connected)"))));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(2).available(V).disconnected());
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, V))
+                    .isEqualTo(new Release.Wait(
+                            V,
+                            List.of(new Blocker(
+                                    2, "region 2 has not run migration " + V + " yet (its agent is not connected)"))));
 
             assertThat(ReleaseRule.decide(fleet.withoutMember(2), GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
 
         @Test
         void theGlobalStopsWaitingOnARemovedMemberThatIsStillConnected() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V), remote(2).available(V));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(2).available(V));
 
             assertThat(ReleaseRule.decide(fleet.withoutMember(2), GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
 
         @Test
         void aRemovedMemberWithAnotherChecksumNoLongerRejects() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V),
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V),
                     remote(2).applied(Migration.of(V, "edited", 7)));
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isInstanceOf(Release.Reject.class);
 
@@ -245,13 +285,22 @@ class OperatorDecisionsTest {
             Fleet added = fleet.withMember(3);
 
             assertThat(added.members()).containsExactly(1, 3);
-            assertThat(ReleaseRule.decide(added, GLOBAL, V)).isEqualTo(new Release.Wait(V, List.of(new Blocker(3,
-                    "region 3 has not connected to the coordinator yet, so it is not known to have run " + V))));
+            assertThat(ReleaseRule.decide(added, GLOBAL, V))
+                    .isEqualTo(new Release.Wait(
+                            V,
+                            List.of(new Blocker(
+                                    3,
+                                    "region 3 has not connected to the coordinator yet, so it is not known to have run "
+                                            + V))));
         }
 
         @Test
         void aConnectedNonMemberThatIsAddedGatesTheGlobalFromThenOn() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(V), remote(7).available(V));
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(7).available(V));
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
 
             assertThat(ReleaseRule.decide(fleet.withMember(7), GLOBAL, V)).isEqualTo(waitingFor(V, 7));
@@ -267,7 +316,8 @@ class OperatorDecisionsTest {
 
         @Test
         void membershipChangesKeepThePauseAndForcedReleases() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles()).withPause(PAUSE).withForced(forced(V));
+            Fleet fleet =
+                    fleet(List.of(1, 2), globalWithFiles()).withPause(PAUSE).withForced(forced(V));
 
             Fleet changed = fleet.withMember(3).withoutMember(2);
 

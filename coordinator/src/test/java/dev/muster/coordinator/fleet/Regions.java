@@ -11,8 +11,7 @@ final class Regions {
 
     static final Instant SINCE = Instant.parse("2024-04-24T18:33:42Z");
 
-    private Regions() {
-    }
+    private Regions() {}
 
     /** A migration whose checksum follows from its version, so that every region agrees by default. */
     static Migration migration(String version) {
@@ -111,10 +110,19 @@ final class Regions {
 
         RegionState build() {
             List<Connection> connections = connected
-                    ? List.of(new Connection(region * 10L, instanceId, databaseId, "10.0.0." + region + ":50000", SINCE))
+                    ? List.of(
+                            new Connection(region * 10L, instanceId, databaseId, "10.0.0." + region + ":50000", SINCE))
                     : List.of();
-            return new RegionState(region, role, applied, available, connections, Optional.empty(), Optional.empty(),
-                    Optional.of(SINCE), Optional.of(SINCE));
+            return new RegionState(
+                    region,
+                    role,
+                    applied,
+                    available,
+                    connections,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.of(SINCE),
+                    Optional.of(SINCE));
         }
     }
 }

@@ -37,7 +37,11 @@ class ReleaseRuleTest {
 
         @Test
         void aMemberRemoteGetsGoEvenWhenNoOtherRegionHasRunTheVersion() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).available(V), remote(2).available(OLDER));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).available(V),
+                    remote(2).available(OLDER));
 
             assertThat(ReleaseRule.decide(fleet, 1, V)).isEqualTo(new Release.Go(V));
         }
@@ -69,17 +73,29 @@ class ReleaseRuleTest {
 
         @Test
         void waitsForEveryMemberThatHasNotRunTheVersion() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).available(V), remote(2).available(V));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).available(V),
+                    remote(2).available(V));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Wait(V, List.of(
-                    new Blocker(1, "region 1 has not run migration " + V + " yet"),
-                    new Blocker(2, "region 2 has not run migration " + V + " yet"))));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, V))
+                    .isEqualTo(new Release.Wait(
+                            V,
+                            List.of(
+                                    new Blocker(1, "region 1 has not run migration " + V + " yet"),
+                                    new Blocker(2, "region 2 has not run migration " + V + " yet"))));
         }
 
         @Test
         void namesExactlyTheMembersNotYetAppliedInRegionOrder() {
-            Fleet fleet = fleet(List.of(4, 1, 3, 2), globalWithFiles(),
-                    remote(1).available(V), remote(2).applied(V), remote(3).available(V), remote(4).applied(V));
+            Fleet fleet = fleet(
+                    List.of(4, 1, 3, 2),
+                    globalWithFiles(),
+                    remote(1).available(V),
+                    remote(2).applied(V),
+                    remote(3).available(V),
+                    remote(4).applied(V));
 
             Release.Wait wait = waitOf(ReleaseRule.decide(fleet, GLOBAL, V));
 
@@ -90,7 +106,8 @@ class ReleaseRuleTest {
         @Test
         void goesTheMomentTheLastMemberReports() {
             RegionState second = remote(2).available(V).build();
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V)).with(second);
+            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V))
+                    .with(second);
             assertThat(waitOf(ReleaseRule.decide(fleet, GLOBAL, V)).regions()).containsExactly(2);
 
             Fleet reported = fleet.with(second.withApplied(Regions.migration(V)));
@@ -121,22 +138,29 @@ class ReleaseRuleTest {
 
         @Test
         void aDisconnectedMemberThatAppliedTheVersionDoesNotBlock() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(V).disconnected(), remote(2).applied(V));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(V).disconnected(),
+                    remote(2).applied(V));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
 
         @Test
         void aDisconnectedMemberThatHasNotAppliedIsNamedAsNotConnected() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).available(V).disconnected());
+            Fleet fleet =
+                    fleet(List.of(1), globalWithFiles(), remote(1).available(V).disconnected());
 
-            assertThat(waitOf(ReleaseRule.decide(fleet, GLOBAL, V)).blockers()).containsExactly(
-                    new Blocker(1, "region 1 has not run migration " + V + " yet (its agent is not connected)"));
+            assertThat(waitOf(ReleaseRule.decide(fleet, GLOBAL, V)).blockers())
+                    .containsExactly(new Blocker(
+                            1, "region 1 has not run migration " + V + " yet (its agent is not connected)"));
         }
 
         @Test
         void aMemberWhoseCodeLacksTheVersionWaitsWithAReasonNamingItsNewest() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V));
 
             Release.Wait wait = waitOf(ReleaseRule.decide(fleet, GLOBAL, NEWER));
 
@@ -155,9 +179,13 @@ class ReleaseRuleTest {
         void aMemberWithNoMigrationFilesAtAllSaysItHasNone() {
             Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).disconnected());
 
-            String reason = waitOf(ReleaseRule.decide(fleet, GLOBAL, V)).blockers().get(0).reason();
+            String reason = waitOf(ReleaseRule.decide(fleet, GLOBAL, V))
+                    .blockers()
+                    .get(0)
+                    .reason();
 
-            assertThat(reason).contains("does not contain migration " + V)
+            assertThat(reason)
+                    .contains("does not contain migration " + V)
                     .contains("it has none")
                     .contains("(its agent is not connected)");
         }
@@ -168,7 +196,8 @@ class ReleaseRuleTest {
 
         @Test
         void anAppliedChecksumThatDiffersRejectsNamingRegionAndBothChecksums() {
-            Fleet fleet = fleet(List.of(1, 2),
+            Fleet fleet = fleet(
+                    List.of(1, 2),
                     global(GLOBAL).available(Migration.of(V, "add column", 222)),
                     remote(1).applied(Migration.of(V, "add column", 222)),
                     remote(2).applied(Migration.of(V, "add column", 111)));
@@ -182,7 +211,8 @@ class ReleaseRuleTest {
 
         @Test
         void aChecksumInAMembersFilesThatDiffersRejectsBeforeItIsApplied() {
-            Fleet fleet = fleet(List.of(1),
+            Fleet fleet = fleet(
+                    List.of(1),
                     global(GLOBAL).available(Migration.of(V, "add column", 222)),
                     remote(1).available(Migration.of(V, "add column", 333)));
 
@@ -193,7 +223,8 @@ class ReleaseRuleTest {
 
         @Test
         void aMismatchRejectsEvenWhileOtherMembersStillBlock() {
-            Fleet fleet = fleet(List.of(1, 2),
+            Fleet fleet = fleet(
+                    List.of(1, 2),
                     global(GLOBAL).available(Migration.of(V, "x", 5)),
                     remote(1),
                     remote(2).applied(Migration.of(V, "x", 6)));
@@ -203,7 +234,8 @@ class ReleaseRuleTest {
 
         @Test
         void aMissingChecksumOnOneSideIsAMismatchAndPrintsAsNone() {
-            Fleet fleet = fleet(List.of(1),
+            Fleet fleet = fleet(
+                    List.of(1),
                     global(GLOBAL).available(new Migration(V, "java migration", OptionalInt.empty())),
                     remote(1).applied(Migration.of(V, "java migration", 42)));
 
@@ -215,7 +247,8 @@ class ReleaseRuleTest {
         @Test
         void migrationsWithoutChecksumOnBothSidesMatch() {
             Migration noChecksum = new Migration(V, "java migration", OptionalInt.empty());
-            Fleet fleet = fleet(List.of(1), global(GLOBAL).available(noChecksum), remote(1).applied(noChecksum));
+            Fleet fleet = fleet(
+                    List.of(1), global(GLOBAL).available(noChecksum), remote(1).applied(noChecksum));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
@@ -226,14 +259,21 @@ class ReleaseRuleTest {
 
         @Test
         void aNonMemberRemoteThatHasNotRunTheVersionNeverGates() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(V), remote(7).available(V));
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
+                    remote(1).applied(V),
+                    remote(7).available(V));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
         }
 
         @Test
         void aNonMemberRemoteWithAnotherChecksumNeverRejects() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(V),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
+                    remote(1).applied(V),
                     remote(7).applied(Migration.of(V, "other", -1)));
 
             assertThat(ReleaseRule.decide(fleet, GLOBAL, V)).isEqualTo(new Release.Go(V));
@@ -245,16 +285,22 @@ class ReleaseRuleTest {
 
         @Test
         void goesUpToTheLongestReleasedPrefix() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1).applied(OLDER, V, NEWER), remote(2).applied(OLDER, V).available(NEWER));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(OLDER, V, NEWER),
+                    remote(2).applied(OLDER, V).available(NEWER));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(V));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Go(V));
         }
 
         @Test
         void goesUpToTheLastVersionWhenEveryVersionIsReleased() {
             Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER, V, NEWER));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(NEWER));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Go(NEWER));
         }
 
         @Test
@@ -276,9 +322,11 @@ class ReleaseRuleTest {
 
         @Test
         void aRejectedVersionAfterAReleasedPrefixStillReleasesThePrefix() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).applied(Migration.of(V, "x", 1)));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).applied(Migration.of(V, "x", 1)));
 
-            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(OLDER));
+            assertThat(ReleaseRule.decide(fleet, GLOBAL, List.of(OLDER, V, NEWER)))
+                    .isEqualTo(new Release.Go(OLDER));
         }
 
         @Test
@@ -295,7 +343,8 @@ class ReleaseRuleTest {
 
         @Test
         void rejectsAVersionTheGlobalsOwnFilesDoNotContain() {
-            Fleet fleet = fleet(List.of(1), global(GLOBAL).available(OLDER), remote(1).applied(OLDER, V));
+            Fleet fleet =
+                    fleet(List.of(1), global(GLOBAL).available(OLDER), remote(1).applied(OLDER, V));
 
             assertThat(rejection(ReleaseRule.decide(fleet, GLOBAL, V)))
                     .contains("migration " + V)

@@ -33,7 +33,10 @@ class UpgradePlanTest {
     }
 
     private static UpgradePlan.Step step(UpgradePlan plan, int region) {
-        return plan.steps().stream().filter(step -> step.region() == region).findFirst().orElseThrow();
+        return plan.steps().stream()
+                .filter(step -> step.region() == region)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Nested
@@ -41,7 +44,8 @@ class UpgradePlanTest {
 
         @Test
         void withoutATargetTheFleetGoesToTheNewestVersionTheGlobalsFilesContain() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER, NEWEST));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER, NEWEST));
 
             UpgradePlan plan = UpgradePlan.of(fleet, Optional.empty());
 
@@ -52,14 +56,16 @@ class UpgradePlanTest {
 
         @Test
         void aBlankTargetCountsAsNone() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER));
 
             assertThat(planTo(fleet, " ").target()).isEqualTo(NEWER);
         }
 
         @Test
         void aTargetGivenIsKeptEvenWhenTheGlobalHasNewerFiles() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V, NEWER));
 
             assertThat(planTo(fleet, V).target()).isEqualTo(V);
         }
@@ -91,64 +97,85 @@ class UpgradePlanTest {
 
         @Test
         void everyMemberInRegionOrderThenTheGlobal() {
-            Fleet fleet = fleet(List.of(3, 1, 2), remote(2).applied(OLDER), globalWithFiles(), remote(3).applied(OLDER),
+            Fleet fleet = fleet(
+                    List.of(3, 1, 2),
+                    remote(2).applied(OLDER),
+                    globalWithFiles(),
+                    remote(3).applied(OLDER),
                     remote(1).applied(OLDER));
 
             UpgradePlan plan = planTo(fleet, V);
 
             assertThat(plan.steps()).extracting(UpgradePlan.Step::region).containsExactly(1, 2, 3, GLOBAL);
-            assertThat(plan.steps()).extracting(UpgradePlan.Step::role)
+            assertThat(plan.steps())
+                    .extracting(UpgradePlan.Step::role)
                     .containsExactly(Role.REMOTE, Role.REMOTE, Role.REMOTE, Role.GLOBAL);
         }
 
         @Test
         void aRemoteThatIsNotAMemberHasNoStep() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER, V), remote(7).applied(OLDER));
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
+                    remote(1).applied(OLDER, V),
+                    remote(7).applied(OLDER));
 
-            assertThat(planTo(fleet, V).steps()).extracting(UpgradePlan.Step::region).containsExactly(1, GLOBAL);
+            assertThat(planTo(fleet, V).steps())
+                    .extracting(UpgradePlan.Step::region)
+                    .containsExactly(1, GLOBAL);
         }
 
         @Test
         void eachStepHasItsPendingVersionsUpToAndIncludingTheTargetInItsOrder() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
                     remote(1).applied(OLDER).available(V, NEWER, NEWEST),
                     remote(2).available(OLDER, V, NEWER));
 
             UpgradePlan plan = planTo(fleet, NEWER);
 
             assertThat(plan.target()).isEqualTo(NEWER);
-            assertThat(plan.steps()).containsExactly(
-                    new UpgradePlan.Step(1, Role.REMOTE, List.of(V, NEWER), List.of()),
-                    new UpgradePlan.Step(2, Role.REMOTE, List.of(OLDER, V, NEWER), List.of()),
-                    new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(V, NEWER), List.of()));
+            assertThat(plan.steps())
+                    .containsExactly(
+                            new UpgradePlan.Step(1, Role.REMOTE, List.of(V, NEWER), List.of()),
+                            new UpgradePlan.Step(2, Role.REMOTE, List.of(OLDER, V, NEWER), List.of()),
+                            new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(V, NEWER), List.of()));
             assertThat(plan.blockers()).isEmpty();
             assertThat(plan.blocked()).isFalse();
         }
 
         @Test
         void aVersionLeftOutEarlierIsStillPendingAndListedInItsPlace() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).available(OLDER).applied(V).available(NEWER));
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
+                    remote(1).available(OLDER).applied(V).available(NEWER));
 
             assertThat(step(planTo(fleet, NEWER), 1).versions()).containsExactly(OLDER, NEWER);
         }
 
         @Test
         void aRegionAtTheTargetAlreadyHasNothingToApplyAndIsDone() {
-            Fleet fleet = fleet(List.of(1), global(GLOBAL).applied(OLDER, V).available(NEWER),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    global(GLOBAL).applied(OLDER, V).available(NEWER),
                     remote(1).applied(OLDER, V).available(NEWER));
 
             UpgradePlan plan = planTo(fleet, V);
 
-            assertThat(plan.steps()).containsExactly(
-                    new UpgradePlan.Step(1, Role.REMOTE, List.of(), List.of()),
-                    new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(), List.of()));
+            assertThat(plan.steps())
+                    .containsExactly(
+                            new UpgradePlan.Step(1, Role.REMOTE, List.of(), List.of()),
+                            new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(), List.of()));
             assertThat(plan.steps()).allMatch(UpgradePlan.Step::done);
             assertThat(plan.blocked()).isFalse();
         }
 
         @Test
         void aStepWithVersionsToApplyIsNotDone() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V));
 
             assertThat(step(planTo(fleet, V), 1).done()).isFalse();
         }
@@ -172,13 +199,16 @@ class UpgradePlanTest {
 
         @Test
         void aMemberWhoseCodeLacksTheTargetBlocksNamingItsNewest() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(),
-                    remote(1).applied(OLDER).available(V), remote(2).applied(OLDER).available(V, NEWER));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(OLDER).available(V),
+                    remote(2).applied(OLDER).available(V, NEWER));
 
             UpgradePlan plan = planTo(fleet, NEWER);
 
-            String blocker = "region 1's code does not contain migration " + NEWER + " (its newest is " + V
-                    + ", " + READ + "): it needs code that does";
+            String blocker = "region 1's code does not contain migration " + NEWER + " (its newest is " + V + ", "
+                    + READ + "): it needs code that does";
             assertThat(step(plan, 1)).isEqualTo(new UpgradePlan.Step(1, Role.REMOTE, List.of(), List.of(blocker)));
             assertThat(step(plan, 1).done()).isFalse();
             assertThat(step(plan, 2)).isEqualTo(new UpgradePlan.Step(2, Role.REMOTE, List.of(V, NEWER), List.of()));
@@ -187,53 +217,69 @@ class UpgradePlanTest {
 
         @Test
         void aRegionWhoseCodeLacksTheTargetListsNoVersionsEvenWithPendingOnes() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
-                    remote(1).available(OLDER, V).disconnected());
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).available(OLDER, V).disconnected());
 
             UpgradePlan plan = planTo(fleet, NEWER);
 
-            assertThat(step(plan, 1)).as("what it would apply is unknown until its code changes, and a "
-                    + "disconnected agent is not what blocks it").isEqualTo(new UpgradePlan.Step(1, Role.REMOTE,
-                    List.of(), List.of("region 1's code does not contain migration " + NEWER + " (its newest is "
-                            + V + ", " + READ + "): it needs code that does")));
+            assertThat(step(plan, 1))
+                    .as("what it would apply is unknown until its code changes, and a "
+                            + "disconnected agent is not what blocks it")
+                    .isEqualTo(new UpgradePlan.Step(
+                            1,
+                            Role.REMOTE,
+                            List.of(),
+                            List.of("region 1's code does not contain migration " + NEWER + " (its newest is " + V
+                                    + ", " + READ + "): it needs code that does")));
         }
 
         @Test
         void aMemberWithNoMigrationFilesAtAllSaysItHasNone() {
             Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1));
 
-            assertThat(planTo(fleet, V).blockers()).containsExactly(
-                    "region 1's code does not contain migration " + V + " (it has none, " + READ
+            assertThat(planTo(fleet, V).blockers())
+                    .containsExactly("region 1's code does not contain migration " + V + " (it has none, " + READ
                             + "): it needs code that does");
         }
 
         @Test
         void theGlobalWhoseCodeLacksTheTargetBlocksToo() {
-            Fleet fleet = fleet(List.of(1), global(GLOBAL).applied(OLDER).available(V),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    global(GLOBAL).applied(OLDER).available(V),
                     remote(1).applied(OLDER).available(V, NEWER));
 
             UpgradePlan plan = planTo(fleet, NEWER);
 
-            assertThat(step(plan, GLOBAL)).isEqualTo(new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(),
-                    List.of("the global region " + GLOBAL + "'s code does not contain migration " + NEWER
-                            + " (its newest is " + V + ", " + READ + "): it needs code that does")));
+            assertThat(step(plan, GLOBAL))
+                    .isEqualTo(new UpgradePlan.Step(
+                            GLOBAL,
+                            Role.GLOBAL,
+                            List.of(),
+                            List.of("the global region " + GLOBAL + "'s code does not contain migration " + NEWER
+                                    + " (its newest is " + V + ", " + READ + "): it needs code that does")));
         }
 
         @Test
         void aDisconnectedMemberWithVersionsToApplyBlocks() {
-            Fleet fleet = fleet(List.of(1, 2), globalWithFiles(),
-                    remote(1).applied(OLDER).available(V).disconnected(), remote(2).applied(OLDER).available(V));
+            Fleet fleet = fleet(
+                    List.of(1, 2),
+                    globalWithFiles(),
+                    remote(1).applied(OLDER).available(V).disconnected(),
+                    remote(2).applied(OLDER).available(V));
 
             UpgradePlan plan = planTo(fleet, V);
 
-            assertThat(step(plan, 1)).isEqualTo(new UpgradePlan.Step(1, Role.REMOTE, List.of(V),
-                    List.of("region 1's agent is not connected")));
+            assertThat(step(plan, 1))
+                    .isEqualTo(new UpgradePlan.Step(
+                            1, Role.REMOTE, List.of(V), List.of("region 1's agent is not connected")));
             assertThat(plan.blockers()).containsExactly("region 1's agent is not connected");
         }
 
         @Test
         void aDisconnectedMemberThatIsThereAlreadyDoesNotBlock() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER, V).disconnected());
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles(), remote(1).applied(OLDER, V).disconnected());
 
             UpgradePlan plan = planTo(fleet, V);
 
@@ -243,7 +289,8 @@ class UpgradePlanTest {
 
         @Test
         void aDisconnectedGlobalWithVersionsToApplyBlocks() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles().disconnected(), remote(1).applied(OLDER, V));
+            Fleet fleet = fleet(
+                    List.of(1), globalWithFiles().disconnected(), remote(1).applied(OLDER, V));
 
             assertThat(planTo(fleet, V).blockers())
                     .containsExactly("the global region " + GLOBAL + "'s agent is not connected");
@@ -251,44 +298,56 @@ class UpgradePlanTest {
 
         @Test
         void aChecksumInAMembersFilesThatDiffersFromTheGlobalsBlocks() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
                     remote(1).applied(OLDER).available(Migration.of(V, "add column", 333)));
 
             UpgradePlan plan = planTo(fleet, V);
 
             assertThat(step(plan, 1).versions()).containsExactly(V);
-            assertThat(plan.blockers()).containsExactly("checksum mismatch for migration " + V
-                    + ": region 1 has 333, the global's files have " + checksumOf(V));
+            assertThat(plan.blockers())
+                    .containsExactly("checksum mismatch for migration " + V
+                            + ": region 1 has 333, the global's files have " + checksumOf(V));
         }
 
         @Test
         void aChecksumAMemberAppliedThatDiffersFromTheGlobalsBlocks() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
                     remote(1).applied(Migration.of(OLDER, "create tables", 444)).available(V));
 
-            assertThat(planTo(fleet, V).blockers()).containsExactly("checksum mismatch for migration " + OLDER
-                    + ": region 1 has 444, the global's files have " + checksumOf(OLDER));
+            assertThat(planTo(fleet, V).blockers())
+                    .containsExactly("checksum mismatch for migration " + OLDER
+                            + ": region 1 has 444, the global's files have " + checksumOf(OLDER));
         }
 
         @Test
         void aChecksumMismatchOnAVersionAfterTheTargetDoesNotBlock() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
                     remote(1).applied(OLDER).available(V).available(Migration.of(NEWER, "drop column", 555)));
 
             UpgradePlan toV = planTo(fleet, V);
             UpgradePlan toNewer = planTo(fleet, NEWER);
 
-            assertThat(toV.steps()).containsExactly(
-                    new UpgradePlan.Step(1, Role.REMOTE, List.of(V), List.of()),
-                    new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(V), List.of()));
+            assertThat(toV.steps())
+                    .containsExactly(
+                            new UpgradePlan.Step(1, Role.REMOTE, List.of(V), List.of()),
+                            new UpgradePlan.Step(GLOBAL, Role.GLOBAL, List.of(V), List.of()));
             assertThat(toV.blocked()).isFalse();
-            assertThat(toNewer.blockers()).containsExactly("checksum mismatch for migration " + NEWER
-                    + ": region 1 has 555, the global's files have " + checksumOf(NEWER));
+            assertThat(toNewer.blockers())
+                    .containsExactly("checksum mismatch for migration " + NEWER
+                            + ": region 1 has 555, the global's files have " + checksumOf(NEWER));
         }
 
         @Test
         void aChecksumMismatchOnAVersionAMemberAppliedAfterTheTargetDoesNotBlock() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
                     remote(1).applied(OLDER, V).applied(Migration.of(NEWER, "drop column", 555)));
 
             UpgradePlan plan = planTo(fleet, V);
@@ -299,23 +358,33 @@ class UpgradePlanTest {
 
         @Test
         void aMigrationWithoutAChecksumDiffersFromOneWithIt() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(),
+            Fleet fleet = fleet(
+                    List.of(1),
+                    globalWithFiles(),
                     remote(1).applied(OLDER).available(new Migration(V, "repeatable", OptionalInt.empty())));
 
-            assertThat(planTo(fleet, V).blockers()).containsExactly("checksum mismatch for migration " + V
-                    + ": region 1 has none, the global's files have " + checksumOf(V));
+            assertThat(planTo(fleet, V).blockers())
+                    .containsExactly("checksum mismatch for migration " + V
+                            + ": region 1 has none, the global's files have " + checksumOf(V));
         }
 
         @Test
         void aPauseBlocksTheWholeFleetButNoStep() {
             Pause pause = new Pause("waiting for the maintenance window", "operator alice@ops-1", Regions.SINCE);
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(1).applied(OLDER).available(V)).withPause(pause);
+            Fleet fleet = fleet(
+                            List.of(1),
+                            globalWithFiles(),
+                            remote(1).applied(OLDER).available(V))
+                    .withPause(pause);
 
             UpgradePlan plan = planTo(fleet, V);
 
-            assertThat(plan.blockers()).containsExactly("the fleet was paused by operator alice@ops-1 at "
-                    + "2024-04-24T18:33:42Z (waiting for the maintenance window); 'muster resume' lets it go on");
-            assertThat(plan.steps()).allSatisfy(step -> assertThat(step.blockers()).isEmpty());
+            assertThat(plan.blockers())
+                    .containsExactly(
+                            "the fleet was paused by operator alice@ops-1 at "
+                                    + "2024-04-24T18:33:42Z (waiting for the maintenance window); 'muster resume' lets it go on");
+            assertThat(plan.steps())
+                    .allSatisfy(step -> assertThat(step.blockers()).isEmpty());
             assertThat(plan.blocked()).isTrue();
         }
 
@@ -334,19 +403,23 @@ class UpgradePlanTest {
         @Test
         void thePlansBlockersAreThePauseThenEveryStepsInStepOrder() {
             Pause pause = new Pause("hold", "operator bob@ops-2", Regions.SINCE);
-            Fleet fleet = fleet(List.of(1, 2, 3), globalWithFiles().disconnected(),
-                    remote(1).applied(OLDER).available(V).disconnected(),
-                    remote(3).applied(OLDER)).withPause(pause);
+            Fleet fleet = fleet(
+                            List.of(1, 2, 3),
+                            globalWithFiles().disconnected(),
+                            remote(1).applied(OLDER).available(V).disconnected(),
+                            remote(3).applied(OLDER))
+                    .withPause(pause);
 
             UpgradePlan plan = planTo(fleet, V);
 
-            assertThat(plan.blockers()).containsExactly(
-                    pause.describe(),
-                    "region 1's agent is not connected",
-                    "region 2 has never connected, so its migrations are unknown",
-                    "region 3's code does not contain migration " + V + " (its newest is " + OLDER
-                            + ", " + READ + "): it needs code that does",
-                    "the global region " + GLOBAL + "'s agent is not connected");
+            assertThat(plan.blockers())
+                    .containsExactly(
+                            pause.describe(),
+                            "region 1's agent is not connected",
+                            "region 2 has never connected, so its migrations are unknown",
+                            "region 3's code does not contain migration " + V + " (its newest is " + OLDER + ", " + READ
+                                    + "): it needs code that does",
+                            "the global region " + GLOBAL + "'s agent is not connected");
         }
     }
 }

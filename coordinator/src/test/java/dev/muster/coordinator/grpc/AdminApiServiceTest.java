@@ -68,7 +68,8 @@ class AdminApiServiceTest {
 
     private static final String COORDINATOR_VERSION = "9.9.9-test";
     private static final Instant NOW = Instant.parse("2024-04-24T18:33:42Z");
-    private static final Timestamp NOW_WIRE = Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()).build();
+    private static final Timestamp NOW_WIRE =
+            Timestamp.newBuilder().setSeconds(NOW.getEpochSecond()).build();
     private static final int GLOBAL = 99;
     private static final String OLDER = "20200101000000";
     private static final String V = "20200424183342";
@@ -84,6 +85,7 @@ class AdminApiServiceTest {
     private AdminServiceGrpc.AdminServiceStub async;
     /** What the service's {@code stored} hands out; a test may replace it. */
     private volatile Supplier<CompletableFuture<Void>> stored = () -> CompletableFuture.completedFuture(null);
+
     private long nextSession;
 
     @BeforeEach
@@ -92,11 +94,16 @@ class AdminApiServiceTest {
         events = new RecordingObserver();
         hub.observe(events);
         serverName = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(serverName).directExecutor()
+        server = InProcessServerBuilder.forName(serverName)
+                .directExecutor()
                 .addService(ServerInterceptors.intercept(
-                        new AdminApiService(hub, COORDINATOR_VERSION,
-                                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
-                                () -> stored.get(), new UpgradeDriver(hub)),
+                        new AdminApiService(
+                                hub,
+                                COORDINATOR_VERSION,
+                                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK),
+                                true,
+                                () -> stored.get(),
+                                new UpgradeDriver(hub)),
                         new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
@@ -110,8 +117,12 @@ class AdminApiServiceTest {
     void stopServer() throws InterruptedException {
         channel.shutdownNow();
         server.shutdownNow();
-        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS)).as("channel terminated").isTrue();
-        assertThat(server.awaitTermination(5, TimeUnit.SECONDS)).as("server terminated").isTrue();
+        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS))
+                .as("channel terminated")
+                .isTrue();
+        assertThat(server.awaitTermination(5, TimeUnit.SECONDS))
+                .as("server terminated")
+                .isTrue();
     }
 
     /** Every event the hub published, in order. */
@@ -132,13 +143,12 @@ class AdminApiServiceTest {
     private static final class AnswerOutbox implements Outbox {
 
         @Override
-        public void command(long commandId, Step step) {
-        }
+        public void command(long commandId, Step step) {}
+
         final List<Release> releases = new CopyOnWriteArrayList<>();
 
         @Override
-        public void welcome(SortedSet<Integer> memberRegions) {
-        }
+        public void welcome(SortedSet<Integer> memberRegions) {}
 
         @Override
         public void release(long requestId, Release release) {
@@ -151,22 +161,29 @@ class AdminApiServiceTest {
         }
 
         @Override
-        public void supersede() {
-        }
+        public void supersede() {}
     }
 
     private static List<Migration> migrations(String... versions) {
-        return Stream.of(versions).map(version -> Migration.of(version, "migration " + version, version.hashCode()))
+        return Stream.of(versions)
+                .map(version -> Migration.of(version, "migration " + version, version.hashCode()))
                 .toList();
     }
 
     /** Connects an agent of {@code database} straight to the hub; returns its session id. */
     private long connect(int region, Role role, String database, List<String> applied, List<String> available) {
         long session = ++nextSession;
-        AgentHello hello = new AgentHello(region, role, "test-agent", "instance-" + session, database,
-                migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
+        AgentHello hello = new AgentHello(
+                region,
+                role,
+                "test-agent",
+                "instance-" + session,
+                database,
+                migrations(applied.toArray(String[]::new)),
+                migrations(available.toArray(String[]::new)));
         assertThat(hub.hello(session, "10.0.0." + region + ":5000" + session, hello, new AnswerOutbox()))
-                .as("hello of region %d admitted", region).isTrue();
+                .as("hello of region %d admitted", region)
+                .isTrue();
         return session;
     }
 
@@ -175,12 +192,19 @@ class AdminApiServiceTest {
     }
 
     private static ChangeRegionRequest region(int region) {
-        return ChangeRegionRequest.newBuilder().setRegion(region).setActor(ALICE).build();
+        return ChangeRegionRequest.newBuilder()
+                .setRegion(region)
+                .setActor(ALICE)
+                .build();
     }
 
     /** The answer to a change the store confirmed (or that needed none). */
     private static ChangeReply reply(boolean changed, String message) {
-        return ChangeReply.newBuilder().setChanged(changed).setMessage(message).setStored(true).build();
+        return ChangeReply.newBuilder()
+                .setChanged(changed)
+                .setMessage(message)
+                .setStored(true)
+                .build();
     }
 
     /**
@@ -194,8 +218,8 @@ class AdminApiServiceTest {
 
     private static Status failure(Runnable call) {
         AtomicReference<Status> status = new AtomicReference<>();
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> status.set(e.getStatus()));
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> status.set(e.getStatus()));
         return status.get();
     }
 
@@ -206,16 +230,23 @@ class AdminApiServiceTest {
         void showsTheCoordinatorAndAMemberThatNeverConnected() {
             FleetStatus status = admin.getStatus(GetStatusRequest.getDefaultInstance());
 
-            assertThat(status).isEqualTo(FleetStatus.newBuilder()
-                    .setCoordinatorVersion(COORDINATOR_VERSION)
-                    .addAllMemberRegions(List.of(1, 2))
-                    .setDurable(true)
-                    .setSecurity(dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK)
-                    .addRegions(RegionStatus.newBuilder().setRegion(1).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(true).setKnown(false))
-                    .addRegions(RegionStatus.newBuilder().setRegion(2).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .setMember(true).setKnown(false))
-                    .build());
+            assertThat(status)
+                    .isEqualTo(FleetStatus.newBuilder()
+                            .setCoordinatorVersion(COORDINATOR_VERSION)
+                            .addAllMemberRegions(List.of(1, 2))
+                            .setDurable(true)
+                            .setSecurity(dev.muster.proto.v1.TransportSecurity.PLAINTEXT_LOOPBACK)
+                            .addRegions(RegionStatus.newBuilder()
+                                    .setRegion(1)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .setMember(true)
+                                    .setKnown(false))
+                            .addRegions(RegionStatus.newBuilder()
+                                    .setRegion(2)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .setMember(true)
+                                    .setKnown(false))
+                            .build());
         }
 
         @Test
@@ -228,21 +259,51 @@ class AdminApiServiceTest {
 
             FleetStatus status = admin.getStatus(GetStatusRequest.getDefaultInstance());
 
-            assertThat(status.getRegionsList()).containsExactly(
-                    RegionStatus.newBuilder().setRegion(1).setRole(dev.muster.proto.v1.Role.REMOTE).setMember(true)
-                            .setKnown(true).setSessions(2).setLastSeen(NOW_WIRE).setAppliedVersion(OLDER).setPending(1)
-                            .setNewestAvailable(V).build(),
-                    RegionStatus.newBuilder().setRegion(2).setRole(dev.muster.proto.v1.Role.REMOTE).setMember(true)
-                            .setKnown(false).build(),
-                    RegionStatus.newBuilder().setRegion(7).setRole(dev.muster.proto.v1.Role.REMOTE).setMember(false)
-                            .setKnown(true).setSessions(1).setLastSeen(NOW_WIRE).setAppliedVersion(V).setPending(0)
-                            .setNewestAvailable(V).build(),
-                    RegionStatus.newBuilder().setRegion(GLOBAL).setRole(dev.muster.proto.v1.Role.GLOBAL)
-                            .setMember(false).setKnown(true).setSessions(1).setLastSeen(NOW_WIRE)
-                            .setAppliedVersion(OLDER).setPending(1).setNewestAvailable(V)
-                            .setWaiting(WaitState.newBuilder().setVersion(V).addAllRegions(List.of(1, 2))
-                                    .setSince(NOW_WIRE))
-                            .build());
+            assertThat(status.getRegionsList())
+                    .containsExactly(
+                            RegionStatus.newBuilder()
+                                    .setRegion(1)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .setMember(true)
+                                    .setKnown(true)
+                                    .setSessions(2)
+                                    .setLastSeen(NOW_WIRE)
+                                    .setAppliedVersion(OLDER)
+                                    .setPending(1)
+                                    .setNewestAvailable(V)
+                                    .build(),
+                            RegionStatus.newBuilder()
+                                    .setRegion(2)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .setMember(true)
+                                    .setKnown(false)
+                                    .build(),
+                            RegionStatus.newBuilder()
+                                    .setRegion(7)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .setMember(false)
+                                    .setKnown(true)
+                                    .setSessions(1)
+                                    .setLastSeen(NOW_WIRE)
+                                    .setAppliedVersion(V)
+                                    .setPending(0)
+                                    .setNewestAvailable(V)
+                                    .build(),
+                            RegionStatus.newBuilder()
+                                    .setRegion(GLOBAL)
+                                    .setRole(dev.muster.proto.v1.Role.GLOBAL)
+                                    .setMember(false)
+                                    .setKnown(true)
+                                    .setSessions(1)
+                                    .setLastSeen(NOW_WIRE)
+                                    .setAppliedVersion(OLDER)
+                                    .setPending(1)
+                                    .setNewestAvailable(V)
+                                    .setWaiting(WaitState.newBuilder()
+                                            .setVersion(V)
+                                            .addAllRegions(List.of(1, 2))
+                                            .setSince(NOW_WIRE))
+                                    .build());
         }
 
         @Test
@@ -253,14 +314,21 @@ class AdminApiServiceTest {
 
             FleetStatus status = admin.getStatus(GetStatusRequest.getDefaultInstance());
 
-            assertThat(status.getPause()).isEqualTo(PauseState.newBuilder().setReason("maintenance window")
-                    .setBy("operator bob@ops-2").setAt(NOW_WIRE).build());
+            assertThat(status.getPause())
+                    .isEqualTo(PauseState.newBuilder()
+                            .setReason("maintenance window")
+                            .setBy("operator bob@ops-2")
+                            .setAt(NOW_WIRE)
+                            .build());
             RegionStatus theGlobal = status.getRegions(status.getRegionsCount() - 1);
             assertThat(theGlobal.getRegion()).isEqualTo(GLOBAL);
-            assertThat(theGlobal.getWaiting()).isEqualTo(WaitState.newBuilder().setVersion(V)
-                    .setHeld("the fleet was paused by operator bob@ops-2 at " + NOW
-                            + " (maintenance window); 'muster resume' lets it go on")
-                    .setSince(NOW_WIRE).build());
+            assertThat(theGlobal.getWaiting())
+                    .isEqualTo(WaitState.newBuilder()
+                            .setVersion(V)
+                            .setHeld("the fleet was paused by operator bob@ops-2 at " + NOW
+                                    + " (maintenance window); 'muster resume' lets it go on")
+                            .setSince(NOW_WIRE)
+                            .build());
         }
 
         @Test
@@ -271,8 +339,13 @@ class AdminApiServiceTest {
             FleetStatus status = admin.getStatus(GetStatusRequest.getDefaultInstance());
 
             assertThat(status.hasPause()).isFalse();
-            assertThat(status.getForcedReleasesList()).containsExactly(ForcedReleaseState.newBuilder().setVersion(V)
-                    .setReason("region 2 is gone for good").setBy("operator bob@ops-2").setAt(NOW_WIRE).build());
+            assertThat(status.getForcedReleasesList())
+                    .containsExactly(ForcedReleaseState.newBuilder()
+                            .setVersion(V)
+                            .setReason("region 2 is gone for good")
+                            .setBy("operator bob@ops-2")
+                            .setAt(NOW_WIRE)
+                            .build());
         }
     }
 
@@ -299,13 +372,17 @@ class AdminApiServiceTest {
             assertThat(admin.removeRegion(region(2))).isEqualTo(reply(false, "region 2 was not a member"));
 
             assertThat(hub.fleet().members()).containsExactly(1);
-            assertThat(events.ofKind(EventKind.MEMBER_REMOVED)).singleElement()
+            assertThat(events.ofKind(EventKind.MEMBER_REMOVED))
+                    .singleElement()
                     .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
         void pauseHoldsTheFleetOnceWithTheReasonAndTheOperator() {
-            PauseRequest pause = PauseRequest.newBuilder().setReason("maintenance window").setActor(ALICE).build();
+            PauseRequest pause = PauseRequest.newBuilder()
+                    .setReason("maintenance window")
+                    .setActor(ALICE)
+                    .build();
 
             assertThat(admin.pause(pause))
                     .isEqualTo(reply(true, "the fleet is paused: nothing is released until 'muster resume'"));
@@ -316,7 +393,8 @@ class AdminApiServiceTest {
                 assertThat(held.by()).isEqualTo(unauthenticated());
                 assertThat(held.at()).isEqualTo(NOW);
             });
-            assertThat(events.ofKind(EventKind.PAUSED)).singleElement()
+            assertThat(events.ofKind(EventKind.PAUSED))
+                    .singleElement()
                     .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
@@ -329,15 +407,19 @@ class AdminApiServiceTest {
             assertThat(admin.resume(resume)).isEqualTo(reply(false, "the fleet was not paused"));
 
             assertThat(hub.fleet().paused()).isFalse();
-            assertThat(events.ofKind(EventKind.RESUMED)).singleElement()
+            assertThat(events.ofKind(EventKind.RESUMED))
+                    .singleElement()
                     .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
         void forceReleaseReleasesAVersionOfTheGlobalsFilesOnce() {
             connectGlobal();
-            ForceReleaseRequest force = ForceReleaseRequest.newBuilder().setVersion(V)
-                    .setReason("region 2 is gone for good").setActor(ALICE).build();
+            ForceReleaseRequest force = ForceReleaseRequest.newBuilder()
+                    .setVersion(V)
+                    .setReason("region 2 is gone for good")
+                    .setActor(ALICE)
+                    .build();
 
             assertThat(admin.forceRelease(force))
                     .isEqualTo(reply(true, "migration " + V + " is released to the global by force"));
@@ -347,16 +429,22 @@ class AdminApiServiceTest {
             assertThat(hub.fleet().forced()).containsOnlyKeys(V);
             assertThat(hub.fleet().forced().get(V).by()).isEqualTo(unauthenticated());
             assertThat(hub.fleet().forced().get(V).reason()).isEqualTo("region 2 is gone for good");
-            assertThat(events.ofKind(EventKind.FORCED_RELEASE)).singleElement()
+            assertThat(events.ofKind(EventKind.FORCED_RELEASE))
+                    .singleElement()
                     .satisfies(event -> assertThat(event.actor()).isEqualTo(unauthenticated()));
         }
 
         @Test
         void whatARequestSaysOfItsSenderNamesNoOne() {
-            admin.addRegion(ChangeRegionRequest.newBuilder().setRegion(3).setActor("root@the-global").build());
+            admin.addRegion(ChangeRegionRequest.newBuilder()
+                    .setRegion(3)
+                    .setActor("root@the-global")
+                    .build());
 
-            assertThat(events.ofKind(EventKind.MEMBER_ADDED)).singleElement().satisfies(event ->
-                    assertThat(event.actor()).isEqualTo("an unauthenticated client (from " + serverName + ")")
+            assertThat(events.ofKind(EventKind.MEMBER_ADDED))
+                    .singleElement()
+                    .satisfies(event -> assertThat(event.actor())
+                            .isEqualTo("an unauthenticated client (from " + serverName + ")")
                             .doesNotContain("root"));
         }
 
@@ -373,7 +461,9 @@ class AdminApiServiceTest {
             async.addRegion(region(3), answer);
 
             assertThat(hub.fleet().members()).as("made at once").containsExactly(1, 2, 3);
-            assertThat(membersWhenAsked).as("asked to store after the change").containsExactly(hub.fleet().members());
+            assertThat(membersWhenAsked)
+                    .as("asked to store after the change")
+                    .containsExactly(hub.fleet().members());
             assertThat(answer.replies).as("no answer before it is stored").isEmpty();
             assertThat(answer.completed).isFalse();
             assertThat(answer.error.get()).isNull();
@@ -381,7 +471,8 @@ class AdminApiServiceTest {
             flushed.complete(null);
 
             await().atMost(5, TimeUnit.SECONDS).until(() -> answer.completed);
-            assertThat(answer.replies).containsExactly(reply(true, "region 3 is now a member: the global waits for it"));
+            assertThat(answer.replies)
+                    .containsExactly(reply(true, "region 3 is now a member: the global waits for it"));
             assertThat(answer.error.get()).isNull();
         }
 
@@ -391,11 +482,15 @@ class AdminApiServiceTest {
 
             ChangeReply answer = admin.addRegion(region(3));
 
-            assertThat(answer).isEqualTo(ChangeReply.newBuilder().setChanged(true).setStored(false)
-                    .setMessage("region 3 is now a member: the global waits for it, but the coordinator's database "
-                            + "has not confirmed it (connection refused): it is kept in memory and stored when the "
-                            + "database is back; a restart of the coordinator before then would lose it")
-                    .build());
+            assertThat(answer)
+                    .isEqualTo(ChangeReply.newBuilder()
+                            .setChanged(true)
+                            .setStored(false)
+                            .setMessage(
+                                    "region 3 is now a member: the global waits for it, but the coordinator's database "
+                                            + "has not confirmed it (connection refused): it is kept in memory and stored when the "
+                                            + "database is back; a restart of the coordinator before then would lose it")
+                            .build());
             assertThat(hub.fleet().members()).containsExactly(1, 2, 3);
         }
 
@@ -406,11 +501,15 @@ class AdminApiServiceTest {
 
             ChangeReply answer = admin.addRegion(region(3));
 
-            assertThat(answer).isEqualTo(ChangeReply.newBuilder().setChanged(false).setStored(false)
-                    .setMessage("region 3 was a member already, but the coordinator's database has not confirmed it "
-                            + "(connection refused): it is kept in memory and stored when the database is back; a "
-                            + "restart of the coordinator before then would lose it")
-                    .build());
+            assertThat(answer)
+                    .isEqualTo(ChangeReply.newBuilder()
+                            .setChanged(false)
+                            .setStored(false)
+                            .setMessage(
+                                    "region 3 was a member already, but the coordinator's database has not confirmed it "
+                                            + "(connection refused): it is kept in memory and stored when the database is back; a "
+                                            + "restart of the coordinator before then would lose it")
+                            .build());
         }
 
         @Test
@@ -419,17 +518,25 @@ class AdminApiServiceTest {
             stored = () -> failed;
             RecordingReply answer = new RecordingReply();
 
-            async.pause(PauseRequest.newBuilder().setReason("maintenance window").setActor(ALICE).build(), answer);
+            async.pause(
+                    PauseRequest.newBuilder()
+                            .setReason("maintenance window")
+                            .setActor(ALICE)
+                            .build(),
+                    answer);
             failed.completeExceptionally(new IllegalStateException());
 
             await().atMost(5, TimeUnit.SECONDS).until(() -> answer.completed);
             assertThat(answer.error.get()).isNull();
-            assertThat(answer.replies).containsExactly(ChangeReply.newBuilder().setChanged(true).setStored(false)
-                    .setMessage("the fleet is paused: nothing is released until 'muster resume', but the "
-                            + "coordinator's database has not confirmed it (IllegalStateException): it is kept in "
-                            + "memory and stored when the database is back; a restart of the coordinator before "
-                            + "then would lose it")
-                    .build());
+            assertThat(answer.replies)
+                    .containsExactly(ChangeReply.newBuilder()
+                            .setChanged(true)
+                            .setStored(false)
+                            .setMessage("the fleet is paused: nothing is released until 'muster resume', but the "
+                                    + "coordinator's database has not confirmed it (IllegalStateException): it is kept in "
+                                    + "memory and stored when the database is back; a restart of the coordinator before "
+                                    + "then would lose it")
+                            .build());
             assertThat(hub.fleet().paused()).isTrue();
         }
     }
@@ -440,8 +547,10 @@ class AdminApiServiceTest {
         @Test
         void aPauseWithoutAReasonIsInvalid() {
             for (String reason : List.of("", "  ")) {
-                Status status = failure(() -> admin.pause(PauseRequest.newBuilder().setReason(reason)
-                        .setActor(ALICE).build()));
+                Status status = failure(() -> admin.pause(PauseRequest.newBuilder()
+                        .setReason(reason)
+                        .setActor(ALICE)
+                        .build()));
 
                 assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                 assertThat(status.getDescription()).isEqualTo("a pause needs a reason, for the event log");
@@ -453,8 +562,10 @@ class AdminApiServiceTest {
         void aForcedReleaseWithoutAReasonIsInvalid() {
             connectGlobal();
 
-            Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder().setVersion(V)
-                    .setActor(ALICE).build()));
+            Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder()
+                    .setVersion(V)
+                    .setActor(ALICE)
+                    .build()));
 
             assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(status.getDescription()).isEqualTo("a forced release needs a reason, for the event log");
@@ -466,8 +577,11 @@ class AdminApiServiceTest {
             connectGlobal();
 
             for (String version : List.of("", "  ")) {
-                Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder().setVersion(version)
-                        .setReason("region 2 is gone for good").setActor(ALICE).build()));
+                Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder()
+                        .setVersion(version)
+                        .setReason("region 2 is gone for good")
+                        .setActor(ALICE)
+                        .build()));
 
                 assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
                 assertThat(status.getDescription()).isEqualTo("name the migration version to release");
@@ -480,12 +594,16 @@ class AdminApiServiceTest {
         void aForcedReleaseOfAVersionTheGlobalsFilesLackIsInvalid() {
             connectGlobal();
 
-            Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder().setVersion("20991231000000")
-                    .setReason("typo").setActor(ALICE).build()));
+            Status status = failure(() -> admin.forceRelease(ForceReleaseRequest.newBuilder()
+                    .setVersion("20991231000000")
+                    .setReason("typo")
+                    .setActor(ALICE)
+                    .build()));
 
             assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(status.getDescription()).isEqualTo("the global region 99's migration files do not contain "
-                    + "20991231000000 (its newest is " + V + ")");
+            assertThat(status.getDescription())
+                    .isEqualTo("the global region 99's migration files do not contain "
+                            + "20991231000000 (its newest is " + V + ")");
             assertThat(hub.fleet().forced()).isEmpty();
         }
 
@@ -498,8 +616,8 @@ class AdminApiServiceTest {
 
             for (Status status : List.of(add, remove)) {
                 assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-                assertThat(status.getDescription()).isEqualTo("region " + tooLarge + " is not a region number (0 to "
-                        + RegionNumber.MAX + ")");
+                assertThat(status.getDescription())
+                        .isEqualTo("region " + tooLarge + " is not a region number (0 to " + RegionNumber.MAX + ")");
             }
             assertThat(hub.fleet().members()).containsExactly(1, 2);
         }
@@ -536,7 +654,8 @@ class AdminApiServiceTest {
             Status status = failure(() -> admin.getPlan(GetPlanRequest.getDefaultInstance()));
 
             assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(status.getDescription()).isEqualTo("the global region has never connected, so name the target version");
+            assertThat(status.getDescription())
+                    .isEqualTo("the global region has never connected, so name the target version");
         }
 
         @Test
@@ -546,22 +665,33 @@ class AdminApiServiceTest {
 
             Plan plan = admin.getPlan(GetPlanRequest.getDefaultInstance());
 
-            assertThat(plan).isEqualTo(Plan.newBuilder().setTargetVersion(V)
-                    .addSteps(PlanStep.newBuilder().setRegion(1).setRole(dev.muster.proto.v1.Role.REMOTE).addVersions(V))
-                    .addSteps(PlanStep.newBuilder().setRegion(2).setRole(dev.muster.proto.v1.Role.REMOTE)
-                            .addBlockers("region 2 has never connected, so its migrations are unknown"))
-                    .addSteps(PlanStep.newBuilder().setRegion(GLOBAL).setRole(dev.muster.proto.v1.Role.GLOBAL)
-                            .addVersions(V))
-                    .addBlockers("region 2 has never connected, so its migrations are unknown")
-                    .build());
+            assertThat(plan)
+                    .isEqualTo(Plan.newBuilder()
+                            .setTargetVersion(V)
+                            .addSteps(PlanStep.newBuilder()
+                                    .setRegion(1)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .addVersions(V))
+                            .addSteps(PlanStep.newBuilder()
+                                    .setRegion(2)
+                                    .setRole(dev.muster.proto.v1.Role.REMOTE)
+                                    .addBlockers("region 2 has never connected, so its migrations are unknown"))
+                            .addSteps(PlanStep.newBuilder()
+                                    .setRegion(GLOBAL)
+                                    .setRole(dev.muster.proto.v1.Role.GLOBAL)
+                                    .addVersions(V))
+                            .addBlockers("region 2 has never connected, so its migrations are unknown")
+                            .build());
         }
 
         @Test
         void withoutAKnownGlobalButWithATargetThePlanIsBlocked() {
-            Plan plan = admin.getPlan(GetPlanRequest.newBuilder().setTargetVersion(V).build());
+            Plan plan = admin.getPlan(
+                    GetPlanRequest.newBuilder().setTargetVersion(V).build());
 
             assertThat(plan.getTargetVersion()).isEqualTo(V);
-            assertThat(plan.getBlockersList()).contains("the global region has never connected, so its migrations are unknown");
+            assertThat(plan.getBlockersList())
+                    .contains("the global region has never connected, so its migrations are unknown");
         }
     }
 
@@ -582,7 +712,8 @@ class AdminApiServiceTest {
         }
 
         private void watch(int history, boolean reading) {
-            async.watch(WatchRequest.newBuilder().setHistory(history).build(),
+            async.watch(
+                    WatchRequest.newBuilder().setHistory(history).build(),
                     new ClientResponseObserver<WatchRequest, FleetEvent>() {
                         @Override
                         public void beforeStart(ClientCallStreamObserver<WatchRequest> requests) {
@@ -610,8 +741,12 @@ class AdminApiServiceTest {
         }
 
         private FleetEvent memberAdded(int region) {
-            return FleetEvent.newBuilder().setAt(NOW_WIRE).setRegion(region).setKind("MEMBER_ADDED")
-                    .setActor("operator carol").setDetail("the global waits for region " + region + " from now on")
+            return FleetEvent.newBuilder()
+                    .setAt(NOW_WIRE)
+                    .setRegion(region)
+                    .setKind("MEMBER_ADDED")
+                    .setActor("operator carol")
+                    .setDetail("the global waits for region " + region + " from now on")
                     .build();
         }
 
@@ -627,13 +762,20 @@ class AdminApiServiceTest {
             hub.addMember(6, "operator carol");
 
             await().atMost(5, TimeUnit.SECONDS).until(() -> received.size() >= 4);
-            assertThat(received).containsExactly(
-                    memberAdded(4),
-                    memberAdded(5),
-                    FleetEvent.newBuilder().setAt(NOW_WIRE).setKind("PAUSED").setActor("operator dave")
-                            .setDetail("maintenance window").build(),
-                    memberAdded(6));
-            assertThat(received.get(2).hasRegion()).as("a pause concerns the whole fleet").isFalse();
+            assertThat(received)
+                    .containsExactly(
+                            memberAdded(4),
+                            memberAdded(5),
+                            FleetEvent.newBuilder()
+                                    .setAt(NOW_WIRE)
+                                    .setKind("PAUSED")
+                                    .setActor("operator dave")
+                                    .setDetail("maintenance window")
+                                    .build(),
+                            memberAdded(6));
+            assertThat(received.get(2).hasRegion())
+                    .as("a pause concerns the whole fleet")
+                    .isFalse();
             assertThat(ended.get()).isNull();
         }
 
@@ -703,10 +845,13 @@ class AdminApiServiceTest {
             Status status = Status.fromThrowable(ended.get());
             assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             assertThat(status.getDescription())
-                    .isEqualTo("this watcher fell more than " + WatchStream.MAX_BACKLOG + " events behind; watch again");
+                    .isEqualTo(
+                            "this watcher fell more than " + WatchStream.MAX_BACKLOG + " events behind; watch again");
             assertThat(observers()).hasSize(before);
             assertThat(received).isEmpty();
-            assertThat(hub.resume("operator dave")).as("the hub goes on without it").isTrue();
+            assertThat(hub.resume("operator dave"))
+                    .as("the hub goes on without it")
+                    .isTrue();
         }
 
         @Test
@@ -719,7 +864,8 @@ class AdminApiServiceTest {
 
             call.get().cancel("the operator pressed ^C", null);
 
-            await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThat(observers()).hasSize(before));
+            await().atMost(5, TimeUnit.SECONDS)
+                    .untilAsserted(() -> assertThat(observers()).hasSize(before));
             assertThat(hub.addMember(4, "operator carol")).isTrue();
             assertThat(hub.pause("maintenance window", "operator dave")).isTrue();
             assertThat(received).containsExactly(memberAdded(3));

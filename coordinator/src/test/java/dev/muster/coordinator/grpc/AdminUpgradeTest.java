@@ -54,10 +54,17 @@ class AdminUpgradeTest {
         hub.observe((fleet, happened) -> events.addAll(happened));
         upgrades = new UpgradeDriver(hub);
         serverName = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(serverName).directExecutor()
-                .addService(ServerInterceptors.intercept(new AdminApiService(hub, "9.9.9-test",
-                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), true,
-                        () -> CompletableFuture.completedFuture(null), upgrades), new CallerInterceptor("muster", Optional.empty())))
+        server = InProcessServerBuilder.forName(serverName)
+                .directExecutor()
+                .addService(ServerInterceptors.intercept(
+                        new AdminApiService(
+                                hub,
+                                "9.9.9-test",
+                                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK),
+                                true,
+                                () -> CompletableFuture.completedFuture(null),
+                                upgrades),
+                        new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
         channel = InProcessChannelBuilder.forName(serverName).directExecutor().build();
@@ -69,8 +76,12 @@ class AdminUpgradeTest {
         upgrades.close();
         channel.shutdownNow();
         server.shutdownNow();
-        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS)).as("channel terminated").isTrue();
-        assertThat(server.awaitTermination(5, TimeUnit.SECONDS)).as("server terminated").isTrue();
+        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS))
+                .as("channel terminated")
+                .isTrue();
+        assertThat(server.awaitTermination(5, TimeUnit.SECONDS))
+                .as("server terminated")
+                .isTrue();
     }
 
     private static UpgradeRequest.Builder request() {
@@ -85,24 +96,29 @@ class AdminUpgradeTest {
 
     @Test
     void aTeardownModeOtherThanDropOrDisableIsAnInvalidArgument() {
-        Iterator<UpgradeProgress> stream = admin.upgrade(request().setTeardownMode("truncate").build());
+        Iterator<UpgradeProgress> stream =
+                admin.upgrade(request().setTeardownMode("truncate").build());
 
         assertThatThrownBy(stream::hasNext).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(e.getStatus().getDescription()).contains("drop or disable").contains("'truncate'");
+            assertThat(e.getStatus().getDescription())
+                    .contains("drop or disable")
+                    .contains("'truncate'");
         });
         assertThat(events).as("no upgrade started").noneMatch(event -> event.kind() == EventKind.UPGRADE);
     }
 
     @Test
     void theStreamCarriesTheLinesAndALastMessageWithTheOutcome() {
-        List<UpgradeProgress> progress = drain(admin.upgrade(request().setTeardownMode("disable").build()));
+        List<UpgradeProgress> progress =
+                drain(admin.upgrade(request().setTeardownMode("disable").build()));
 
         assertThat(progress).extracting(UpgradeProgress::getFinished).containsExactly(false, false, true);
-        assertThat(progress.get(0).getLine()).isEqualTo("Upgrade to " + V + ", started by an unauthenticated client (from "
-                + serverName + ")");
+        assertThat(progress.get(0).getLine())
+                .isEqualTo("Upgrade to " + V + ", started by an unauthenticated client (from " + serverName + ")");
         assertThat(progress.get(1).getLine()).isEqualTo("==> preflight");
-        assertThat(progress.subList(0, 2)).allSatisfy(line -> assertThat(line.getSucceeded()).isFalse());
+        assertThat(progress.subList(0, 2))
+                .allSatisfy(line -> assertThat(line.getSucceeded()).isFalse());
         UpgradeProgress last = progress.get(2);
         assertThat(last.getSucceeded()).isFalse();
         assertThat(last.getLine()).startsWith("stopped at 'preflight'").contains("region 1 has never connected");
@@ -113,16 +129,21 @@ class AdminUpgradeTest {
         drain(admin.upgrade(request().build()));
 
         // without TLS nobody is authenticated: the request's "alice@ops-1" names no one
-        assertThat(events).filteredOn(event -> event.kind() == EventKind.UPGRADE).isNotEmpty()
-                .allSatisfy(event -> assertThat(event.actor())
-                        .isEqualTo("an unauthenticated client (from " + serverName + ")"));
+        assertThat(events)
+                .filteredOn(event -> event.kind() == EventKind.UPGRADE)
+                .isNotEmpty()
+                .allSatisfy(event ->
+                        assertThat(event.actor()).isEqualTo("an unauthenticated client (from " + serverName + ")"));
     }
 
     @Test
     void aRequestWithoutATeardownModeIsAccepted() {
-        List<UpgradeProgress> progress = drain(admin.upgrade(request().setTeardownMode("").build()));
+        List<UpgradeProgress> progress =
+                drain(admin.upgrade(request().setTeardownMode("").build()));
 
-        assertThat(progress).last().satisfies(last -> assertThat(last.getFinished()).isTrue());
+        assertThat(progress)
+                .last()
+                .satisfies(last -> assertThat(last.getFinished()).isTrue());
     }
 
     @Test
@@ -130,7 +151,8 @@ class AdminUpgradeTest {
         CountDownLatch hold = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Boolean> first = new CompletableFuture<>();
-        upgrades.start(new UpgradeDriver.Request(V, "drop", "operator bob@ops-2", Duration.ofMinutes(1)),
+        upgrades.start(
+                new UpgradeDriver.Request(V, "drop", "operator bob@ops-2", Duration.ofMinutes(1)),
                 new UpgradeDriver.Progress() {
                     @Override
                     public void line(String text) {

@@ -12,15 +12,18 @@ import java.util.UUID;
 /** Wire messages an agent sends, built tersely for tests. */
 final class AgentMessages {
 
-    private AgentMessages() {
-    }
+    private AgentMessages() {}
 
     static Migration migration(String version) {
         return migration(version, version.hashCode());
     }
 
     static Migration migration(String version, int checksum) {
-        return Migration.newBuilder().setVersion(version).setDescription("migration " + version).setChecksum(checksum).build();
+        return Migration.newBuilder()
+                .setVersion(version)
+                .setDescription("migration " + version)
+                .setChecksum(checksum)
+                .build();
     }
 
     /** A new agent process; a random instance id, as an agent makes one. */
@@ -35,7 +38,10 @@ final class AgentMessages {
 
     /** The hello of agent process {@code instanceId}: a reconnect if that process is connected already. */
     static AgentMessage hello(String instanceId, int region, Role role, List<String> applied, List<String> available) {
-        Hello.Builder hello = Hello.newBuilder().setRegion(region).setRole(role).setAgentVersion("test-agent")
+        Hello.Builder hello = Hello.newBuilder()
+                .setRegion(region)
+                .setRole(role)
+                .setAgentVersion("test-agent")
                 .setInstanceId(instanceId);
         applied.forEach(version -> hello.addApplied(migration(version)));
         available.forEach(version -> hello.addAvailable(migration(version)));
@@ -56,6 +62,8 @@ final class AgentMessages {
     }
 
     static AgentMessage applied(Migration migration) {
-        return AgentMessage.newBuilder().setMigrationApplied(MigrationApplied.newBuilder().setMigration(migration)).build();
+        return AgentMessage.newBuilder()
+                .setMigrationApplied(MigrationApplied.newBuilder().setMigration(migration))
+                .build();
     }
 }

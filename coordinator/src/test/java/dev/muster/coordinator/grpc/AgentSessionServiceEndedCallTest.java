@@ -35,9 +35,12 @@ class AgentSessionServiceEndedCallTest {
     private static final String V = "20200424183342";
 
     private final FleetHub hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
-    private final AgentSessionService service = new AgentSessionService(hub, "9.9.9-test",
-            () -> CompletableFuture.completedFuture(null), new AccessPolicy(
-            TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry()));
+    private final AgentSessionService service = new AgentSessionService(
+            hub,
+            "9.9.9-test",
+            () -> CompletableFuture.completedFuture(null),
+            new AccessPolicy(TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)),
+            new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry()));
 
     /** One session: the service's end of the call and the observer the agent's messages go to. */
     private record Session(RecordingCall call, StreamObserver<AgentMessage> agent) {
@@ -61,8 +64,7 @@ class AgentSessionServiceEndedCallTest {
     void aCallWhoseHelloWasRefusedCannotClaimARegionAfterwards() {
         Session first = open().send(hello(1, Role.REMOTE, List.of(), List.of(V)));
 
-        Session refused = open()
-                .send(hello(1, Role.REMOTE, List.of(), List.of()))
+        Session refused = open().send(hello(1, Role.REMOTE, List.of(), List.of()))
                 .send(releaseRequest(1, V))
                 .send(hello(2, Role.REMOTE, List.of(), List.of()));
 
@@ -96,6 +98,8 @@ class AgentSessionServiceEndedCallTest {
 
         assertThat(broken.call().endedWith().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(broken.call().sent()).isEmpty();
-        assertThat(hub.fleet().region(1)).as("region 1 not claimed by a call that is over").isEmpty();
+        assertThat(hub.fleet().region(1))
+                .as("region 1 not claimed by a call that is over")
+                .isEmpty();
     }
 }

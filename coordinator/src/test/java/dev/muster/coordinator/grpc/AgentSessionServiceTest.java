@@ -61,10 +61,16 @@ class AgentSessionServiceTest {
     void startServer() throws Exception {
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new AgentSessionService(hub, COORDINATOR_VERSION,
-                        () -> CompletableFuture.completedFuture(null), new AccessPolicy(
-                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)), new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry())),
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(ServerInterceptors.intercept(
+                        new AgentSessionService(
+                                hub,
+                                COORDINATOR_VERSION,
+                                () -> CompletableFuture.completedFuture(null),
+                                new AccessPolicy(
+                                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK)),
+                                new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry())),
                         new CallerInterceptor("muster", Optional.empty())))
                 .build()
                 .start();
@@ -77,8 +83,12 @@ class AgentSessionServiceTest {
     void stopServer() throws InterruptedException {
         channel.shutdownNow();
         server.shutdownNow();
-        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS)).as("channel terminated").isTrue();
-        assertThat(server.awaitTermination(5, TimeUnit.SECONDS)).as("server terminated").isTrue();
+        assertThat(channel.awaitTermination(5, TimeUnit.SECONDS))
+                .as("channel terminated")
+                .isTrue();
+        assertThat(server.awaitTermination(5, TimeUnit.SECONDS))
+                .as("server terminated")
+                .isTrue();
     }
 
     private AgentStream connect(AgentMessage hello) throws InterruptedException {
@@ -109,7 +119,8 @@ class AgentSessionServiceTest {
         assertThat(message.getWelcome().getCoordinatorVersion()).isEqualTo(COORDINATOR_VERSION);
         assertThat(message.getWelcome().getMemberRegionsList()).containsExactly(1, 2);
         assertThat(connected(1)).isTrue();
-        assertThat(hub.fleet().region(1).orElseThrow().connections().get(0).peer()).isNotEqualTo("unknown");
+        assertThat(hub.fleet().region(1).orElseThrow().connections().get(0).peer())
+                .isNotEqualTo("unknown");
     }
 
     @Test
@@ -123,13 +134,20 @@ class AgentSessionServiceTest {
         assertThat(first.hasWait()).isTrue();
         assertThat(first.getWait().getRequestId()).isEqualTo(1);
         assertThat(first.getWait().getVersion()).isEqualTo(V);
-        assertThat(first.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(1, 2);
-        assertThat(first.getWait().getWaitingOn(0).getReason()).isEqualTo("region 1 has not run migration " + V + " yet");
+        assertThat(first.getWait().getWaitingOnList())
+                .extracting(b -> b.getRegion())
+                .containsExactly(1, 2);
+        assertThat(first.getWait().getWaitingOn(0).getReason())
+                .isEqualTo("region 1 has not run migration " + V + " yet");
 
         region1.send(applied(migration(V)));
         CoordinatorMessage second = global.next();
-        assertThat(second.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(2);
-        assertThat(second.getWait().getRequestId()).as("a changed wait answers the same request").isEqualTo(1);
+        assertThat(second.getWait().getWaitingOnList())
+                .extracting(b -> b.getRegion())
+                .containsExactly(2);
+        assertThat(second.getWait().getRequestId())
+                .as("a changed wait answers the same request")
+                .isEqualTo(1);
 
         region2.send(applied(migration(V)));
         CoordinatorMessage third = global.next();
@@ -143,8 +161,11 @@ class AgentSessionServiceTest {
     @Test
     void aChecksumMismatchIsAnsweredWithReject() throws Exception {
         AgentStream global = global();
-        connect(hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE)
-                .addApplied(migration(V, 12345)).build()));
+        connect(hello(Hello.newBuilder()
+                .setRegion(1)
+                .setRole(Role.REMOTE)
+                .addApplied(migration(V, 12345))
+                .build()));
 
         global.send(releaseRequest(4, V));
 
@@ -171,7 +192,9 @@ class AgentSessionServiceTest {
         region2.send(applied(migration(V)));
         CoordinatorMessage go = global.next();
 
-        assertThat(sameWait.getWait().getWaitingOnList()).extracting(b -> b.getRegion()).containsExactly(1, 2);
+        assertThat(sameWait.getWait().getWaitingOnList())
+                .extracting(b -> b.getRegion())
+                .containsExactly(1, 2);
         assertThat(sameWait.getWait().getRequestId()).isEqualTo(2);
         assertThat(changedWait.getWait().getRequestId()).isEqualTo(2);
         assertThat(go.getGo().getRequestId()).isEqualTo(2);
@@ -213,7 +236,9 @@ class AgentSessionServiceTest {
                 .send(hello(2, Role.REMOTE, List.of(), List.of()));
 
         assertThat(refused.next().hasReject()).isTrue();
-        assertThat(refused.awaitClosed().getCode()).as("not a protocol violation").isEqualTo(Status.Code.OK);
+        assertThat(refused.awaitClosed().getCode())
+                .as("not a protocol violation")
+                .isEqualTo(Status.Code.OK);
         assertThat(refused.pending()).isZero();
         assertThat(hub.fleet().region(2)).as("region 2 not claimed").isEmpty();
         assertThat(first.isClosed()).isFalse();
@@ -276,7 +301,8 @@ class AgentSessionServiceTest {
 
     @Test
     void aHelloWithoutARoleEndsTheCallWithFailedPrecondition() throws Exception {
-        AgentStream agent = AgentStream.open(stub).send(hello(Hello.newBuilder().setRegion(1).build()));
+        AgentStream agent = AgentStream.open(stub)
+                .send(hello(Hello.newBuilder().setRegion(1).build()));
 
         Status status = agent.awaitClosed();
 
@@ -323,10 +349,15 @@ class AgentSessionServiceTest {
 
     @Test
     void aMigrationWithoutAChecksumCrossesTheWireAsNone() throws Exception {
-        connect(hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE)
-                .addAvailable(dev.muster.proto.v1.Migration.newBuilder().setVersion(V).setDescription("java")).build()));
+        connect(hello(Hello.newBuilder()
+                .setRegion(1)
+                .setRole(Role.REMOTE)
+                .addAvailable(
+                        dev.muster.proto.v1.Migration.newBuilder().setVersion(V).setDescription("java"))
+                .build()));
 
-        assertThat(hub.fleet().region(1).orElseThrow().available().get(V).checksum()).isEmpty();
+        assertThat(hub.fleet().region(1).orElseThrow().available().get(V).checksum())
+                .isEmpty();
     }
 
     @Test
@@ -335,23 +366,57 @@ class AgentSessionServiceTest {
         ReplicationReport report = ReplicationReport.newBuilder()
                 .setTakenAt(Timestamp.newBuilder().setSeconds(1_587_753_222L).setNanos(5))
                 .addSubscriptions(SubscriptionHealth.newBuilder()
-                        .setName("region_1_subscription").setRegion(1).setConfigured(true).setExists(true)
-                        .setEnabled(false).setReceivedLsn("0/3000060").setApplyErrors(3).setTablesNotReady(2))
-                .addSubscriptions(SubscriptionHealth.newBuilder().setName("legacy").setExists(true).setEnabled(true)
+                        .setName("region_1_subscription")
+                        .setRegion(1)
+                        .setConfigured(true)
+                        .setExists(true)
+                        .setEnabled(false)
+                        .setReceivedLsn("0/3000060")
+                        .setApplyErrors(3)
+                        .setTablesNotReady(2))
+                .addSubscriptions(SubscriptionHealth.newBuilder()
+                        .setName("legacy")
+                        .setExists(true)
+                        .setEnabled(true)
                         .setWorkerRunning(true))
                 .build();
 
         global.send(AgentMessage.newBuilder().setReplicationReport(report).build());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> hub.fleet().region(GLOBAL).orElseThrow().replication().isPresent());
-        ReplicationHealth health = hub.fleet().region(GLOBAL).orElseThrow().replication().orElseThrow();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        hub.fleet().region(GLOBAL).orElseThrow().replication().isPresent());
+        ReplicationHealth health =
+                hub.fleet().region(GLOBAL).orElseThrow().replication().orElseThrow();
         assertThat(health.takenAt()).isEqualTo(Instant.ofEpochSecond(1_587_753_222L, 5));
-        assertThat(health.subscriptions()).containsExactly(
-                new ReplicationHealth.Subscription("region_1_subscription", OptionalInt.of(1), true, true, false, false,
-                        Optional.of("0/3000060"), Optional.empty(), Optional.empty(), OptionalLong.of(3), 2,
-                        Optional.empty()),
-                new ReplicationHealth.Subscription("legacy", OptionalInt.empty(), false, true, true, true,
-                        Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), 0, Optional.empty()));
+        assertThat(health.subscriptions())
+                .containsExactly(
+                        new ReplicationHealth.Subscription(
+                                "region_1_subscription",
+                                OptionalInt.of(1),
+                                true,
+                                true,
+                                false,
+                                false,
+                                Optional.of("0/3000060"),
+                                Optional.empty(),
+                                Optional.empty(),
+                                OptionalLong.of(3),
+                                2,
+                                Optional.empty()),
+                        new ReplicationHealth.Subscription(
+                                "legacy",
+                                OptionalInt.empty(),
+                                false,
+                                true,
+                                true,
+                                true,
+                                Optional.empty(),
+                                Optional.empty(),
+                                Optional.empty(),
+                                OptionalLong.empty(),
+                                0,
+                                Optional.empty()));
         assertThat(health.publication()).isEmpty();
         assertThat(health.problems()).containsExactly("subscription region_1_subscription is disabled");
     }
@@ -361,19 +426,33 @@ class AgentSessionServiceTest {
         AgentStream region1 = remote(1, List.of(OLDER));
         ReplicationReport report = ReplicationReport.newBuilder()
                 .setTakenAt(Timestamp.newBuilder().setSeconds(1))
-                .setPublication(PublicationHealth.newBuilder().setName("miq").setExists(true).setTables(2)
+                .setPublication(PublicationHealth.newBuilder()
+                        .setName("miq")
+                        .setExists(true)
+                        .setTables(2)
                         .addNotYetPublished("public.vms"))
-                .addSlots(SlotHealth.newBuilder().setName("region_1_subscription").setRetainedBytes(4096)
+                .addSlots(SlotHealth.newBuilder()
+                        .setName("region_1_subscription")
+                        .setRetainedBytes(4096)
                         .setWalStatus("reserved"))
                 .build();
 
         region1.send(AgentMessage.newBuilder().setReplicationReport(report).build());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> hub.fleet().region(1).orElseThrow().replication().isPresent());
-        ReplicationHealth health = hub.fleet().region(1).orElseThrow().replication().orElseThrow();
-        assertThat(health.publication()).contains(
-                new ReplicationHealth.Publication("miq", true, 2, List.of("public.vms"), List.of()));
-        assertThat(health.slots()).containsExactly(new ReplicationHealth.Slot("region_1_subscription", false,
-                OptionalLong.of(4096), Optional.of("reserved"), OptionalLong.empty(), OptionalLong.empty(), Optional.empty()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> hub.fleet().region(1).orElseThrow().replication().isPresent());
+        ReplicationHealth health =
+                hub.fleet().region(1).orElseThrow().replication().orElseThrow();
+        assertThat(health.publication())
+                .contains(new ReplicationHealth.Publication("miq", true, 2, List.of("public.vms"), List.of()));
+        assertThat(health.slots())
+                .containsExactly(new ReplicationHealth.Slot(
+                        "region_1_subscription",
+                        false,
+                        OptionalLong.of(4096),
+                        Optional.of("reserved"),
+                        OptionalLong.empty(),
+                        OptionalLong.empty(),
+                        Optional.empty()));
     }
 }

@@ -64,7 +64,9 @@ final class AgentStream implements ClientResponseObserver<AgentMessage, Coordina
     /** The next message from the coordinator; fails the test if none comes in time. */
     CoordinatorMessage next() throws InterruptedException {
         CoordinatorMessage message = received.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        assertThat(message).as("a message from the coordinator within %d seconds", TIMEOUT_SECONDS).isNotNull();
+        assertThat(message)
+                .as("a message from the coordinator within %d seconds", TIMEOUT_SECONDS)
+                .isNotNull();
         return message;
     }
 

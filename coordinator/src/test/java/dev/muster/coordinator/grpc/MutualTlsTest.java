@@ -73,11 +73,22 @@ class MutualTlsTest {
         pki = TestPki.create(dir.resolve("ca"));
         hub = new FleetHub(Fleet.withMembers(List.of(1, 2)), Clock.systemUTC());
         hub.observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
-        TransportSecurity security = TransportSecurity.mutualTls(pki.coordinator(), "muster",
-                new Operators(Map.of("alice", OperatorRole.ADMIN, "bob", OperatorRole.VIEWER)), 99);
+        TransportSecurity security = TransportSecurity.mutualTls(
+                pki.coordinator(),
+                "muster",
+                new Operators(Map.of("alice", OperatorRole.ADMIN, "bob", OperatorRole.VIEWER)),
+                99);
         refusals = new RefusalLog(hub, Clock.systemUTC(), new SimpleMeterRegistry());
-        server = new CoordinatorServer(new HostPort("127.0.0.1", 0), security, hub, "9.9.9-test", false,
-                () -> CompletableFuture.completedFuture(null), new UpgradeDriver(hub), refusals).start();
+        server = new CoordinatorServer(
+                        new HostPort("127.0.0.1", 0),
+                        security,
+                        hub,
+                        "9.9.9-test",
+                        false,
+                        () -> CompletableFuture.completedFuture(null),
+                        new UpgradeDriver(hub),
+                        refusals)
+                .start();
     }
 
     @AfterEach
@@ -106,7 +117,11 @@ class MutualTlsTest {
     }
 
     private static ForceReleaseRequest force(String version) {
-        return ForceReleaseRequest.newBuilder().setVersion(version).setReason("test").setActor("root").build();
+        return ForceReleaseRequest.newBuilder()
+                .setVersion(version)
+                .setReason("test")
+                .setActor("root")
+                .build();
     }
 
     private List<FleetEvent> eventsOf(EventKind kind) {
@@ -117,52 +132,65 @@ class MutualTlsTest {
 
     @Test
     void anAdminChangesTheFleetAndTheEventLogNamesItFromItsCertificate() {
-        assertThat(admin(pki.operator("alice")).forceRelease(force("20200424183342")).getChanged()).isTrue();
+        assertThat(admin(pki.operator("alice"))
+                        .forceRelease(force("20200424183342"))
+                        .getChanged())
+                .isTrue();
 
         assertThat(hub.fleet().forced()).containsKey("20200424183342");
-        assertThat(eventsOf(EventKind.FORCED_RELEASE)).singleElement()
-                .satisfies(event -> assertThat(event.actor()).startsWith("operator alice (from 127.0.0.1:")
+        assertThat(eventsOf(EventKind.FORCED_RELEASE))
+                .singleElement()
+                .satisfies(event -> assertThat(event.actor())
+                        .startsWith("operator alice (from 127.0.0.1:")
                         .doesNotContain("root"));
     }
 
     @Test
     void aViewerReadsTheFleetButCannotReleaseAnything() {
-        assertThat(admin(pki.operator("bob")).getStatus(GetStatusRequest.getDefaultInstance()).getSecurity())
+        assertThat(admin(pki.operator("bob"))
+                        .getStatus(GetStatusRequest.getDefaultInstance())
+                        .getSecurity())
                 .isEqualTo(dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS);
 
-        StatusRuntimeException denied = failure(stub -> stub.forceRelease(force("20200424183342")),
-                pki.operator("bob"));
+        StatusRuntimeException denied =
+                failure(stub -> stub.forceRelease(force("20200424183342")), pki.operator("bob"));
 
         assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(denied.getStatus().getDescription()).contains("operator bob", "viewer", "needs the admin role");
         assertThat(hub.fleet().forced()).isEmpty();
-        assertThat(eventsOf(EventKind.DENIED)).singleElement()
+        assertThat(eventsOf(EventKind.DENIED))
+                .singleElement()
                 .satisfies(event -> assertThat(event.detail()).contains("operator bob"));
     }
 
     @Test
     void anOperatorWithoutARoleAndARegionAreRefusedTheOperatorsApi() {
-        StatusRuntimeException carol = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
-                pki.operator("carol"));
-        StatusRuntimeException region = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
-                pki.region(1));
+        StatusRuntimeException carol =
+                failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()), pki.operator("carol"));
+        StatusRuntimeException region =
+                failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()), pki.region(1));
 
         assertThat(carol.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(carol.getStatus().getDescription()).contains("operator carol has no role", "operators.viewer");
         assertThat(region.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
-        assertThat(region.getStatus().getDescription()).contains("region 1's certificate cannot call the operators' API");
+        assertThat(region.getStatus().getDescription())
+                .contains("region 1's certificate cannot call the operators' API");
     }
 
     @Test
     void aClientWithoutACertificateIsToldWhatToGive() throws Exception {
         // a TLS client that trusts the coordinator and has no certificate of its own
-        SslContext noCertificate = GrpcSslContexts.forClient().trustManager(pki.caFile().toFile()).build();
+        SslContext noCertificate =
+                GrpcSslContexts.forClient().trustManager(pki.caFile().toFile()).build();
         ManagedChannel tlsWithoutCertificate = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
-                .sslContext(noCertificate).build();
+                .sslContext(noCertificate)
+                .build();
         channels.add(tlsWithoutCertificate);
 
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
-                AdminServiceGrpc.newBlockingStub(tlsWithoutCertificate).withDeadlineAfter(10, TimeUnit.SECONDS)
+        StatusRuntimeException refused = catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> AdminServiceGrpc.newBlockingStub(tlsWithoutCertificate)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getStatus(GetStatusRequest.getDefaultInstance()));
 
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -207,32 +235,48 @@ class MutualTlsTest {
 
         // what the client can tell of its own certificate, it says; the coordinator's log says the rest
         Map<TlsFiles, List<String>> cases = Map.of(
-                foreign, List.of("not issued by a CA in", "refused this client's certificate (" + foreign.cert()
-                        + ") at the TLS handshake (TLS alert certificate_unknown): not issued by its CA"),
-                pki.expiredRegion(1), List.of("expired at", "refused this client at the TLS handshake: this client's "
-                        + "certificate " + pki.expiredRegion(1).cert() + ": the certificate expired at"),
-                pki.notYetValidRegion(1), List.of("not valid yet", "this client's certificate "
-                        + pki.notYetValidRegion(1).cert() + ": the certificate is not valid yet"));
+                foreign,
+                List.of(
+                        "not issued by a CA in",
+                        "refused this client's certificate (" + foreign.cert()
+                                + ") at the TLS handshake (TLS alert certificate_unknown): not issued by its CA"),
+                pki.expiredRegion(1),
+                List.of(
+                        "expired at",
+                        "refused this client at the TLS handshake: this client's " + "certificate "
+                                + pki.expiredRegion(1).cert() + ": the certificate expired at"),
+                pki.notYetValidRegion(1),
+                List.of(
+                        "not valid yet",
+                        "this client's certificate " + pki.notYetValidRegion(1).cert()
+                                + ": the certificate is not valid yet"));
         cases.forEach((files, words) -> {
             String reason = words.get(0);
-            StatusRuntimeException refused = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
-                    files);
+            StatusRuntimeException refused =
+                    failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()), files);
             assertThat(refused.getStatus().getCode()).as(reason).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(TlsChannels.to(address(), Optional.of(files)).explain(refused)).as(reason)
-                    .hasValueSatisfying(text -> assertThat(text).startsWith("the coordinator at " + address())
+            assertThat(TlsChannels.to(address(), Optional.of(files)).explain(refused))
+                    .as(reason)
+                    .hasValueSatisfying(text -> assertThat(text)
+                            .startsWith("the coordinator at " + address())
                             .contains(words.get(1)));
             // what an unverified certificate claims is in the words, not the event's region
-            await(reason).atMost(Duration.ofSeconds(10)).until(() -> eventsOf(EventKind.REFUSED).stream()
-                    .anyMatch(event -> event.detail().contains(reason) && event.detail().contains("spiffe://muster/region/1")
-                            && event.region().isEmpty()));
+            await(reason)
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> eventsOf(EventKind.REFUSED).stream()
+                            .anyMatch(event -> event.detail().contains(reason)
+                                    && event.detail().contains("spiffe://muster/region/1")
+                                    && event.region().isEmpty()));
         });
         assertThat(hub.fleet().region(1)).isEmpty();
     }
 
     @Test
     void aPlaintextClientIsToldTheCoordinatorServesTls() {
-        StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class, () ->
-                AdminServiceGrpc.newBlockingStub(channel(Optional.empty())).withDeadlineAfter(10, TimeUnit.SECONDS)
+        StatusRuntimeException refused = catchThrowableOfType(
+                StatusRuntimeException.class,
+                () -> AdminServiceGrpc.newBlockingStub(channel(Optional.empty()))
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getStatus(GetStatusRequest.getDefaultInstance()));
 
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -247,7 +291,9 @@ class MutualTlsTest {
         pki.coordinator();
 
         assertThat(serverCertificateSerial(pki.operator("alice"))).isNotEqualTo(before);
-        assertThat(admin(pki.operator("alice")).getStatus(GetStatusRequest.getDefaultInstance()).getSecurity())
+        assertThat(admin(pki.operator("alice"))
+                        .getStatus(GetStatusRequest.getDefaultInstance())
+                        .getSecurity())
                 .isEqualTo(dev.muster.proto.v1.TransportSecurity.MUTUAL_TLS);
     }
 
@@ -255,12 +301,13 @@ class MutualTlsTest {
     void aCoordinatorWhoseCertificateDoesNotNameTheAddressIsNotTrusted() {
         pki.issue("coordinator", CertificateRequest.coordinator(List.of("elsewhere.example")));
 
-        StatusRuntimeException refused = failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()),
-                pki.operator("alice"));
+        StatusRuntimeException refused =
+                failure(stub -> stub.getStatus(GetStatusRequest.getDefaultInstance()), pki.operator("alice"));
 
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(TlsChannels.to(address(), Optional.of(pki.operator("alice"))).explain(refused))
-                .hasValueSatisfying(text -> assertThat(text).startsWith("cannot verify the coordinator at " + address())
+                .hasValueSatisfying(text -> assertThat(text)
+                        .startsWith("cannot verify the coordinator at " + address())
                         .contains("the coordinator's certificate (elsewhere.example", "127.0.0.1"));
     }
 
@@ -284,8 +331,9 @@ class MutualTlsTest {
         AgentStream stream = AgentStream.open(AgentServiceGrpc.newStub(channel));
         stream.send(AgentMessages.hello(1, Role.REMOTE, List.of(), List.of()));
         assertThat(stream.next().hasWelcome()).isTrue();
-        assertThat(eventsOf(EventKind.CONNECTED)).last().satisfies(event ->
-                assertThat(event.detail()).contains("with certificate " + serial.toString(16)));
+        assertThat(eventsOf(EventKind.CONNECTED))
+                .last()
+                .satisfies(event -> assertThat(event.detail()).contains("with certificate " + serial.toString(16)));
         stream.halfClose();
         assertThat(stream.awaitClosed().isOk()).isTrue();
     }
@@ -293,21 +341,26 @@ class MutualTlsTest {
     private static BigInteger serial(TlsFiles files) throws Exception {
         try (var in = java.nio.file.Files.newInputStream(files.cert())) {
             return ((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(in)).getSerialNumber();
+                            .generateCertificate(in))
+                    .getSerialNumber();
         }
     }
 
     @Test
     void everyMethodOfTheOperatorsServiceNeedsARole() {
-        assertThat(AdminAuthorization.actions().keySet()).containsExactlyInAnyOrderElementsOf(
-                AdminServiceGrpc.getServiceDescriptor().getMethods());
+        assertThat(AdminAuthorization.actions().keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        AdminServiceGrpc.getServiceDescriptor().getMethods());
     }
 
     private BigInteger serverCertificateSerial(TlsFiles client) throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(new KeyManager[] {new ReloadingKeyManager(client.cert(), client.key())},
-                new TrustManager[] {new ReloadingTrustManager(client.ca(), "the coordinator",
-                        ReloadingTrustManager.Refusals.NONE, Clock.systemUTC())},
+        context.init(
+                new KeyManager[] {new ReloadingKeyManager(client.cert(), client.key())},
+                new TrustManager[] {
+                    new ReloadingTrustManager(
+                            client.ca(), "the coordinator", ReloadingTrustManager.Refusals.NONE, Clock.systemUTC())
+                },
                 null);
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", server.port())) {
             socket.startHandshake();

@@ -45,12 +45,19 @@ class PlanReadsCodeTest {
     @BeforeEach
     void start() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(ServerInterceptors.intercept(new AdminApiService(hub, "9.9.9-test",
-                        TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK), false,
-                        () -> CompletableFuture.completedFuture(null), new UpgradeDriver(hub)),
+        server = InProcessServerBuilder.forName(name)
+                .directExecutor()
+                .addService(ServerInterceptors.intercept(
+                        new AdminApiService(
+                                hub,
+                                "9.9.9-test",
+                                TransportSecurity.plaintext(TransportSecurity.Mode.PLAINTEXT_LOOPBACK),
+                                false,
+                                () -> CompletableFuture.completedFuture(null),
+                                new UpgradeDriver(hub)),
                         new CallerInterceptor("muster", Optional.empty())))
-                .build().start();
+                .build()
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
 
@@ -66,17 +73,41 @@ class PlanReadsCodeTest {
 
     @Test
     void newFilesADaemonFindsWhenAskedAreInThePlan() {
-        hub.hello(1, "peer-1", new AgentHello(1, Role.REMOTE, "test", "remote", "db-1", List.of(migration(OLDER)),
-                List.of(migration(OLDER)), true), new FilesOnDisk(1, List.of(migration(OLDER), migration(V))));
-        hub.hello(2, "peer-99", new AgentHello(99, Role.GLOBAL, "test", "global", "db-99", List.of(migration(OLDER)),
-                List.of(migration(OLDER), migration(V)), true), new FilesOnDisk(2, List.of(migration(OLDER),
-                migration(V))));
+        hub.hello(
+                1,
+                "peer-1",
+                new AgentHello(
+                        1,
+                        Role.REMOTE,
+                        "test",
+                        "remote",
+                        "db-1",
+                        List.of(migration(OLDER)),
+                        List.of(migration(OLDER)),
+                        true),
+                new FilesOnDisk(1, List.of(migration(OLDER), migration(V))));
+        hub.hello(
+                2,
+                "peer-99",
+                new AgentHello(
+                        99,
+                        Role.GLOBAL,
+                        "test",
+                        "global",
+                        "db-99",
+                        List.of(migration(OLDER)),
+                        List.of(migration(OLDER), migration(V)),
+                        true),
+                new FilesOnDisk(2, List.of(migration(OLDER), migration(V))));
 
-        Plan plan = AdminServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        Plan plan = AdminServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .getPlan(GetPlanRequest.newBuilder().setTargetVersion(V).build());
 
         assertThat(plan.getBlockersList()).isEmpty();
-        assertThat(plan.getStepsList()).filteredOn(step -> step.getRegion() == 1).singleElement()
+        assertThat(plan.getStepsList())
+                .filteredOn(step -> step.getRegion() == 1)
+                .singleElement()
                 .satisfies(step -> assertThat(step.getVersionsList()).containsExactly(V));
     }
 
@@ -102,19 +133,15 @@ class PlanReadsCodeTest {
         }
 
         @Override
-        public void welcome(SortedSet<Integer> memberRegions) {
-        }
+        public void welcome(SortedSet<Integer> memberRegions) {}
 
         @Override
-        public void release(long requestId, Release release) {
-        }
+        public void release(long requestId, Release release) {}
 
         @Override
-        public void refuse(String reason) {
-        }
+        public void refuse(String reason) {}
 
         @Override
-        public void supersede() {
-        }
+        public void supersede() {}
     }
 }

@@ -22,7 +22,10 @@ class ProtoMappingTest {
 
     @Test
     void aHelloKeepsRoleAndMigrationsInOrder() {
-        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(99).setRole(Role.GLOBAL).setAgentVersion("1.0")
+        AgentHello hello = ProtoMapping.hello(Hello.newBuilder()
+                .setRegion(99)
+                .setRole(Role.GLOBAL)
+                .setAgentVersion("1.0")
                 .setInstanceId("4f1c")
                 .addApplied(AgentMessages.migration("1", 10))
                 .addAvailable(AgentMessages.migration("1", 10))
@@ -40,37 +43,51 @@ class ProtoMappingTest {
 
     @Test
     void anAppliedMigrationsPlaceInTheHistoryAndRunTimeAreKeptWhenSaid() {
-        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE)
-                .addApplied(AgentMessages.migration("1", 10).toBuilder().setInstalledRank(4)
-                        .setExecutionTime(com.google.protobuf.Duration.newBuilder().setSeconds(1).setNanos(500_000_000)))
+        AgentHello hello = ProtoMapping.hello(Hello.newBuilder()
+                .setRegion(1)
+                .setRole(Role.REMOTE)
+                .addApplied(AgentMessages.migration("1", 10).toBuilder()
+                        .setInstalledRank(4)
+                        .setExecutionTime(com.google.protobuf.Duration.newBuilder()
+                                .setSeconds(1)
+                                .setNanos(500_000_000)))
                 .addApplied(AgentMessages.migration("2", 20))
                 .build());
 
-        assertThat(hello.installation("1")).isEqualTo(new Installation(OptionalInt.of(4),
-                Optional.of(Duration.ofMillis(1500))));
+        assertThat(hello.installation("1"))
+                .isEqualTo(new Installation(OptionalInt.of(4), Optional.of(Duration.ofMillis(1500))));
         assertThat(hello.installation("2")).as("an older agent's").isEqualTo(Installation.UNKNOWN);
-        assertThat(hello.newestRank()).as("unknown while one applied migration's place is").isEmpty();
-        assertThat(ProtoMapping.installation(AgentMessages.migration("3", 30).toBuilder().setInstalledRank(0).build())
-                .rank()).as("0 is a place, not absence").hasValue(0);
+        assertThat(hello.newestRank())
+                .as("unknown while one applied migration's place is")
+                .isEmpty();
+        assertThat(ProtoMapping.installation(AgentMessages.migration("3", 30).toBuilder()
+                                .setInstalledRank(0)
+                                .build())
+                        .rank())
+                .as("0 is a place, not absence")
+                .hasValue(0);
     }
 
     @Test
     void aHelloFromAnAgentThatDoesNotSayItsInstanceHasAnEmptyInstanceId() {
-        AgentHello hello = ProtoMapping.hello(Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).build());
+        AgentHello hello = ProtoMapping.hello(
+                Hello.newBuilder().setRegion(1).setRole(Role.REMOTE).build());
 
         assertThat(hello.instanceId()).isEmpty();
     }
 
     @Test
     void aHelloWithoutARoleIsAProtocolViolation() {
-        assertThatThrownBy(() -> ProtoMapping.hello(Hello.newBuilder().setRegion(3).build()))
+        assertThatThrownBy(
+                        () -> ProtoMapping.hello(Hello.newBuilder().setRegion(3).build()))
                 .isInstanceOf(ProtocolViolation.class)
                 .hasMessageContaining("hello from region 3 has no role");
     }
 
     @Test
     void aMigrationWithoutAVersionIsAProtocolViolation() {
-        assertThatThrownBy(() -> ProtoMapping.migration(Migration.newBuilder().setDescription("x").build()))
+        assertThatThrownBy(() -> ProtoMapping.migration(
+                        Migration.newBuilder().setDescription("x").build()))
                 .isInstanceOf(ProtocolViolation.class)
                 .hasMessageContaining("without a version");
     }
@@ -78,8 +95,8 @@ class ProtoMappingTest {
     @Test
     void releasesBecomeTheirWireMessagesWithTheRequestIdTheyAnswer() {
         CoordinatorMessage go = ProtoMapping.release(11, new Release.Go("7"));
-        CoordinatorMessage wait = ProtoMapping.release(12,
-                new Release.Wait("7", List.of(new Blocker(1, "one"), new Blocker(2, "two"))));
+        CoordinatorMessage wait =
+                ProtoMapping.release(12, new Release.Wait("7", List.of(new Blocker(1, "one"), new Blocker(2, "two"))));
         CoordinatorMessage reject = ProtoMapping.release(13, new Release.Reject("no"));
 
         assertThat(go.getGo().getUpToVersion()).isEqualTo("7");
@@ -97,7 +114,8 @@ class ProtoMappingTest {
     void aRequestIdBeyondTheSignedRangeIsEchoedBitForBit() {
         long largest = -1L; // uint64 2^64 - 1 as Java holds it
 
-        assertThat(ProtoMapping.release(largest, new Release.Go("7")).getGo().getRequestId()).isEqualTo(largest);
+        assertThat(ProtoMapping.release(largest, new Release.Go("7")).getGo().getRequestId())
+                .isEqualTo(largest);
     }
 
     @Test

@@ -55,12 +55,10 @@ final class RecordingCall extends ServerCallStreamObserver<CoordinatorMessage> {
     }
 
     @Override
-    public void setOnCancelHandler(Runnable onCancel) {
-    }
+    public void setOnCancelHandler(Runnable onCancel) {}
 
     @Override
-    public void setCompression(String compression) {
-    }
+    public void setCompression(String compression) {}
 
     @Override
     public boolean isReady() {
@@ -68,18 +66,14 @@ final class RecordingCall extends ServerCallStreamObserver<CoordinatorMessage> {
     }
 
     @Override
-    public void setOnReadyHandler(Runnable onReady) {
-    }
+    public void setOnReadyHandler(Runnable onReady) {}
 
     @Override
-    public void disableAutoInboundFlowControl() {
-    }
+    public void disableAutoInboundFlowControl() {}
 
     @Override
-    public void request(int count) {
-    }
+    public void request(int count) {}
 
     @Override
-    public void setMessageCompression(boolean enable) {
-    }
+    public void setMessageCompression(boolean enable) {}
 }

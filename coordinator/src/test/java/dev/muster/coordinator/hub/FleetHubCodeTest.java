@@ -45,14 +45,25 @@ class FleetHubCodeTest {
     }
 
     private static List<Migration> migrations(String... versions) {
-        return Stream.of(versions).map(version -> Migration.of(version, "migration " + version, version.hashCode()))
+        return Stream.of(versions)
+                .map(version -> Migration.of(version, "migration " + version, version.hashCode()))
                 .toList();
     }
 
     private long daemon(int region, Role role, List<String> applied, String... available) {
         long session = ++sessions;
-        hub.hello(session, "peer-" + session, new AgentHello(region, role, "test", "agent-" + session,
-                "database-" + region, migrations(applied.toArray(String[]::new)), migrations(available), true),
+        hub.hello(
+                session,
+                "peer-" + session,
+                new AgentHello(
+                        region,
+                        role,
+                        "test",
+                        "agent-" + session,
+                        "database-" + region,
+                        migrations(applied.toArray(String[]::new)),
+                        migrations(available),
+                        true),
                 new RecordingOutbox());
         return session;
     }
@@ -61,7 +72,9 @@ class FleetHubCodeTest {
     void newCodeCountsAtOnceAndIsAnEvent() {
         long remote = daemon(1, Role.REMOTE, List.of(OLDER), OLDER);
         daemon(GLOBAL, Role.GLOBAL, List.of(OLDER), OLDER, V);
-        assertThat(UpgradePlan.of(hub.fleet(), Optional.of(V)).blockers()).singleElement().asString()
+        assertThat(UpgradePlan.of(hub.fleet(), Optional.of(V)).blockers())
+                .singleElement()
+                .asString()
                 .contains("region 1's code does not contain migration " + V, "its files read at " + HELLO);
 
         Instant read = clock.advance(Duration.ofSeconds(15));
@@ -69,9 +82,12 @@ class FleetHubCodeTest {
 
         assertThat(UpgradePlan.of(hub.fleet(), Optional.of(V)).blockers()).isEmpty();
         assertThat(hub.fleet().region(1).orElseThrow().codeReadAt()).contains(read);
-        assertThat(events).filteredOn(event -> event.kind() == EventKind.CODE).singleElement()
-                .satisfies(event -> assertThat(event.detail()).isEqualTo("its migration files now contain 2 "
-                        + "migrations, newest " + V + " (before: 1 migrations, newest " + OLDER + ")"));
+        assertThat(events)
+                .filteredOn(event -> event.kind() == EventKind.CODE)
+                .singleElement()
+                .satisfies(event -> assertThat(event.detail())
+                        .isEqualTo("its migration files now contain 2 " + "migrations, newest " + V
+                                + " (before: 1 migrations, newest " + OLDER + ")"));
     }
 
     @Test
@@ -91,18 +107,41 @@ class FleetHubCodeTest {
     void aGlobalWaitingOnCodeARegionLackedWaitsOnItsMigrationOnceTheCodeIsThere() {
         long remote = daemon(1, Role.REMOTE, List.of(OLDER), OLDER);
         RecordingOutbox global = new RecordingOutbox();
-        hub.hello(99, "peer-99", new AgentHello(GLOBAL, Role.GLOBAL, "test", "global", "database-99",
-                migrations(OLDER), migrations(OLDER, V), false), global);
+        hub.hello(
+                99,
+                "peer-99",
+                new AgentHello(
+                        GLOBAL,
+                        Role.GLOBAL,
+                        "test",
+                        "global",
+                        "database-99",
+                        migrations(OLDER),
+                        migrations(OLDER, V),
+                        false),
+                global);
         hub.requestRelease(99, 1, migrations(V));
-        assertThat(global.releases()).last().isInstanceOfSatisfying(Release.Wait.class, wait ->
-                assertThat(wait.blockers()).extracting(Blocker::reason).singleElement().asString()
-                        .contains("does not contain migration " + V));
+        assertThat(global.releases())
+                .last()
+                .isInstanceOfSatisfying(
+                        Release.Wait.class,
+                        wait -> assertThat(wait.blockers())
+                                .extracting(Blocker::reason)
+                                .singleElement()
+                                .asString()
+                                .contains("does not contain migration " + V));
 
         hub.codeRead(remote, Optional.of(migrations(OLDER, V)), clock.instant());
 
-        assertThat(global.releases()).last().isInstanceOfSatisfying(Release.Wait.class, wait ->
-                assertThat(wait.blockers()).extracting(Blocker::reason).singleElement().asString()
-                        .isEqualTo("region 1 has not run migration " + V + " yet"));
+        assertThat(global.releases())
+                .last()
+                .isInstanceOfSatisfying(
+                        Release.Wait.class,
+                        wait -> assertThat(wait.blockers())
+                                .extracting(Blocker::reason)
+                                .singleElement()
+                                .asString()
+                                .isEqualTo("region 1 has not run migration " + V + " yet"));
     }
 
     @Test
@@ -112,21 +151,33 @@ class FleetHubCodeTest {
 
         hub.codeRead(remote, Optional.of(List.of(Migration.of(OLDER, "migration " + OLDER, 42))), clock.instant());
 
-        assertThat(UpgradePlan.of(hub.fleet(), Optional.of(OLDER)).blockers()).singleElement().asString()
-                .contains("region 1's file of migration " + OLDER + " changed after it was applied (checksum 42",
+        assertThat(UpgradePlan.of(hub.fleet(), Optional.of(OLDER)).blockers())
+                .singleElement()
+                .asString()
+                .contains(
+                        "region 1's file of migration " + OLDER + " changed after it was applied (checksum 42",
                         "Flyway's validate refuses");
     }
 
     @Test
     void aRefreshAsksEveryDaemonAndWaitsForTheAnswersOrItsPatience() throws Exception {
         RecordingOutbox answering = new RecordingOutbox();
-        hub.hello(1, "peer-1", new AgentHello(1, Role.REMOTE, "test", "a", "database-1", migrations(), migrations(),
-                true), answering);
+        hub.hello(
+                1,
+                "peer-1",
+                new AgentHello(1, Role.REMOTE, "test", "a", "database-1", migrations(), migrations(), true),
+                answering);
         RecordingOutbox silent = new RecordingOutbox();
-        hub.hello(2, "peer-2", new AgentHello(2, Role.REMOTE, "test", "b", "database-2", migrations(), migrations(),
-                true), silent);
-        hub.hello(3, "peer-3", new AgentHello(3, Role.REMOTE, "test", "c", "database-3", migrations(), migrations(),
-                false), new RecordingOutbox());
+        hub.hello(
+                2,
+                "peer-2",
+                new AgentHello(2, Role.REMOTE, "test", "b", "database-2", migrations(), migrations(), true),
+                silent);
+        hub.hello(
+                3,
+                "peer-3",
+                new AgentHello(3, Role.REMOTE, "test", "c", "database-3", migrations(), migrations(), false),
+                new RecordingOutbox());
 
         CompletableFuture<Void> refreshed = CodeRefresh.of(hub, Duration.ofMillis(300));
 
@@ -140,7 +191,10 @@ class FleetHubCodeTest {
     }
 
     private static RecordingOutbox.Commanded commanded(RecordingOutbox outbox) {
-        return outbox.said().stream().filter(RecordingOutbox.Commanded.class::isInstance)
-                .map(RecordingOutbox.Commanded.class::cast).findFirst().orElseThrow();
+        return outbox.said().stream()
+                .filter(RecordingOutbox.Commanded.class::isInstance)
+                .map(RecordingOutbox.Commanded.class::cast)
+                .findFirst()
+                .orElseThrow();
     }
 }

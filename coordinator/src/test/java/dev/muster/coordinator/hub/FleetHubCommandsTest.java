@@ -35,17 +35,24 @@ class FleetHubCommandsTest {
     }
 
     /** An agent session: its id, the agent process it belongs to, and everything the hub told it. */
-    private record Agent(long sessionId, String instanceId, RecordingOutbox outbox) {
-    }
+    private record Agent(long sessionId, String instanceId, RecordingOutbox outbox) {}
 
     /** A session of agent process {@code instanceId} of region {@code region}'s database. */
     private Agent connect(int region, String instanceId, boolean daemon) {
         Role role = region == GLOBAL ? Role.GLOBAL : Role.REMOTE;
-        AgentHello hello = new AgentHello(region, role, "test", instanceId, "database-of-region-" + region,
-                List.of(), List.of(Migration.of(V, "migration " + V, V.hashCode())), daemon);
+        AgentHello hello = new AgentHello(
+                region,
+                role,
+                "test",
+                instanceId,
+                "database-of-region-" + region,
+                List.of(),
+                List.of(Migration.of(V, "migration " + V, V.hashCode())),
+                daemon);
         Agent agent = new Agent(++nextSessionId, instanceId, new RecordingOutbox());
         assertThat(hub.hello(agent.sessionId(), "peer-" + agent.sessionId(), hello, agent.outbox()))
-                .as("hello of region %d admitted", region).isTrue();
+                .as("hello of region %d admitted", region)
+                .isTrue();
         return agent;
     }
 
@@ -60,7 +67,9 @@ class FleetHubCommandsTest {
 
     private static List<RecordingOutbox.Commanded> commands(Agent agent) {
         return agent.outbox().said().stream()
-                .filter(RecordingOutbox.Commanded.class::isInstance).map(RecordingOutbox.Commanded.class::cast).toList();
+                .filter(RecordingOutbox.Commanded.class::isInstance)
+                .map(RecordingOutbox.Commanded.class::cast)
+                .toList();
     }
 
     private static long onlyCommandId(Agent agent) {
@@ -77,8 +86,9 @@ class FleetHubCommandsTest {
 
         CompletableFuture<StepResult> result = hub.command(1, MIGRATE);
 
-        assertThat(commands(daemon)).singleElement().satisfies(commanded ->
-                assertThat(commanded.step()).isEqualTo(MIGRATE));
+        assertThat(commands(daemon))
+                .singleElement()
+                .satisfies(commanded -> assertThat(commanded.step()).isEqualTo(MIGRATE));
         assertThat(commands(byHand)).isEmpty();
         assertThat(commands(otherRegion)).isEmpty();
         assertThat(result).isNotDone();
@@ -91,9 +101,12 @@ class FleetHubCommandsTest {
         hub.command(GLOBAL, new Step.Teardown("drop"));
         hub.command(GLOBAL, new Step.Verify());
 
-        assertThat(commands(daemon)).extracting(RecordingOutbox.Commanded::step)
+        assertThat(commands(daemon))
+                .extracting(RecordingOutbox.Commanded::step)
                 .containsExactly(new Step.Teardown("drop"), new Step.Verify());
-        assertThat(commands(daemon)).extracting(RecordingOutbox.Commanded::commandId).doesNotHaveDuplicates();
+        assertThat(commands(daemon))
+                .extracting(RecordingOutbox.Commanded::commandId)
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -103,8 +116,10 @@ class FleetHubCommandsTest {
         CompletableFuture<StepResult> result = hub.command(1, MIGRATE);
 
         assertThat(result).isCompletedExceptionally();
-        assertThatThrownBy(result::get).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(result::get)
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("region 1 has no agent daemon connected")
                 .hasMessageContaining("'migrate --to " + V + "'");
         assertThat(commands(byHand)).isEmpty();
@@ -224,7 +239,8 @@ class FleetHubCommandsTest {
     @Test
     void aResultBeforeHelloBreaksTheProtocol() {
         assertThatThrownBy(() -> hub.commandResult(42, 1, DONE))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("before hello");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("before hello");
     }
 
     @Test
@@ -247,7 +263,9 @@ class FleetHubCommandsTest {
         Agent again = daemon(1);
         assertThat(hub.hasDaemon(1)).isTrue();
         daemon(1);
-        assertThat(hub.hasDaemon(1)).as("a reconnect of the same daemon supersedes its session").isTrue();
+        assertThat(hub.hasDaemon(1))
+                .as("a reconnect of the same daemon supersedes its session")
+                .isTrue();
         assertThat(again.outbox().said()).contains(new RecordingOutbox.Superseded());
     }
 
@@ -256,8 +274,11 @@ class FleetHubCommandsTest {
         daemon(GLOBAL);
         RecordingOutbox refused = new RecordingOutbox();
 
-        boolean admitted = hub.hello(++nextSessionId, "intruder", new AgentHello(1, Role.GLOBAL, "test", "intruder",
-                "database-of-intruder", List.of(), List.of(), true), refused);
+        boolean admitted = hub.hello(
+                ++nextSessionId,
+                "intruder",
+                new AgentHello(1, Role.GLOBAL, "test", "intruder", "database-of-intruder", List.of(), List.of(), true),
+                refused);
 
         assertThat(admitted).isFalse();
         assertThat(hub.hasDaemon(1)).isFalse();

@@ -52,8 +52,7 @@ class FleetHubHelloSnapshotTest {
     }
 
     /** A row of Flyway's history: a version and its installed_rank. */
-    private record Row(String version, int rank) {
-    }
+    private record Row(String version, int rank) {}
 
     private static Row row(String version, int rank) {
         return new Row(version, rank);
@@ -66,17 +65,26 @@ class FleetHubHelloSnapshotTest {
     private static AgentHello remoteHello(String instanceId, String databaseId, Row... history) {
         Map<String, Installation> installations = new LinkedHashMap<>();
         for (Row row : history) {
-            installations.put(row.version(),
+            installations.put(
+                    row.version(),
                     new Installation(OptionalInt.of(row.rank()), Optional.of(Duration.ofMillis(row.rank() * 100L))));
         }
-        return new AgentHello(1, Role.REMOTE, "test", instanceId, databaseId,
+        return new AgentHello(
+                1,
+                Role.REMOTE,
+                "test",
+                instanceId,
+                databaseId,
                 Stream.of(history).map(row -> migration(row.version())).toList(),
-                List.of(migration(OLDER), migration(V), migration(NEWER)), false, installations);
+                List.of(migration(OLDER), migration(V), migration(NEWER)),
+                false,
+                installations);
     }
 
     private long connect(AgentHello hello) {
         long sessionId = ++nextSessionId;
-        assertThat(hub.hello(sessionId, "peer-" + sessionId, hello, new RecordingOutbox())).isTrue();
+        assertThat(hub.hello(sessionId, "peer-" + sessionId, hello, new RecordingOutbox()))
+                .isTrue();
         return sessionId;
     }
 
@@ -89,15 +97,27 @@ class FleetHubHelloSnapshotTest {
     }
 
     private long migrationEvents(String version) {
-        return events.stream().filter(event -> event.kind() == EventKind.MIGRATION_APPLIED)
-                .filter(event -> event.detail().startsWith(version + " ")).count();
+        return events.stream()
+                .filter(event -> event.kind() == EventKind.MIGRATION_APPLIED)
+                .filter(event -> event.detail().startsWith(version + " "))
+                .count();
     }
 
     @Test
     void aHelloReadBeforeAMigrationCommittedDoesNotUndoItsReport() {
         RecordingOutbox global = new RecordingOutbox();
-        hub.hello(++nextSessionId, "peer-global", new AgentHello(GLOBAL, Role.GLOBAL, "test", "global", "global-db",
-                List.of(migration(OLDER)), List.of(migration(OLDER), migration(V))), global);
+        hub.hello(
+                ++nextSessionId,
+                "peer-global",
+                new AgentHello(
+                        GLOBAL,
+                        Role.GLOBAL,
+                        "test",
+                        "global",
+                        "global-db",
+                        List.of(migration(OLDER)),
+                        List.of(migration(OLDER), migration(V))),
+                global);
         long globalSession = nextSessionId;
         long migrate = connect(remoteHello("migrate", DATABASE, row(OLDER, 1)));
         hub.applied(migrate, migration(V), ranked(2));
@@ -147,7 +167,9 @@ class FleetHubHelloSnapshotTest {
         clock.advance(HistoryRanks.MAX_HELLO_AGE.dividedBy(2).plusSeconds(1));
         connect(remoteHello("restored", DATABASE, row(OLDER, 1)));
 
-        assertThat(appliedOnRegion1()).as("first heard of longer ago than any hello can be old").containsExactly(OLDER);
+        assertThat(appliedOnRegion1())
+                .as("first heard of longer ago than any hello can be old")
+                .containsExactly(OLDER);
     }
 
     @Test
@@ -174,7 +196,13 @@ class FleetHubHelloSnapshotTest {
 
         long again = connect(remoteHello("migrate-again", DATABASE, row(OLDER, 1)));
         hub.applied(again, migration(V), ranked(2));
-        connect(new AgentHello(1, Role.REMOTE, "older agent", "older", DATABASE, List.of(migration(OLDER)),
+        connect(new AgentHello(
+                1,
+                Role.REMOTE,
+                "older agent",
+                "older",
+                DATABASE,
+                List.of(migration(OLDER)),
                 List.of(migration(OLDER), migration(V))));
         assertThat(appliedOnRegion1()).as("an agent too old to say ranks").containsExactly(OLDER);
     }
@@ -188,7 +216,9 @@ class FleetHubHelloSnapshotTest {
 
         assertThat(appliedOnRegion1()).containsExactly(OLDER, V);
         assertThat(migrationEvents(V)).isEqualTo(1);
-        FleetEvent applied = events.stream().filter(event -> event.kind() == EventKind.MIGRATION_APPLIED).findFirst()
+        FleetEvent applied = events.stream()
+                .filter(event -> event.kind() == EventKind.MIGRATION_APPLIED)
+                .findFirst()
                 .orElseThrow();
         assertThat(applied.took()).as("as its history recorded it").contains(Duration.ofMillis(200));
         assertThat(migrationEvents(OLDER)).as("known since the first hello").isZero();

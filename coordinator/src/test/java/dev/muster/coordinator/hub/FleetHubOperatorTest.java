@@ -56,8 +56,7 @@ class FleetHubOperatorTest {
     }
 
     /** One call of {@link FleetObserver#changed}. */
-    private record Change(Fleet fleet, List<FleetEvent> events) {
-    }
+    private record Change(Fleet fleet, List<FleetEvent> events) {}
 
     private static final class RecordingObserver implements FleetObserver {
         private final List<Change> changes = new ArrayList<>();
@@ -90,17 +89,23 @@ class FleetHubOperatorTest {
 
     private AgentHello hello(int region, Role role, List<String> applied, List<String> available) {
         String instanceId = "agent-" + ++nextInstance;
-        return new AgentHello(region, role, "test", instanceId, "database-of-" + instanceId,
-                migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
+        return new AgentHello(
+                region,
+                role,
+                "test",
+                instanceId,
+                "database-of-" + instanceId,
+                migrations(applied.toArray(String[]::new)),
+                migrations(available.toArray(String[]::new)));
     }
 
-    private record Agent(long sessionId, RecordingOutbox outbox) {
-    }
+    private record Agent(long sessionId, RecordingOutbox outbox) {}
 
     private Agent connect(AgentHello hello) {
         Agent agent = new Agent(++nextSessionId, new RecordingOutbox());
         assertThat(hub.hello(agent.sessionId(), "peer-" + agent.sessionId(), hello, agent.outbox()))
-                .as("hello of region %d admitted", hello.region()).isTrue();
+                .as("hello of region %d admitted", hello.region())
+                .isTrue();
         return agent;
     }
 
@@ -113,8 +118,7 @@ class FleetHubOperatorTest {
     }
 
     /** The global connected and asking for V while members 1 and 2 have not run it. */
-    private record WaitingFleet(Agent global, Agent region1, Agent region2) {
-    }
+    private record WaitingFleet(Agent global, Agent region1, Agent region2) {}
 
     private WaitingFleet globalWaitingOnBoth() {
         Agent global = globalWithFiles();
@@ -126,9 +130,11 @@ class FleetHubOperatorTest {
     }
 
     private static Release.Wait waitingOn(Integer... regions) {
-        return new Release.Wait(V, Stream.of(regions)
-                .map(region -> new Blocker(region, "region " + region + " has not run migration " + V + " yet"))
-                .toList());
+        return new Release.Wait(
+                V,
+                Stream.of(regions)
+                        .map(region -> new Blocker(region, "region " + region + " has not run migration " + V + " yet"))
+                        .toList());
     }
 
     private static String heldBy(String actor, Instant at, String reason) {
@@ -157,12 +163,18 @@ class FleetHubOperatorTest {
 
             assertThat(hub.removeMember(2, ALICE)).isTrue();
 
-            assertThat(fleet.global().outbox().releases()).containsExactly(waitingOn(1, 2), waitingOn(2), new Release.Go(V));
+            assertThat(fleet.global().outbox().releases())
+                    .containsExactly(waitingOn(1, 2), waitingOn(2), new Release.Go(V));
             assertThat(hub.fleet().members()).containsExactly(1);
-            assertThat(state(2).connected()).as("a connected region stays known").isTrue();
-            assertThat(observer.last().events()).containsExactly(
-                    regionEvent(NOW, 2, EventKind.MEMBER_REMOVED, ALICE, "the global no longer waits for region 2"),
-                    regionEvent(NOW, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
+            assertThat(state(2).connected())
+                    .as("a connected region stays known")
+                    .isTrue();
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            regionEvent(
+                                    NOW, 2, EventKind.MEMBER_REMOVED, ALICE, "the global no longer waits for region 2"),
+                            regionEvent(
+                                    NOW, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
         }
 
         @Test
@@ -182,8 +194,14 @@ class FleetHubOperatorTest {
             Agent global = globalWithFiles();
             connect(hello(1, Role.REMOTE, List.of(V), List.of(V)));
             hub.requestRelease(global.sessionId(), 1, migrations(V));
-            assertThat(global.outbox().releases()).singleElement().isEqualTo(new Release.Wait(V, List.of(new Blocker(2,
-                    "region 2 has not connected to the coordinator yet, so it is not known to have run " + V))));
+            assertThat(global.outbox().releases())
+                    .singleElement()
+                    .isEqualTo(new Release.Wait(
+                            V,
+                            List.of(new Blocker(
+                                    2,
+                                    "region 2 has not connected to the coordinator yet, so it is not known to have run "
+                                            + V))));
 
             assertThat(hub.removeMember(2, ALICE)).isTrue();
 
@@ -196,17 +214,28 @@ class FleetHubOperatorTest {
 
             assertThat(hub.addMember(3, ALICE)).isTrue();
 
-            Release.Wait withThree = new Release.Wait(V, List.of(
-                    new Blocker(1, "region 1 has not run migration " + V + " yet"),
-                    new Blocker(2, "region 2 has not run migration " + V + " yet"),
-                    new Blocker(3, "region 3 has not connected to the coordinator yet, so it is not known to have run " + V)));
+            Release.Wait withThree = new Release.Wait(
+                    V,
+                    List.of(
+                            new Blocker(1, "region 1 has not run migration " + V + " yet"),
+                            new Blocker(2, "region 2 has not run migration " + V + " yet"),
+                            new Blocker(
+                                    3,
+                                    "region 3 has not connected to the coordinator yet, so it is not known to have run "
+                                            + V)));
             assertThat(fleet.global().outbox().releases()).containsExactly(waitingOn(1, 2), withThree);
             assertThat(hub.fleet().members()).containsExactly(1, 2, 3);
             assertThat(state(GLOBAL).waiting()).contains(new Waiting(V, List.of(1, 2, 3), Optional.empty(), NOW));
-            assertThat(observer.last().events()).containsExactly(
-                    regionEvent(NOW, 3, EventKind.MEMBER_ADDED, ALICE, "the global waits for region 3 from now on"),
-                    regionEvent(NOW, GLOBAL, EventKind.WAITING, "coordinator",
-                            "migration " + V + " waits for regions [1, 2, 3]"));
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            regionEvent(
+                                    NOW, 3, EventKind.MEMBER_ADDED, ALICE, "the global waits for region 3 from now on"),
+                            regionEvent(
+                                    NOW,
+                                    GLOBAL,
+                                    EventKind.WAITING,
+                                    "coordinator",
+                                    "migration " + V + " waits for regions [1, 2, 3]"));
         }
 
         @Test
@@ -216,14 +245,17 @@ class FleetHubOperatorTest {
 
             hub.applied(fleet.region1().sessionId(), migration(V));
             hub.applied(fleet.region2().sessionId(), migration(V));
-            assertThat(fleet.global().outbox().releases()).last().isInstanceOfSatisfying(Release.Wait.class,
-                    wait -> assertThat(wait.regions()).containsExactly(3));
+            assertThat(fleet.global().outbox().releases())
+                    .last()
+                    .isInstanceOfSatisfying(
+                            Release.Wait.class,
+                            wait -> assertThat(wait.regions()).containsExactly(3));
 
             Agent region3 = connect(hello(3, Role.REMOTE, List.of(V), List.of(V)));
 
             assertThat(fleet.global().outbox().releases()).last().isEqualTo(new Release.Go(V));
-            assertThat(region3.outbox().said()).containsExactly(
-                    new RecordingOutbox.Welcomed(new TreeSet<>(List.of(1, 2, 3))));
+            assertThat(region3.outbox().said())
+                    .containsExactly(new RecordingOutbox.Welcomed(new TreeSet<>(List.of(1, 2, 3))));
         }
 
         @Test
@@ -276,15 +308,23 @@ class FleetHubOperatorTest {
             assertThat(hub.pause("replication lag in region 2", ALICE)).isTrue();
 
             String held = heldBy(ALICE, pausedAt, "replication lag in region 2");
-            assertThat(fleet.global().outbox().answers()).containsExactly(
-                    new RecordingOutbox.Answered(1, waitingOn(1, 2)), new RecordingOutbox.Answered(1, new Release.Hold(V, held)));
+            assertThat(fleet.global().outbox().answers())
+                    .containsExactly(
+                            new RecordingOutbox.Answered(1, waitingOn(1, 2)),
+                            new RecordingOutbox.Answered(1, new Release.Hold(V, held)));
             assertThat(hub.fleet().pause()).contains(new Pause("replication lag in region 2", ALICE, pausedAt));
-            assertThat(state(GLOBAL).waiting()).as("since: when V began to wait")
+            assertThat(state(GLOBAL).waiting())
+                    .as("since: when V began to wait")
                     .contains(new Waiting(V, List.of(), Optional.of(held), NOW));
-            assertThat(observer.last().events()).containsExactly(
-                    fleetEvent(pausedAt, EventKind.PAUSED, ALICE, "replication lag in region 2"),
-                    regionEvent(pausedAt, GLOBAL, EventKind.HELD, "coordinator",
-                            "migration " + V + " is held: " + held));
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            fleetEvent(pausedAt, EventKind.PAUSED, ALICE, "replication lag in region 2"),
+                            regionEvent(
+                                    pausedAt,
+                                    GLOBAL,
+                                    EventKind.HELD,
+                                    "coordinator",
+                                    "migration " + V + " is held: " + held));
         }
 
         @Test
@@ -295,14 +335,20 @@ class FleetHubOperatorTest {
 
             assertThat(hub.resume(BOB)).isTrue();
 
-            assertThat(fleet.global().outbox().releases()).containsExactly(
-                    waitingOn(1, 2), new Release.Hold(V, heldBy(ALICE, NOW, "look first")), waitingOn(1, 2));
+            assertThat(fleet.global().outbox().releases())
+                    .containsExactly(
+                            waitingOn(1, 2), new Release.Hold(V, heldBy(ALICE, NOW, "look first")), waitingOn(1, 2));
             assertThat(hub.fleet().paused()).isFalse();
             assertThat(state(GLOBAL).waiting()).contains(new Waiting(V, List.of(1, 2), Optional.empty(), NOW));
-            assertThat(observer.last().events()).containsExactly(
-                    fleetEvent(resumedAt, EventKind.RESUMED, BOB, "releases go on"),
-                    regionEvent(resumedAt, GLOBAL, EventKind.WAITING, "coordinator",
-                            "migration " + V + " waits for regions [1, 2]"));
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            fleetEvent(resumedAt, EventKind.RESUMED, BOB, "releases go on"),
+                            regionEvent(
+                                    resumedAt,
+                                    GLOBAL,
+                                    EventKind.WAITING,
+                                    "coordinator",
+                                    "migration " + V + " waits for regions [1, 2]"));
         }
 
         @Test
@@ -313,10 +359,12 @@ class FleetHubOperatorTest {
 
             hub.applied(fleet.region2().sessionId(), migration(V));
 
-            List<Release> held = List.of(waitingOn(1, 2), waitingOn(2), new Release.Hold(V, heldBy(ALICE, NOW, "look first")));
+            List<Release> held =
+                    List.of(waitingOn(1, 2), waitingOn(2), new Release.Hold(V, heldBy(ALICE, NOW, "look first")));
             assertThat(fleet.global().outbox().releases()).isEqualTo(held);
-            assertThat(observer.last().events()).containsExactly(
-                    regionEvent(NOW, 2, EventKind.MIGRATION_APPLIED, "region 2's agent", V + " (migration " + V + ")"));
+            assertThat(observer.last().events())
+                    .containsExactly(regionEvent(
+                            NOW, 2, EventKind.MIGRATION_APPLIED, "region 2's agent", V + " (migration " + V + ")"));
 
             hub.resume(BOB);
 
@@ -332,9 +380,10 @@ class FleetHubOperatorTest {
             hub.requestRelease(region1.sessionId(), 3, migrations(OLDER, V));
             hub.resume(BOB);
 
-            assertThat(region1.outbox().answers()).containsExactly(
-                    new RecordingOutbox.Answered(3, new Release.Hold(OLDER, heldBy(ALICE, NOW, "look first"))),
-                    new RecordingOutbox.Answered(3, new Release.Go(V)));
+            assertThat(region1.outbox().answers())
+                    .containsExactly(
+                            new RecordingOutbox.Answered(3, new Release.Hold(OLDER, heldBy(ALICE, NOW, "look first"))),
+                            new RecordingOutbox.Answered(3, new Release.Go(V)));
         }
 
         @Test
@@ -352,8 +401,10 @@ class FleetHubOperatorTest {
             assertThat(hub.fleet()).isEqualTo(paused);
             assertThat(hub.fleet().pause()).contains(new Pause("first", ALICE, NOW));
             assertThat(observer.changes()).hasSize(calls);
-            assertThat(observer.events()).extracting(FleetEvent::kind)
-                    .containsOnlyOnce(EventKind.PAUSED).doesNotContain(EventKind.RESUMED);
+            assertThat(observer.events())
+                    .extracting(FleetEvent::kind)
+                    .containsOnlyOnce(EventKind.PAUSED)
+                    .doesNotContain(EventKind.RESUMED);
         }
 
         @Test
@@ -378,14 +429,26 @@ class FleetHubOperatorTest {
 
             hub.forceRelease(V, "region 2 is being rebuilt", BOB);
 
-            assertThat(fleet.global().outbox().answers()).last().isEqualTo(new RecordingOutbox.Answered(1, new Release.Go(V)));
+            assertThat(fleet.global().outbox().answers())
+                    .last()
+                    .isEqualTo(new RecordingOutbox.Answered(1, new Release.Go(V)));
             assertThat(hub.fleet().forced())
                     .containsExactly(Map.entry(V, new ForcedRelease(V, "region 2 is being rebuilt", BOB, forcedAt)));
             assertThat(state(GLOBAL).waiting()).isEmpty();
-            assertThat(observer.last().events()).containsExactly(
-                    fleetEvent(forcedAt, EventKind.FORCED_RELEASE, BOB,
-                            V + " released by force: region 2 is being rebuilt (regions [2] had not applied it)"),
-                    regionEvent(forcedAt, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            fleetEvent(
+                                    forcedAt,
+                                    EventKind.FORCED_RELEASE,
+                                    BOB,
+                                    V
+                                            + " released by force: region 2 is being rebuilt (regions [2] had not applied it)"),
+                            regionEvent(
+                                    forcedAt,
+                                    GLOBAL,
+                                    EventKind.RELEASED,
+                                    "coordinator",
+                                    "released up to migration " + V));
         }
 
         @Test
@@ -396,8 +459,15 @@ class FleetHubOperatorTest {
             hub.forceRelease(V, "regions are not deployed yet", BOB);
 
             assertThat(global.outbox().releases()).last().isEqualTo(new Release.Go(V));
-            assertThat(observer.last().events()).first().isEqualTo(fleetEvent(NOW, EventKind.FORCED_RELEASE, BOB,
-                    V + " released by force: regions are not deployed yet (regions [1, 2] had not applied it)"));
+            assertThat(observer.last().events())
+                    .first()
+                    .isEqualTo(
+                            fleetEvent(
+                                    NOW,
+                                    EventKind.FORCED_RELEASE,
+                                    BOB,
+                                    V
+                                            + " released by force: regions are not deployed yet (regions [1, 2] had not applied it)"));
         }
 
         @Test
@@ -407,8 +477,9 @@ class FleetHubOperatorTest {
 
             hub.forceRelease(V, "belt and braces", BOB);
 
-            assertThat(observer.last().events()).containsExactly(
-                    fleetEvent(NOW, EventKind.FORCED_RELEASE, BOB, V + " released by force: belt and braces"));
+            assertThat(observer.last().events())
+                    .containsExactly(
+                            fleetEvent(NOW, EventKind.FORCED_RELEASE, BOB, V + " released by force: belt and braces"));
         }
 
         @Test
@@ -464,19 +535,52 @@ class FleetHubOperatorTest {
 
             List<Change> changes = observer.changes();
             assertThat(changes).hasSize(7);
-            assertThat(changes.get(1).events()).containsExactly(regionEvent(NOW, GLOBAL, EventKind.CONNECTED,
-                    "region 99's agent", "global, agent test from peer-1: 0 migrations applied, 2 available"));
-            assertThat(changes.get(2).events()).containsExactly(regionEvent(NOW, 1, EventKind.CONNECTED,
-                    "region 1's agent", "remote, agent test from peer-2: 0 migrations applied, 2 available"));
+            assertThat(changes.get(1).events())
+                    .containsExactly(regionEvent(
+                            NOW,
+                            GLOBAL,
+                            EventKind.CONNECTED,
+                            "region 99's agent",
+                            "global, agent test from peer-1: 0 migrations applied, 2 available"));
+            assertThat(changes.get(2).events())
+                    .containsExactly(regionEvent(
+                            NOW,
+                            1,
+                            EventKind.CONNECTED,
+                            "region 1's agent",
+                            "remote, agent test from peer-2: 0 migrations applied, 2 available"));
             assertThat(changes.subList(3, 7)).extracting(Change::fleet).isEqualTo(fleets);
-            assertThat(changes.get(4).events()).containsExactly(regionEvent(NOW, GLOBAL, EventKind.WAITING,
-                    "coordinator", "migration " + V + " waits for regions [1, 2]"));
-            assertThat(changes.get(5).events()).containsExactly(
-                    regionEvent(NOW, 1, EventKind.MIGRATION_APPLIED, "region 1's agent", V + " (migration " + V + ")"),
-                    regionEvent(NOW, GLOBAL, EventKind.WAITING, "coordinator", "migration " + V + " waits for regions [2]"));
-            assertThat(changes.get(6).events()).containsExactly(
-                    regionEvent(NOW, 2, EventKind.MIGRATION_APPLIED, "region 2's agent", V + " (migration " + V + ")"),
-                    regionEvent(NOW, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
+            assertThat(changes.get(4).events())
+                    .containsExactly(regionEvent(
+                            NOW,
+                            GLOBAL,
+                            EventKind.WAITING,
+                            "coordinator",
+                            "migration " + V + " waits for regions [1, 2]"));
+            assertThat(changes.get(5).events())
+                    .containsExactly(
+                            regionEvent(
+                                    NOW,
+                                    1,
+                                    EventKind.MIGRATION_APPLIED,
+                                    "region 1's agent",
+                                    V + " (migration " + V + ")"),
+                            regionEvent(
+                                    NOW,
+                                    GLOBAL,
+                                    EventKind.WAITING,
+                                    "coordinator",
+                                    "migration " + V + " waits for regions [2]"));
+            assertThat(changes.get(6).events())
+                    .containsExactly(
+                            regionEvent(
+                                    NOW,
+                                    2,
+                                    EventKind.MIGRATION_APPLIED,
+                                    "region 2's agent",
+                                    V + " (migration " + V + ")"),
+                            regionEvent(
+                                    NOW, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
         }
 
         @Test
@@ -491,7 +595,9 @@ class FleetHubOperatorTest {
 
             List<Change> changes = observer.changes().subList(before, before + 4);
             assertThat(observer.changes()).hasSize(before + 4);
-            assertThat(changes).extracting(change -> change.events().stream().map(FleetEvent::kind).toList())
+            assertThat(changes)
+                    .extracting(change ->
+                            change.events().stream().map(FleetEvent::kind).toList())
                     .containsExactly(
                             List.of(EventKind.MEMBER_ADDED, EventKind.WAITING),
                             List.of(EventKind.PAUSED, EventKind.HELD),
@@ -523,7 +629,8 @@ class FleetHubOperatorTest {
 
             clock.advance(STEP);
             hub.applied(fleet.region1().sessionId(), migration(V));
-            assertThat(state(GLOBAL).waiting()).as("since: when V began to wait, not when its regions last changed")
+            assertThat(state(GLOBAL).waiting())
+                    .as("since: when V began to wait, not when its regions last changed")
                     .contains(new Waiting(V, List.of(2), Optional.empty(), NOW));
 
             clock.advance(STEP);
@@ -553,7 +660,9 @@ class FleetHubOperatorTest {
 
             assertThat(renewed.outbox().releases()).containsExactly(waitingOn(1, 2));
             assertThat(state(GLOBAL).waiting()).contains(new Waiting(V, List.of(1, 2), Optional.empty(), NOW));
-            assertThat(observer.last().events()).as("the same wait is not recorded again").isEmpty();
+            assertThat(observer.last().events())
+                    .as("the same wait is not recorded again")
+                    .isEmpty();
         }
 
         @Test
@@ -610,7 +719,8 @@ class FleetHubOperatorTest {
             int changes = observer.changes.size();
 
             assertThatThrownBy(() -> hub.forceRelease(V, " ", BOB))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a reason");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("needs a reason");
             assertThat(observer.changes).hasSize(changes);
             assertThat(hub.fleet().forced()).isEmpty();
         }
@@ -621,7 +731,8 @@ class FleetHubOperatorTest {
 
             assertThatThrownBy(() -> hub.forceRelease("29990101000000", "r", BOB))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("do not contain 29990101000000").hasMessageContaining("its newest is " + V);
+                    .hasMessageContaining("do not contain 29990101000000")
+                    .hasMessageContaining("its newest is " + V);
         }
 
         @Test
@@ -639,14 +750,23 @@ class FleetHubOperatorTest {
         @Test
         void aForcedReleaseDoesNotOverrideAChecksumMismatch() {
             Agent global = globalWithFiles();
-            connect(new AgentHello(1, Role.REMOTE, "test", "other-code", "other-database",
-                    List.of(Migration.of(V, "other", 1)), List.of()));
+            connect(new AgentHello(
+                    1,
+                    Role.REMOTE,
+                    "test",
+                    "other-code",
+                    "other-database",
+                    List.of(Migration.of(V, "other", 1)),
+                    List.of()));
             hub.forceRelease(V, "r", BOB);
 
             hub.requestRelease(global.sessionId(), 1, migrations(V));
 
-            assertThat(global.outbox().releases()).last().isInstanceOfSatisfying(Release.Reject.class,
-                    reject -> assertThat(reject.reason()).contains("checksum mismatch"));
+            assertThat(global.outbox().releases())
+                    .last()
+                    .isInstanceOfSatisfying(
+                            Release.Reject.class,
+                            reject -> assertThat(reject.reason()).contains("checksum mismatch"));
         }
     }
 

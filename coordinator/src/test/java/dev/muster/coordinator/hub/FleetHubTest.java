@@ -8,8 +8,8 @@ import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.RegionState;
-import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Release;
+import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.coordinator.fleet.Role;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,20 +55,26 @@ class FleetHubTest {
      * The hello of agent process {@code instanceId} (and of a database of its own): a reconnect
      * if that process is connected already. "" stands for an agent too old to say either.
      */
-    private static AgentHello hello(String instanceId, int region, Role role, List<String> applied, List<String> available) {
-        return new AgentHello(region, role, "test", instanceId,
+    private static AgentHello hello(
+            String instanceId, int region, Role role, List<String> applied, List<String> available) {
+        return new AgentHello(
+                region,
+                role,
+                "test",
+                instanceId,
                 instanceId.isEmpty() ? "" : "database-of-" + instanceId,
-                migrations(applied.toArray(String[]::new)), migrations(available.toArray(String[]::new)));
+                migrations(applied.toArray(String[]::new)),
+                migrations(available.toArray(String[]::new)));
     }
 
     /** An agent session: its id, the agent process it belongs to, and everything the hub told it. */
-    private record Agent(long sessionId, String instanceId, RecordingOutbox outbox) {
-    }
+    private record Agent(long sessionId, String instanceId, RecordingOutbox outbox) {}
 
     private Agent connect(AgentHello hello) {
         Agent agent = new Agent(++nextSessionId, hello.instanceId(), new RecordingOutbox());
         assertThat(hub.hello(agent.sessionId(), "peer-" + agent.sessionId(), hello, agent.outbox()))
-                .as("hello of region %d admitted", hello.region()).isTrue();
+                .as("hello of region %d admitted", hello.region())
+                .isTrue();
         return agent;
     }
 
@@ -87,9 +93,12 @@ class FleetHubTest {
 
     /** The wait for {@code version} on connected members that have it in their files but have not run it. */
     private static Release.Wait waitingFor(String version, Integer... regions) {
-        return new Release.Wait(version, Stream.of(regions)
-                .map(region -> new Blocker(region, "region " + region + " has not run migration " + version + " yet"))
-                .toList());
+        return new Release.Wait(
+                version,
+                Stream.of(regions)
+                        .map(region ->
+                                new Blocker(region, "region " + region + " has not run migration " + version + " yet"))
+                        .toList());
     }
 
     private static RecordingOutbox.Answered answer(long requestId, Release release) {
@@ -105,8 +114,13 @@ class FleetHubTest {
         assertThat(state.role()).isEqualTo(Role.REMOTE);
         assertThat(state.applied()).containsOnlyKeys(OLDER);
         assertThat(state.available()).containsOnlyKeys(OLDER, V);
-        assertThat(state.connections()).containsExactly(new Connection(remote.sessionId(), remote.instanceId(),
-                "database-of-" + remote.instanceId(), "peer-" + remote.sessionId(), NOW));
+        assertThat(state.connections())
+                .containsExactly(new Connection(
+                        remote.sessionId(),
+                        remote.instanceId(),
+                        "database-of-" + remote.instanceId(),
+                        "peer-" + remote.sessionId(),
+                        NOW));
     }
 
     @Test
@@ -135,8 +149,11 @@ class FleetHubTest {
 
         hub.requestRelease(global.sessionId(), 1, List.of(Migration.of(V, "edited since the hello", 42)));
 
-        assertThat(global.outbox().releases()).singleElement().isInstanceOfSatisfying(Release.Reject.class,
-                reject -> assertThat(reject.reason()).contains("checksum mismatch for migration " + V));
+        assertThat(global.outbox().releases())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Release.Reject.class,
+                        reject -> assertThat(reject.reason()).contains("checksum mismatch for migration " + V));
     }
 
     @Test
@@ -207,14 +224,25 @@ class FleetHubTest {
     @Test
     void aChecksumMismatchIsRejected() {
         Agent global = globalWithFiles();
-        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", "",
-                List.of(Migration.of(V, "other", 1)), List.of()));
+        connect(new AgentHello(
+                1,
+                Role.REMOTE,
+                "test",
+                "agent-with-other-checksums",
+                "",
+                List.of(Migration.of(V, "other", 1)),
+                List.of()));
         remoteNotYetMigrated(2);
 
         hub.requestRelease(global.sessionId(), 1, migrations(V));
 
-        assertThat(global.outbox().releases()).singleElement().isInstanceOfSatisfying(Release.Reject.class,
-                reject -> assertThat(reject.reason()).contains("checksum mismatch").contains("region 1"));
+        assertThat(global.outbox().releases())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Release.Reject.class,
+                        reject -> assertThat(reject.reason())
+                                .contains("checksum mismatch")
+                                .contains("region 1"));
     }
 
     @Test
@@ -229,14 +257,20 @@ class FleetHubTest {
         hub.applied(region2.sessionId(), migration(V));
 
         assertThat(region1.outbox().answers()).containsExactly(answer(5, new Release.Go(V)));
-        assertThat(global.outbox().answers()).containsExactly(
-                answer(7, waitingOn(1, 2)), answer(7, waitingOn(2)), answer(7, new Release.Go(V)));
+        assertThat(global.outbox().answers())
+                .containsExactly(answer(7, waitingOn(1, 2)), answer(7, waitingOn(2)), answer(7, new Release.Go(V)));
     }
 
     @Test
     void aRejectCarriesTheIdOfTheRequestItAnswers() {
         Agent global = globalWithFiles();
-        connect(new AgentHello(1, Role.REMOTE, "test", "agent-with-other-checksums", "", List.of(Migration.of(V, "other", 1)),
+        connect(new AgentHello(
+                1,
+                Role.REMOTE,
+                "test",
+                "agent-with-other-checksums",
+                "",
+                List.of(Migration.of(V, "other", 1)),
                 List.of()));
 
         hub.requestRelease(global.sessionId(), 3, migrations(V));
@@ -258,11 +292,12 @@ class FleetHubTest {
         hub.applied(region1.sessionId(), migration(V));
         hub.applied(region2.sessionId(), migration(V));
 
-        assertThat(global.outbox().answers()).containsExactly(
-                answer(1, waitingOn(1, 2)),
-                answer(2, waitingOn(1, 2)),
-                answer(2, waitingOn(2)),
-                answer(2, new Release.Go(V)));
+        assertThat(global.outbox().answers())
+                .containsExactly(
+                        answer(1, waitingOn(1, 2)),
+                        answer(2, waitingOn(1, 2)),
+                        answer(2, waitingOn(2)),
+                        answer(2, new Release.Go(V)));
     }
 
     @Test
@@ -278,11 +313,12 @@ class FleetHubTest {
         hub.applied(region1.sessionId(), migration(V));
         hub.applied(region2.sessionId(), migration(V));
 
-        assertThat(global.outbox().answers()).containsExactly(
-                answer(1, waitingOn(1, 2)),
-                answer(2, waitingFor(OLDER, 1, 2)),
-                answer(2, waitingFor(OLDER, 2)),
-                answer(2, new Release.Go(OLDER)));
+        assertThat(global.outbox().answers())
+                .containsExactly(
+                        answer(1, waitingOn(1, 2)),
+                        answer(2, waitingFor(OLDER, 1, 2)),
+                        answer(2, waitingFor(OLDER, 2)),
+                        answer(2, new Release.Go(OLDER)));
     }
 
     @Test
@@ -336,16 +372,24 @@ class FleetHubTest {
         RecordingOutbox refusedOutbox = new RecordingOutbox();
         long refusedSession = ++nextSessionId;
 
-        boolean admitted = hub.hello(refusedSession, "intruder", hello(1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
+        boolean admitted =
+                hub.hello(refusedSession, "intruder", hello(1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
 
         assertThat(admitted).isFalse();
-        assertThat(refusedOutbox.said()).singleElement().isInstanceOfSatisfying(RecordingOutbox.Refused.class,
-                refused -> assertThat(refused.reason()).contains("two agents claim region 1"));
+        assertThat(refusedOutbox.said())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        RecordingOutbox.Refused.class,
+                        refused -> assertThat(refused.reason()).contains("two agents claim region 1"));
         hub.ended(refusedSession);
         assertThat(hub.fleet().region(1).orElseThrow().connections())
-                .extracting(Connection::sessionId).containsExactly(first.sessionId());
-        assertThat(first.outbox().said()).as("the first agent's session goes on").containsExactly(WELCOMED);
-        assertThatThrownBy(() -> hub.requestRelease(refusedSession, 1, migrations(V))).isInstanceOf(ProtocolViolation.class);
+                .extracting(Connection::sessionId)
+                .containsExactly(first.sessionId());
+        assertThat(first.outbox().said())
+                .as("the first agent's session goes on")
+                .containsExactly(WELCOMED);
+        assertThatThrownBy(() -> hub.requestRelease(refusedSession, 1, migrations(V)))
+                .isInstanceOf(ProtocolViolation.class);
     }
 
     @Test
@@ -353,13 +397,15 @@ class FleetHubTest {
         Agent first = connect(hello("", 1, Role.REMOTE, List.of(), List.of(OLDER, V)));
         RecordingOutbox refusedOutbox = new RecordingOutbox();
 
-        boolean admitted = hub.hello(++nextSessionId, "again", hello("", 1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
+        boolean admitted =
+                hub.hello(++nextSessionId, "again", hello("", 1, Role.REMOTE, List.of(), List.of()), refusedOutbox);
 
         assertThat(admitted).isFalse();
         assertThat(refusedOutbox.said()).singleElement().isInstanceOf(RecordingOutbox.Refused.class);
         assertThat(first.outbox().said()).containsExactly(WELCOMED);
         assertThat(hub.fleet().region(1).orElseThrow().connections())
-                .extracting(Connection::sessionId).containsExactly(first.sessionId());
+                .extracting(Connection::sessionId)
+                .containsExactly(first.sessionId());
     }
 
     @Test
@@ -371,11 +417,17 @@ class FleetHubTest {
         assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
         assertThat(renewed.outbox().said()).containsExactly(WELCOMED);
         RegionState state = hub.fleet().region(1).orElseThrow();
-        assertThat(state.connections()).containsExactly(new Connection(renewed.sessionId(), old.instanceId(),
-                "database-of-" + old.instanceId(), "peer-" + renewed.sessionId(), NOW));
+        assertThat(state.connections())
+                .containsExactly(new Connection(
+                        renewed.sessionId(),
+                        old.instanceId(),
+                        "database-of-" + old.instanceId(),
+                        "peer-" + renewed.sessionId(),
+                        NOW));
         assertThat(state.applied()).as("what the new hello reports").containsOnlyKeys(OLDER);
         assertThatThrownBy(() -> hub.applied(old.sessionId(), migration(V)))
-                .as("the superseded session is gone").isInstanceOf(ProtocolViolation.class);
+                .as("the superseded session is gone")
+                .isInstanceOf(ProtocolViolation.class);
     }
 
     @Test
@@ -388,7 +440,8 @@ class FleetHubTest {
 
         assertThat(hub.fleet()).isEqualTo(before);
         assertThat(hub.fleet().region(1).orElseThrow().connections())
-                .extracting(Connection::sessionId).containsExactly(renewed.sessionId());
+                .extracting(Connection::sessionId)
+                .containsExactly(renewed.sessionId());
         hub.requestRelease(renewed.sessionId(), 1, migrations(V));
         assertThat(renewed.outbox().answers()).containsExactly(answer(1, new Release.Go(V)));
         assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
@@ -405,7 +458,8 @@ class FleetHubTest {
         connect(hello(region1.instanceId(), 1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
         hub.ended(region1.sessionId());
 
-        assertThat(global.outbox().answers()).as("no wait on a disconnected region 1 in between")
+        assertThat(global.outbox().answers())
+                .as("no wait on a disconnected region 1 in between")
                 .containsExactly(answer(4, waitingOn(1)), answer(4, new Release.Go(V)));
         assertThat(region1.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
     }
@@ -430,19 +484,24 @@ class FleetHubTest {
     @Test
     void messagesBeforeHelloAreProtocolViolations() {
         assertThatThrownBy(() -> hub.requestRelease(42, 1, migrations(V)))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("came before hello");
         assertThatThrownBy(() -> hub.applied(42, migration(V)))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("came before hello");
         assertThatThrownBy(() -> hub.failed(42, V, "boom"))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("came before hello");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("came before hello");
     }
 
     @Test
     void aSecondHelloOnOneSessionIsAProtocolViolation() {
         Agent region1 = remoteNotYetMigrated(1);
 
-        assertThatThrownBy(() -> hub.hello(region1.sessionId(), "again", hello(1, Role.REMOTE, List.of(), List.of()),
-                region1.outbox())).isInstanceOf(ProtocolViolation.class).hasMessageContaining("only once");
+        assertThatThrownBy(() -> hub.hello(
+                        region1.sessionId(), "again", hello(1, Role.REMOTE, List.of(), List.of()), region1.outbox()))
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("only once");
     }
 
     @Test
@@ -450,7 +509,8 @@ class FleetHubTest {
         Agent global = globalWithFiles();
 
         assertThatThrownBy(() -> hub.requestRelease(global.sessionId(), 1, migrations()))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("at least one migration");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("at least one migration");
     }
 
     @Test
@@ -485,8 +545,14 @@ class FleetHubTest {
     @Test
     void aSecondAgentOfTheSameDatabaseSharesTheRegionAndItStaysConnectedUntilBothLeave() {
         Agent daemon = connect(hello("daemon", 1, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
-        Agent command = connect(new AgentHello(1, Role.REMOTE, "test", "migrate-by-hand", "database-of-daemon",
-                migrations(OLDER), migrations(OLDER, V)));
+        Agent command = connect(new AgentHello(
+                1,
+                Role.REMOTE,
+                "test",
+                "migrate-by-hand",
+                "database-of-daemon",
+                migrations(OLDER),
+                migrations(OLDER, V)));
         Agent global = globalWithFiles();
         remoteNotYetMigrated(2);
         hub.requestRelease(global.sessionId(), 1, migrations(V));
@@ -506,12 +572,22 @@ class FleetHubTest {
     @Test
     void theNewestReplicationReportIsKeptAcrossSessions() {
         Agent daemon = remoteNotYetMigrated(1);
-        ReplicationHealth broken = health(new ReplicationHealth.Slot("region_1_subscription", false,
-                java.util.OptionalLong.of(1 << 20), java.util.Optional.of("lost"), java.util.OptionalLong.empty(),
-                java.util.OptionalLong.empty(), java.util.Optional.empty()));
-        ReplicationHealth healthy = health(new ReplicationHealth.Slot("region_1_subscription", true,
-                java.util.OptionalLong.of(0), java.util.Optional.of("reserved"), java.util.OptionalLong.empty(),
-                java.util.OptionalLong.of(0), java.util.Optional.of(java.time.Duration.ZERO)));
+        ReplicationHealth broken = health(new ReplicationHealth.Slot(
+                "region_1_subscription",
+                false,
+                java.util.OptionalLong.of(1 << 20),
+                java.util.Optional.of("lost"),
+                java.util.OptionalLong.empty(),
+                java.util.OptionalLong.empty(),
+                java.util.Optional.empty()));
+        ReplicationHealth healthy = health(new ReplicationHealth.Slot(
+                "region_1_subscription",
+                true,
+                java.util.OptionalLong.of(0),
+                java.util.Optional.of("reserved"),
+                java.util.OptionalLong.empty(),
+                java.util.OptionalLong.of(0),
+                java.util.Optional.of(java.time.Duration.ZERO)));
 
         hub.replicationReport(daemon.sessionId(), broken);
         hub.replicationReport(daemon.sessionId(), healthy);
@@ -524,10 +600,12 @@ class FleetHubTest {
     @Test
     void aReplicationReportBeforeHelloBreaksTheProtocol() {
         assertThatThrownBy(() -> hub.replicationReport(42, health()))
-                .isInstanceOf(ProtocolViolation.class).hasMessageContaining("before hello");
+                .isInstanceOf(ProtocolViolation.class)
+                .hasMessageContaining("before hello");
     }
 
     private static ReplicationHealth health(ReplicationHealth.Slot... slots) {
-        return new ReplicationHealth(NOW, List.of(), java.util.Optional.empty(), List.of(slots), java.util.Optional.empty());
+        return new ReplicationHealth(
+                NOW, List.of(), java.util.Optional.empty(), List.of(slots), java.util.Optional.empty());
     }
 }

@@ -9,21 +9,16 @@ import java.util.SortedSet;
 /** Remembers, in order, everything the hub told one session. */
 final class RecordingOutbox implements Outbox {
 
-    record Welcomed(SortedSet<Integer> memberRegions) {
-    }
+    record Welcomed(SortedSet<Integer> memberRegions) {}
 
     /** A release answer and the request it answers. */
-    record Answered(long requestId, Release release) {
-    }
+    record Answered(long requestId, Release release) {}
 
-    record Refused(String reason) {
-    }
+    record Refused(String reason) {}
 
-    record Superseded() {
-    }
+    record Superseded() {}
 
-    record Commanded(long commandId, Step step) {
-    }
+    record Commanded(long commandId, Step step) {}
 
     private final List<Object> said = new ArrayList<>();
 
@@ -58,7 +53,10 @@ final class RecordingOutbox implements Outbox {
 
     /** The release answers with the request ids they answer, without the welcome. */
     synchronized List<Answered> answers() {
-        return said.stream().filter(Answered.class::isInstance).map(Answered.class::cast).toList();
+        return said.stream()
+                .filter(Answered.class::isInstance)
+                .map(Answered.class::cast)
+                .toList();
     }
 
     /** The release answers only, without the welcome or request ids. */

@@ -46,7 +46,12 @@ final class FakeFleet implements AutoCloseable {
     static final List<String> FILES = List.of(V1, V2, V3);
 
     /** How the global's subscriptions look in its replication report. */
-    enum Subscriptions { UP, UP_WITHOUT_WORKER, DISABLED, ABSENT }
+    enum Subscriptions {
+        UP,
+        UP_WITHOUT_WORKER,
+        DISABLED,
+        ABSENT
+    }
 
     /** A step sent to a daemon, or its answer. */
     record Entry(boolean done, long commandId, int region, Step step) {
@@ -70,7 +75,9 @@ final class FakeFleet implements AutoCloseable {
     public void close() throws InterruptedException {
         daemons.forEach(FakeDaemon::openAllGates);
         daemonThreads.shutdownNow();
-        assertThat(daemonThreads.awaitTermination(10, TimeUnit.SECONDS)).as("fake daemons stopped").isTrue();
+        assertThat(daemonThreads.awaitTermination(10, TimeUnit.SECONDS))
+                .as("fake daemons stopped")
+                .isTrue();
     }
 
     /** Each region with V1 applied and V2, V3 in its files; replication up and healthy. */
@@ -101,12 +108,18 @@ final class FakeFleet implements AutoCloseable {
     }
 
     FakeDaemon daemon(int region) {
-        return daemons.stream().filter(daemon -> daemon.region == region && daemon.daemon).findFirst().orElseThrow();
+        return daemons.stream()
+                .filter(daemon -> daemon.region == region && daemon.daemon)
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The steps sent, as "region: step", in order. */
     List<String> sent() {
-        return journal.stream().filter(entry -> !entry.done()).map(Entry::toString).toList();
+        return journal.stream()
+                .filter(entry -> !entry.done())
+                .map(Entry::toString)
+                .toList();
     }
 
     /**
@@ -123,8 +136,10 @@ final class FakeFleet implements AutoCloseable {
             }
             for (Entry earlier : entries.subList(0, i)) {
                 boolean together = remoteMigration(earlier) && remoteMigration(later);
-                if (!earlier.done() && !together && !entries.subList(0, i)
-                        .contains(new Entry(true, earlier.commandId(), earlier.region(), earlier.step()))) {
+                if (!earlier.done()
+                        && !together
+                        && !entries.subList(0, i)
+                                .contains(new Entry(true, earlier.commandId(), earlier.region(), earlier.step()))) {
                     tooEarly.add(earlier + " → " + later);
                 }
             }
@@ -145,20 +160,37 @@ final class FakeFleet implements AutoCloseable {
         for (int region : List.of(1, 2)) {
             boolean exists = state != Subscriptions.ABSENT;
             boolean enabled = state == Subscriptions.UP || state == Subscriptions.UP_WITHOUT_WORKER;
-            subscriptions.add(new ReplicationHealth.Subscription("region_" + region + "_subscription",
-                    OptionalInt.of(region), true, exists, enabled, state == Subscriptions.UP,
-                    Optional.of("0/3000060"), Optional.of("0/3000060"), Optional.of(Instant.now()), OptionalLong.of(0),
-                    0, Optional.empty()));
+            subscriptions.add(new ReplicationHealth.Subscription(
+                    "region_" + region + "_subscription",
+                    OptionalInt.of(region),
+                    true,
+                    exists,
+                    enabled,
+                    state == Subscriptions.UP,
+                    Optional.of("0/3000060"),
+                    Optional.of("0/3000060"),
+                    Optional.of(Instant.now()),
+                    OptionalLong.of(0),
+                    0,
+                    Optional.empty()));
         }
         return new ReplicationHealth(Instant.now(), subscriptions, Optional.empty(), List.of(), Optional.empty());
     }
 
     /** A remote's publication in step and its subscriber's slot with {@code walStatus}. */
     static ReplicationHealth remoteHealth(int region, String walStatus) {
-        return new ReplicationHealth(Instant.now(), List.of(),
+        return new ReplicationHealth(
+                Instant.now(),
+                List.of(),
                 Optional.of(new ReplicationHealth.Publication("miq", true, 3, List.of(), List.of())),
-                List.of(new ReplicationHealth.Slot("region_" + region + "_subscription", true, OptionalLong.of(4096),
-                        Optional.of(walStatus), OptionalLong.empty(), OptionalLong.of(0), Optional.empty())),
+                List.of(new ReplicationHealth.Slot(
+                        "region_" + region + "_subscription",
+                        true,
+                        OptionalLong.of(4096),
+                        Optional.of(walStatus),
+                        OptionalLong.empty(),
+                        OptionalLong.of(0),
+                        Optional.empty())),
                 Optional.empty());
     }
 
@@ -175,11 +207,13 @@ final class FakeFleet implements AutoCloseable {
         final Map<Class<? extends Step>, Deque<Integer>> exits = new ConcurrentHashMap<>();
         /** Steps of these kinds are never answered. */
         final Set<Class<? extends Step>> silent = ConcurrentHashMap.newKeySet();
+
         final Map<Class<? extends Step>, CountDownLatch> gates = new ConcurrentHashMap<>();
         /** For the global: which remotes lacked the target each time it was told to migrate. */
         final List<List<Integer>> remotesWithoutTargetWhenToldToMigrate = new CopyOnWriteArrayList<>();
         /** A remote's migrate reports success having applied only up to this version, if set. */
         volatile String appliesUpTo;
+
         volatile long sessionId;
         private long requestId;
         private long migrateCommand;
@@ -199,11 +233,19 @@ final class FakeFleet implements AutoCloseable {
             synchronized (this) {
                 done = List.copyOf(applied.values());
             }
-            AgentHello hello = new AgentHello(region, region == GLOBAL ? Role.GLOBAL : Role.REMOTE, "test",
-                    instanceId, "database-of-region-" + region, done,
-                    FILES.stream().map(FakeFleet::migration).toList(), daemon);
+            AgentHello hello = new AgentHello(
+                    region,
+                    region == GLOBAL ? Role.GLOBAL : Role.REMOTE,
+                    "test",
+                    instanceId,
+                    "database-of-region-" + region,
+                    done,
+                    FILES.stream().map(FakeFleet::migration).toList(),
+                    daemon);
             sessionId = session;
-            assertThat(hub.hello(session, "peer-" + session, hello, this)).as("region %d admitted", region).isTrue();
+            assertThat(hub.hello(session, "peer-" + session, hello, this))
+                    .as("region %d admitted", region)
+                    .isTrue();
         }
 
         /** The daemon's session broke and it connected again. */
@@ -238,14 +280,17 @@ final class FakeFleet implements AutoCloseable {
         public void command(long commandId, Step step) {
             if (step instanceof Step.ReadCode) {
                 // before a plan: not a step of the procedure, so not in the journal
-                daemonThreads.execute(() -> hub.commandResult(sessionId, commandId,
-                        new StepResult(0, List.of("read its migration files"))));
+                daemonThreads.execute(() -> hub.commandResult(
+                        sessionId, commandId, new StepResult(0, List.of("read its migration files"))));
                 return;
             }
             journal.add(new Entry(false, commandId, region, step));
             if (step instanceof Step.Migrate && region == GLOBAL) {
                 remotesWithoutTargetWhenToldToMigrate.add(List.of(1, 2).stream()
-                        .filter(member -> !hub.fleet().region(member).orElseThrow().applied()
+                        .filter(member -> !hub.fleet()
+                                .region(member)
+                                .orElseThrow()
+                                .applied()
                                 .containsKey(((Step.Migrate) step).targetVersion()))
                         .toList());
             }
@@ -310,7 +355,10 @@ final class FakeFleet implements AutoCloseable {
                 migrateTarget = target;
                 request = ++requestId;
             }
-            hub.requestRelease(sessionId, request, pending.stream().map(FakeFleet::migration).toList());
+            hub.requestRelease(
+                    sessionId,
+                    request,
+                    pending.stream().map(FakeFleet::migration).toList());
         }
 
         /** Called with the hub's lock held: the work goes to a thread of the daemon's own. */
@@ -377,13 +425,15 @@ final class FakeFleet implements AutoCloseable {
         }
 
         private Step stepOf(long commandId) {
-            return journal.stream().filter(entry -> entry.commandId() == commandId && !entry.done())
-                    .map(Entry::step).findFirst().orElseThrow();
+            return journal.stream()
+                    .filter(entry -> entry.commandId() == commandId && !entry.done())
+                    .map(Entry::step)
+                    .findFirst()
+                    .orElseThrow();
         }
 
         @Override
-        public void welcome(SortedSet<Integer> memberRegions) {
-        }
+        public void welcome(SortedSet<Integer> memberRegions) {}
 
         @Override
         public void refuse(String reason) {
@@ -391,7 +441,6 @@ final class FakeFleet implements AutoCloseable {
         }
 
         @Override
-        public void supersede() {
-        }
+        public void supersede() {}
     }
 }

@@ -66,18 +66,20 @@ class UpgradeDriverTest {
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
         assertThat(finished.summary()).contains("the fleet is at " + V3 + " with replication verified");
-        assertThat(fleet.sent()).containsExactly(
-                "99: replication teardown --mode drop",
-                "1: migrate --to " + V3,
-                "2: migrate --to " + V3,
-                "99: migrate --to " + V3,
-                "1: replication setup",
-                "2: replication setup",
-                "99: replication setup",
-                "99: replication verify");
+        assertThat(fleet.sent())
+                .containsExactly(
+                        "99: replication teardown --mode drop",
+                        "1: migrate --to " + V3,
+                        "2: migrate --to " + V3,
+                        "99: migrate --to " + V3,
+                        "1: replication setup",
+                        "2: replication setup",
+                        "99: replication setup",
+                        "99: replication verify");
         assertEachStepWaitedForTheOnesBefore();
         for (int region : List.of(1, 2, GLOBAL)) {
-            assertThat(hub.fleet().region(region).orElseThrow().applied()).as("region %d", region)
+            assertThat(hub.fleet().region(region).orElseThrow().applied())
+                    .as("region %d", region)
                     .containsKeys(V1, V2, V3);
         }
     }
@@ -88,24 +90,26 @@ class UpgradeDriverTest {
 
         run(request(V3));
 
-        assertThat(progress.lines).startsWith(
-                "Upgrade to " + V3 + ", started by " + ACTOR,
-                "==> preflight",
-                "    region 1: 2 to apply, " + V2 + " … " + V3,
-                "    region 2: 2 to apply, " + V2 + " … " + V3,
-                "    region 99: 2 to apply, " + V2 + " … " + V3,
-                "==> tear replication down (--mode drop)",
-                "    region 99: replication teardown --mode drop");
-        assertThat(progress.lines).contains(
-                "==> migrate the remotes [1, 2]",
-                "    region 1 | Applied " + V2,
-                "    region 2 | Applied " + V3,
-                "==> migrate the global (each version once every member has it)",
-                "    region 99 | Applied " + V3,
-                "==> set replication up again",
-                "==> verify replication",
-                "    region 99: replication verify",
-                "    region 99 | replication verified");
+        assertThat(progress.lines)
+                .startsWith(
+                        "Upgrade to " + V3 + ", started by " + ACTOR,
+                        "==> preflight",
+                        "    region 1: 2 to apply, " + V2 + " … " + V3,
+                        "    region 2: 2 to apply, " + V2 + " … " + V3,
+                        "    region 99: 2 to apply, " + V2 + " … " + V3,
+                        "==> tear replication down (--mode drop)",
+                        "    region 99: replication teardown --mode drop");
+        assertThat(progress.lines)
+                .contains(
+                        "==> migrate the remotes [1, 2]",
+                        "    region 1 | Applied " + V2,
+                        "    region 2 | Applied " + V3,
+                        "==> migrate the global (each version once every member has it)",
+                        "    region 99 | Applied " + V3,
+                        "==> set replication up again",
+                        "==> verify replication",
+                        "    region 99: replication verify",
+                        "    region 99 | replication verified");
     }
 
     @Test
@@ -125,7 +129,8 @@ class UpgradeDriverTest {
         Finished finished = finished();
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
-        assertThat(fleet.daemon(GLOBAL).remotesWithoutTargetWhenToldToMigrate).as("remotes that lacked the target then")
+        assertThat(fleet.daemon(GLOBAL).remotesWithoutTargetWhenToldToMigrate)
+                .as("remotes that lacked the target then")
                 .containsExactly(List.of());
         assertEachStepWaitedForTheOnesBefore();
     }
@@ -150,16 +155,19 @@ class UpgradeDriverTest {
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
         assertThat(finished.summary()).contains("the fleet is at " + V2);
-        assertThat(fleet.sent()).containsExactly(
-                "99: replication teardown --mode drop",
-                "1: migrate --to " + V2,
-                "99: migrate --to " + V2,
-                "1: replication setup",
-                "2: replication setup",
-                "99: replication setup",
-                "99: replication verify");
+        assertThat(fleet.sent())
+                .containsExactly(
+                        "99: replication teardown --mode drop",
+                        "1: migrate --to " + V2,
+                        "99: migrate --to " + V2,
+                        "1: replication setup",
+                        "2: replication setup",
+                        "99: replication setup",
+                        "99: replication verify");
         assertThat(progress.lines).contains("    region 2: at " + V2, "==> migrate the remotes [1]");
-        assertThat(hub.fleet().region(1).orElseThrow().applied()).as("not beyond the target").doesNotContainKey(V3);
+        assertThat(hub.fleet().region(1).orElseThrow().applied())
+                .as("not beyond the target")
+                .doesNotContainKey(V3);
     }
 
     @Test
@@ -171,15 +179,18 @@ class UpgradeDriverTest {
         Finished finished = run(request(V3));
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
-        assertThat(fleet.sent()).containsExactly(
-                "1: replication setup",
-                "2: replication setup",
-                "99: replication setup",
-                "99: replication verify");
+        assertThat(fleet.sent())
+                .containsExactly(
+                        "1: replication setup",
+                        "2: replication setup",
+                        "99: replication setup",
+                        "99: replication verify");
     }
 
     @ParameterizedTest
-    @EnumSource(value = FakeFleet.Subscriptions.class, names = {"ABSENT", "DISABLED"})
+    @EnumSource(
+            value = FakeFleet.Subscriptions.class,
+            names = {"ABSENT", "DISABLED"})
     void replicationThatIsDownAlreadyIsNotTornDownAgain(FakeFleet.Subscriptions down) {
         fleet.connectGlobal(List.of(V1), down);
         fleet.connectRemote(1, List.of(V1));
@@ -189,14 +200,15 @@ class UpgradeDriverTest {
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
         assertThat(progress.lines).contains("    replication is down already: not torn down again");
-        assertThat(fleet.sent()).containsExactly(
-                "1: migrate --to " + V3,
-                "2: migrate --to " + V3,
-                "99: migrate --to " + V3,
-                "1: replication setup",
-                "2: replication setup",
-                "99: replication setup",
-                "99: replication verify");
+        assertThat(fleet.sent())
+                .containsExactly(
+                        "1: migrate --to " + V3,
+                        "2: migrate --to " + V3,
+                        "99: migrate --to " + V3,
+                        "1: replication setup",
+                        "2: replication setup",
+                        "99: replication setup",
+                        "99: replication verify");
     }
 
     @Test
@@ -205,8 +217,9 @@ class UpgradeDriverTest {
         fleet.daemon(1).appliesUpTo = V2;
 
         driver.start(request(V3), progress);
-        await().atMost(PATIENCE).until(() -> progress.lines.contains(
-                "    region 99 waits: migration " + V3 + " waits for regions [1]"));
+        await().atMost(PATIENCE)
+                .until(() ->
+                        progress.lines.contains("    region 99 waits: migration " + V3 + " waits for regions [1]"));
         hub.applied(fleet.daemon(1).sessionId, FakeFleet.migration(V3));
         Finished finished = finished();
 
@@ -229,7 +242,9 @@ class UpgradeDriverTest {
 
         assertThat(region1.sessionId).isNotEqualTo(before);
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
-        assertThat(fleet.sent()).filteredOn(step -> step.startsWith("1: migrate")).hasSize(1);
+        assertThat(fleet.sent())
+                .filteredOn(step -> step.startsWith("1: migrate"))
+                .hasSize(1);
     }
 
     @Test
@@ -240,8 +255,11 @@ class UpgradeDriverTest {
         Finished finished = run(request(V3));
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
-        assertThat(fleet.sent()).filteredOn(step -> step.equals("99: replication verify")).hasSize(2);
-        assertThat(progress.lines).as("the printout of the try that passed")
+        assertThat(fleet.sent())
+                .filteredOn(step -> step.equals("99: replication verify"))
+                .hasSize(2);
+        assertThat(progress.lines)
+                .as("the printout of the try that passed")
                 .contains("    region 99 | replication verified")
                 .doesNotContain("    region 99 | replication verify failed");
         assertEachStepWaitedForTheOnesBefore();
@@ -251,7 +269,8 @@ class UpgradeDriverTest {
     void verifyStillFailingAfterItsPatienceStopsTheUpgrade() {
         AtomicLong nanos = onManualTime();
         fleet.standard();
-        fleet.daemon(GLOBAL).exits(Step.Verify.class, Collections.nCopies(1000, 1).toArray(Integer[]::new));
+        fleet.daemon(GLOBAL)
+                .exits(Step.Verify.class, Collections.nCopies(1000, 1).toArray(Integer[]::new));
         driver.start(request(V3), progress);
         await().atMost(PATIENCE).until(() -> fleet.sent().contains("99: replication verify"));
 
@@ -259,8 +278,8 @@ class UpgradeDriverTest {
 
         Finished finished = finished();
         assertThat(finished.succeeded()).isFalse();
-        assertThat(finished.summary()).contains("stopped at 'verify replication'",
-                "replication verify still fails after 2 min");
+        assertThat(finished.summary())
+                .contains("stopped at 'verify replication'", "replication verify still fails after 2 min");
     }
 
     @Test
@@ -286,14 +305,16 @@ class UpgradeDriverTest {
         nanos.addAndGet(UpgradeDriver.DAEMON_ABSENCE.toNanos());
         long atTheLimit = looks.get();
         await().atMost(PATIENCE).until(() -> looks.get() >= atTheLimit + 6 || progress.finished.isDone());
-        assertThat(progress.finished).as("gone for no longer than it may be, looked at since").isNotDone();
+        assertThat(progress.finished)
+                .as("gone for no longer than it may be, looked at since")
+                .isNotDone();
 
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 
         Finished finished = finished();
         assertThat(finished.succeeded()).isFalse();
-        assertThat(finished.summary()).contains("region 1's daemon has been gone for 60 s while carrying out "
-                + "'migrate --to " + V3 + "'");
+        assertThat(finished.summary())
+                .contains("region 1's daemon has been gone for 60 s while carrying out " + "'migrate --to " + V3 + "'");
     }
 
     /** The driver's deadlines on a time the test moves on; returns that time, in nanoseconds. */
@@ -404,7 +425,8 @@ class UpgradeDriverTest {
         Finished finished = run(request(""));
 
         assertThat(finished.succeeded()).isFalse();
-        assertThat(finished.summary()).contains("the global region has never connected, so name the target version")
+        assertThat(finished.summary())
+                .contains("the global region has never connected, so name the target version")
                 .contains("run 'muster upgrade' again");
         assertThat(fleet.sent()).isEmpty();
     }
@@ -423,10 +445,9 @@ class UpgradeDriverTest {
                 .contains("stopped at 'migrate the remotes [1, 2]'")
                 .contains("'migrate --to " + V3 + "' failed on region 2 (exit status 1)")
                 .contains("run 'muster upgrade --to " + V3 + "' again");
-        assertThat(fleet.sent()).containsExactly(
-                "99: replication teardown --mode drop",
-                "1: migrate --to " + V3,
-                "2: migrate --to " + V3);
+        assertThat(fleet.sent())
+                .containsExactly(
+                        "99: replication teardown --mode drop", "1: migrate --to " + V3, "2: migrate --to " + V3);
         assertThat(progress.lines).contains("    region 2 | migrate --to " + V3 + " failed");
     }
 
@@ -457,7 +478,8 @@ class UpgradeDriverTest {
                 .contains("'replication setup' failed on region 1")
                 .contains("run 'muster upgrade --to " + V3 + "' again");
         assertThat(fleet.sent()).last().isEqualTo("1: replication setup");
-        assertThat(fleet.sent()).doesNotContain("2: replication setup", "99: replication setup", "99: replication verify");
+        assertThat(fleet.sent())
+                .doesNotContain("2: replication setup", "99: replication setup", "99: replication verify");
     }
 
     @Test
@@ -515,7 +537,8 @@ class UpgradeDriverTest {
         run(request(V3));
         RecordingProgress again = new RecordingProgress();
 
-        await().atMost(PATIENCE).ignoreExceptionsInstanceOf(IllegalStateException.class)
+        await().atMost(PATIENCE)
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
                 .untilAsserted(() -> driver.start(request(V3), again));
 
         await().atMost(PATIENCE).until(again.finished::isDone);
@@ -531,14 +554,15 @@ class UpgradeDriverTest {
         assertThat(upgradeEvents()).extracting(FleetEvent::actor).containsOnly(ACTOR);
         List<String> details = upgradeEvents().stream().map(FleetEvent::detail).toList();
         assertThat(details).hasSize(8);
-        assertThat(details.subList(0, 7)).containsExactly(
-                "upgrade to " + V3 + " started",
-                "upgrade to " + V3 + ": preflight",
-                "upgrade to " + V3 + ": tear replication down (--mode drop)",
-                "upgrade to " + V3 + ": migrate the remotes [1, 2]",
-                "upgrade to " + V3 + ": migrate the global (each version once every member has it)",
-                "upgrade to " + V3 + ": set replication up again",
-                "upgrade to " + V3 + ": verify replication");
+        assertThat(details.subList(0, 7))
+                .containsExactly(
+                        "upgrade to " + V3 + " started",
+                        "upgrade to " + V3 + ": preflight",
+                        "upgrade to " + V3 + ": tear replication down (--mode drop)",
+                        "upgrade to " + V3 + ": migrate the remotes [1, 2]",
+                        "upgrade to " + V3 + ": migrate the global (each version once every member has it)",
+                        "upgrade to " + V3 + ": set replication up again",
+                        "upgrade to " + V3 + ": verify replication");
         assertThat(details.get(7)).startsWith("upgrade done: the fleet is at " + V3 + " with replication verified");
     }
 
@@ -551,7 +575,9 @@ class UpgradeDriverTest {
 
         List<String> details = upgradeEvents().stream().map(FleetEvent::detail).toList();
         assertThat(details).startsWith("upgrade to " + V3 + " started", "upgrade to " + V3 + ": preflight");
-        assertThat(details).last().asString()
+        assertThat(details)
+                .last()
+                .asString()
                 .startsWith("upgrade stopped at 'migrate the remotes [1, 2]'")
                 .isEqualTo("upgrade " + finished.summary());
     }
@@ -563,8 +589,12 @@ class UpgradeDriverTest {
 
         run(request(V3));
 
-        assertThat(upgradeEvents()).extracting(FleetEvent::detail).last().asString()
-                .startsWith("upgrade stopped at 'preflight'").contains("maintenance window");
+        assertThat(upgradeEvents())
+                .extracting(FleetEvent::detail)
+                .last()
+                .asString()
+                .startsWith("upgrade stopped at 'preflight'")
+                .contains("maintenance window");
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------
@@ -592,11 +622,15 @@ class UpgradeDriverTest {
     }
 
     private void assertEachStepWaitedForTheOnesBefore() {
-        assertThat(fleet.stepsSentTooEarly()).as("steps sent before the earlier ones were answered").isEmpty();
+        assertThat(fleet.stepsSentTooEarly())
+                .as("steps sent before the earlier ones were answered")
+                .isEmpty();
     }
 
     private List<FleetEvent> upgradeEvents() {
-        return events.stream().filter(event -> event.kind() == EventKind.UPGRADE).toList();
+        return events.stream()
+                .filter(event -> event.kind() == EventKind.UPGRADE)
+                .toList();
     }
 
     /** What an upgrade told its operator. */
@@ -621,6 +655,5 @@ class UpgradeDriverTest {
         }
     }
 
-    private record Finished(boolean succeeded, String summary) {
-    }
+    private record Finished(boolean succeeded, String summary) {}
 }

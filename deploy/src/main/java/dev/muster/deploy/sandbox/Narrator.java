@@ -13,8 +13,7 @@ final class Narrator {
         void run() throws Exception;
     }
 
-    private record Done(String title, Duration took) {
-    }
+    private record Done(String title, Duration took) {}
 
     private final PrintWriter out;
     private final List<Done> done = new ArrayList<>();

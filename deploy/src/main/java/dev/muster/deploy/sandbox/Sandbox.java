@@ -76,7 +76,12 @@ final class Sandbox implements AutoCloseable {
      * @param seedOrder the seed's order: replication set up again on the new release before
      *                  migrating, so that the fleet migrates with replication live
      */
-    Sandbox(Narrator narrator, Path workDir, Path migrations, String teardownMode, boolean seedOrder,
+    Sandbox(
+            Narrator narrator,
+            Path workDir,
+            Path migrations,
+            String teardownMode,
+            boolean seedOrder,
             Optional<Integer> metricsPort) {
         this.narrator = narrator;
         this.workDir = workDir;
@@ -91,31 +96,39 @@ final class Sandbox implements AutoCloseable {
                 + ", replication torn down with --mode " + teardownMode
                 + (seedOrder ? ", in the seed's order (replication set up again before migrating)" : ""));
         narrator.step("Start PostgreSQL for regions 1, 2 and 99 (wal_level=logical)", this::startServers);
-        narrator.step("Start the coordinator (members 1 and 2; its state in region 99's database; mutual TLS)",
+        narrator.step(
+                "Start the coordinator (members 1 and 2; its state in region 99's database; mutual TLS)",
                 this::startCoordinator);
         narrator.step("Record each region and its id range (muster-agent init)", () -> {
             for (int region : fleet.regions()) {
                 fleet.agent(region, FIRST, shown(region), "init", "--region", String.valueOf(region));
             }
         });
-        narrator.step("Migrate and seed the first release, " + FIRST + " (remotes, then the global)",
+        narrator.step(
+                "Migrate and seed the first release, " + FIRST + " (remotes, then the global)",
                 () -> migrateAll(FIRST));
-        narrator.step("Start each region's agent daemon (muster-agent run), reporting replication health",
+        narrator.step(
+                "Start each region's agent daemon (muster-agent run), reporting replication health",
                 () -> startDaemons(FIRST));
-        narrator.step("Set up replication: publications on the remotes, subscriptions on the global",
+        narrator.step(
+                "Set up replication: publications on the remotes, subscriptions on the global",
                 () -> setUpReplication(FIRST));
         narrator.step("Verify: the global has every region's rows", () -> {
             awaitVerified(FIRST);
             narrator.say("    users on the global: " + userIds());
         });
-        narrator.step("Tear replication down before the upgrade (--mode " + teardownMode + ")",
+        narrator.step(
+                "Tear replication down before the upgrade (--mode " + teardownMode + ")",
                 () -> fleet.agent(GLOBAL, FIRST, shown(GLOBAL), "replication", "teardown", "--mode", teardownMode));
         narrator.step("Write on the remotes while replication is down", this::writeDuringTheUpgrade);
         if (seedOrder) {
             narrator.step("Upgrade the code: the agents' daemons restart on " + SECOND, this::restartDaemonsOnNewCode);
-            narrator.step("Set up replication again on the new release, before migrating", () -> setUpReplication(SECOND));
-            narrator.step("Migrate to " + SECOND + " with replication live; each remote then writes rows of the new "
-                    + "schema", () -> upgrade(true));
+            narrator.step(
+                    "Set up replication again on the new release, before migrating", () -> setUpReplication(SECOND));
+            narrator.step(
+                    "Migrate to " + SECOND + " with replication live; each remote then writes rows of the new "
+                            + "schema",
+                    () -> upgrade(true));
         } else {
             narrator.step("Upgrade to " + SECOND + ": the global waits for region 1, then region 2", () -> {
                 restartDaemonsOnNewCode();
@@ -126,17 +139,24 @@ final class Sandbox implements AutoCloseable {
         narrator.step("Verify: every row is on the global, also those written during the upgrade", () -> {
             awaitVerified(SECOND);
             narrator.note("from the end of the global's last migration to verified: " + sinceGlobalsLastMigration());
-            requireArrived("SELECT count(*) FROM vms WHERE vendor = 'written during the upgrade'",
-                    WRITES_PER_REMOTE * REMOTES.size(), "rows written on the remotes during the upgrade");
+            requireArrived(
+                    "SELECT count(*) FROM vms WHERE vendor = 'written during the upgrade'",
+                    WRITES_PER_REMOTE * REMOTES.size(),
+                    "rows written on the remotes during the upgrade");
             if (seedOrder) {
-                requireArrived("SELECT count(*) FROM vms WHERE retirement_state = 'written after migrating'",
-                        REMOTES.size(), "rows of the new schema written on the remotes after they migrated");
-                requireArrived("SELECT count(*) FROM service_templates WHERE id < " + GLOBAL + "000000000000",
-                        REMOTES.size(), "rows of the remotes' new table service_templates");
+                requireArrived(
+                        "SELECT count(*) FROM vms WHERE retirement_state = 'written after migrating'",
+                        REMOTES.size(),
+                        "rows of the new schema written on the remotes after they migrated");
+                requireArrived(
+                        "SELECT count(*) FROM service_templates WHERE id < " + GLOBAL + "000000000000",
+                        REMOTES.size(),
+                        "rows of the remotes' new table service_templates");
             }
             narrator.say("    users on the global: " + userIds());
         });
-        narrator.step("Replication status: every subscription enabled, its worker running",
+        narrator.step(
+                "Replication status: every subscription enabled, its worker running",
                 () -> fleet.agent(GLOBAL, SECOND, shown(GLOBAL), "replication", "status"));
         narrator.step("The operator's view of the fleet (muster status)", this::operatorStatus);
         narrator.summary();
@@ -167,10 +187,16 @@ final class Sandbox implements AutoCloseable {
     private void startCoordinator() throws Exception {
         certificates = SandboxCertificates.create(workDir.resolve("tls"), fleet.regions());
         DatabaseConfig store = new DatabaseConfig(fleet.jdbcUrl(GLOBAL), SandboxFleet.USER, Optional.empty());
-        CoordinatorConfig config = new CoordinatorConfig(new HostPort("127.0.0.1", 0), Optional.of(store), REMOTES,
-                metricsPort.map(MetricsConfig::new), TransportSecurity.mutualTls(certificates.coordinator(),
-                        Identity.DEFAULT_TRUST_DOMAIN, new Operators(Map.of(SandboxCertificates.OPERATOR,
-                                OperatorRole.ADMIN)), GLOBAL));
+        CoordinatorConfig config = new CoordinatorConfig(
+                new HostPort("127.0.0.1", 0),
+                Optional.of(store),
+                REMOTES,
+                metricsPort.map(MetricsConfig::new),
+                TransportSecurity.mutualTls(
+                        certificates.coordinator(),
+                        Identity.DEFAULT_TRUST_DOMAIN,
+                        new Operators(Map.of(SandboxCertificates.OPERATOR, OperatorRole.ADMIN)),
+                        GLOBAL));
         coordinator = Coordinator.start(config, "sandbox");
         fleet.coordinatorAt("127.0.0.1:" + coordinator.port(), certificates);
         narrator.say("    listening on 127.0.0.1:" + coordinator.port() + " with mutual TLS: a throwaway CA and "
@@ -187,7 +213,8 @@ final class Sandbox implements AutoCloseable {
 
     /** The port of region's daemon's metrics: after the coordinator's, in the order of {@link SandboxFleet#regions}. */
     private Optional<MetricsConfig> daemonMetricsPort(int region) {
-        return metricsPort.map(port -> new MetricsConfig(port + 1 + fleet.regions().indexOf(region)));
+        return metricsPort.map(
+                port -> new MetricsConfig(port + 1 + fleet.regions().indexOf(region)));
     }
 
     private static String metricsUrl(int port) {
@@ -216,8 +243,10 @@ final class Sandbox implements AutoCloseable {
         ReplicationStatus status = new ReplicationStatus(global.database(), global.replication());
         while (!status.subscriptions().stream().allMatch(Sandbox::running)) {
             if (System.nanoTime() > deadline) {
-                throw new MusterException(ExitCode.FAILED, "the subscriptions did not all run with every table copied "
-                        + "within " + PATIENCE.toSeconds() + " s:\n" + SubscriptionStatus.table(status.subscriptions()));
+                throw new MusterException(
+                        ExitCode.FAILED,
+                        "the subscriptions did not all run with every table copied " + "within " + PATIENCE.toSeconds()
+                                + " s:\n" + SubscriptionStatus.table(status.subscriptions()));
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }
@@ -229,7 +258,8 @@ final class Sandbox implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 console.show();
-                throw new MusterException(ExitCode.FAILED, "replication did not verify within " + PATIENCE.toSeconds() + " s");
+                throw new MusterException(
+                        ExitCode.FAILED, "replication did not verify within " + PATIENCE.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(500);
         }
@@ -242,8 +272,8 @@ final class Sandbox implements AutoCloseable {
     private void writeDuringTheUpgrade() throws Exception {
         for (int region : REMOTES) {
             try (Connection connection = fleet.database(region).getConnection();
-                 PreparedStatement insert = connection.prepareStatement(
-                         "INSERT INTO vms (name, vendor) VALUES (?, 'written during the upgrade')")) {
+                    PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO vms (name, vendor) VALUES (?, 'written during the upgrade')")) {
                 for (int i = 1; i <= WRITES_PER_REMOTE; i++) {
                     insert.setString(1, "vm-" + region + "-" + i);
                     insert.executeUpdate();
@@ -263,8 +293,8 @@ final class Sandbox implements AutoCloseable {
     private void requireArrived(String countOnGlobal, long expected, String what) throws Exception {
         long arrived = count(GLOBAL, countOnGlobal);
         if (arrived != expected) {
-            throw new MusterException(ExitCode.FAILED, "only " + arrived + " of the " + expected + " " + what
-                    + " reached the global");
+            throw new MusterException(
+                    ExitCode.FAILED, "only " + arrived + " of the " + expected + " " + what + " reached the global");
         }
         narrator.say("    all " + arrived + " " + what + " are on the global");
     }
@@ -272,10 +302,10 @@ final class Sandbox implements AutoCloseable {
     /** The time from the commit of the global's last migration (as Flyway's history has it) until now. */
     private String sinceGlobalsLastMigration() throws Exception {
         try (Connection connection = fleet.database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT extract(epoch FROM clock_timestamp() - (installed_on "
-                     + "+ execution_time * interval '1 millisecond')) FROM flyway_schema_history "
-                     + "WHERE success ORDER BY installed_rank DESC LIMIT 1")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT extract(epoch FROM clock_timestamp() - (installed_on "
+                        + "+ execution_time * interval '1 millisecond')) FROM flyway_schema_history "
+                        + "WHERE success ORDER BY installed_rank DESC LIMIT 1")) {
             result.next();
             return Narrator.seconds(Duration.ofMillis(Math.round(result.getDouble(1) * 1000)));
         }
@@ -289,10 +319,11 @@ final class Sandbox implements AutoCloseable {
     private void upgrade(boolean writeNewSchema) throws Exception {
         RegionConsole globalConsole = shown(GLOBAL);
         long started = System.nanoTime();
-        ExecutorService background = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "sandbox-global"));
+        ExecutorService background =
+                Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "sandbox-global"));
         try {
-            CompletableFuture<Void> global = CompletableFuture.runAsync(
-                    () -> fleet.agent(GLOBAL, SECOND, globalConsole, "migrate"), background);
+            CompletableFuture<Void> global =
+                    CompletableFuture.runAsync(() -> fleet.agent(GLOBAL, SECOND, globalConsole, "migrate"), background);
             for (int region : REMOTES) {
                 awaitLine(globalConsole, global, line -> line.startsWith("Waiting for remote region " + region + " "));
                 fleet.agent(region, SECOND, shown(region), "migrate");
@@ -304,14 +335,18 @@ final class Sandbox implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (java.util.concurrent.TimeoutException e) {
-            throw new MusterException(ExitCode.FAILED, "the global's migrate did not finish within "
-                    + PATIENCE.toSeconds() + " s after region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the global's migrate did not finish within " + PATIENCE.toSeconds() + " s after region "
+                            + REMOTES.get(REMOTES.size() - 1) + " had migrated");
         } finally {
             // interrupts a global still waiting, which ends its migrate and closes its link
             background.shutdownNow();
             background.awaitTermination(10, TimeUnit.SECONDS);
         }
-        long waits = globalConsole.lines().stream().filter(line -> line.startsWith("Waiting for")).count();
+        long waits = globalConsole.lines().stream()
+                .filter(line -> line.startsWith("Waiting for"))
+                .count();
         narrator.note("the global's migrate printed " + waits + " wait lines and finished "
                 + Narrator.seconds(Duration.ofNanos(System.nanoTime() - started)) + " after it started, "
                 + "released once region " + REMOTES.get(REMOTES.size() - 1) + " had migrated");
@@ -320,7 +355,7 @@ final class Sandbox implements AutoCloseable {
     /** A vm that retires and a service template: a column and a table the global gets only with the same migrations. */
     private void writeNewSchema(int region) throws Exception {
         try (Connection connection = fleet.database(region).getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("INSERT INTO vms (name, vendor, retires_on, retirement_state) VALUES ('vm-" + region
                     + "-retiring', 'written after migrating', DATE '2030-01-01', 'written after migrating')");
             statement.execute("INSERT INTO service_templates (name) VALUES ('template of region " + region + "')");
@@ -331,12 +366,15 @@ final class Sandbox implements AutoCloseable {
 
     private void startDaemons(String release) throws IOException {
         for (int region : fleet.regions()) {
-            MetricsEndpoint metrics = new MetricsEndpoint(List.of(Tag.of("application", "muster-agent"),
-                    Tag.of("region", String.valueOf(region))));
+            MetricsEndpoint metrics = new MetricsEndpoint(
+                    List.of(Tag.of("application", "muster-agent"), Tag.of("region", String.valueOf(region))));
             daemonMetrics.add(metrics);
             metrics.serve(daemonMetricsPort(region));
-            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox",
-                    new PicocliCommandRunner(), metrics.registry());
+            AgentDaemon daemon = AgentDaemon.create(
+                    AgentConfig.load(fleet.config(region, release)),
+                    "sandbox",
+                    new PicocliCommandRunner(),
+                    metrics.registry());
             daemons.add(daemon);
             daemon.start();
         }
@@ -355,22 +393,31 @@ final class Sandbox implements AutoCloseable {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!fleet.regions().stream().allMatch(region -> reportedHealthy(region, since))) {
             if (System.nanoTime() > deadline) {
-                throw new MusterException(ExitCode.FAILED, "the agents' daemons did not all report healthy replication "
-                        + "within " + PATIENCE.toSeconds() + " s");
+                throw new MusterException(
+                        ExitCode.FAILED,
+                        "the agents' daemons did not all report healthy replication " + "within " + PATIENCE.toSeconds()
+                                + " s");
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
         PrintWriter out = new PrintWriter(new RegionConsole(narrator, "muster", true), true);
-        int status = CommandLines.create(new MusterCommand()).setOut(out).setErr(out)
-                .execute(Stream.concat(Stream.of("status", "--coordinator", "127.0.0.1:" + coordinator.port()),
-                        certificates.operatorOptions().stream()).toArray(String[]::new));
+        int status = CommandLines.create(new MusterCommand())
+                .setOut(out)
+                .setErr(out)
+                .execute(Stream.concat(
+                                Stream.of("status", "--coordinator", "127.0.0.1:" + coordinator.port()),
+                                certificates.operatorOptions().stream())
+                        .toArray(String[]::new));
         if (status != 0) {
             throw new MusterException(ExitCode.FAILED, "muster status exited with status " + status);
         }
     }
 
     private boolean reportedHealthy(int region, Instant since) {
-        return coordinator.hub().fleet().region(region)
+        return coordinator
+                .hub()
+                .fleet()
+                .region(region)
                 .flatMap(RegionState::replication)
                 .filter(health -> health.takenAt().isAfter(since))
                 .map(ReplicationHealth::healthy)
@@ -391,15 +438,15 @@ final class Sandbox implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new MusterException(ExitCode.FAILED, "the global did not print the expected wait within "
-                + PATIENCE.toSeconds() + " s");
+        throw new MusterException(
+                ExitCode.FAILED, "the global did not print the expected wait within " + PATIENCE.toSeconds() + " s");
     }
 
     private List<Long> userIds() throws Exception {
         List<Long> ids = new ArrayList<>();
         try (Connection connection = fleet.database(GLOBAL).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT id FROM users ORDER BY id")) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT id FROM users ORDER BY id")) {
             while (result.next()) {
                 ids.add(result.getLong(1));
             }
@@ -409,8 +456,8 @@ final class Sandbox implements AutoCloseable {
 
     private long count(int region, String sql) throws Exception {
         try (Connection connection = fleet.database(region).getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }

@@ -27,18 +27,24 @@ final class SandboxCertificates {
 
     static SandboxCertificates create(Path dir, List<Integer> regions) {
         Instant now = Instant.now();
-        CertificateAuthority ca = CertificateAuthority.create("muster sandbox CA", now.minus(Duration.ofMinutes(5)),
-                now.plus(VALIDITY));
+        CertificateAuthority ca =
+                CertificateAuthority.create("muster sandbox CA", now.minus(Duration.ofMinutes(5)), now.plus(VALIDITY));
         ca.write(dir);
         Instant notBefore = now.minus(Duration.ofMinutes(5));
         ca.issue(CertificateRequest.coordinator(List.of("127.0.0.1", "localhost")), notBefore, now.plus(VALIDITY))
                 .write(dir, "coordinator");
         for (int region : regions) {
-            ca.issue(CertificateRequest.client(new Identity.Region(region), Identity.DEFAULT_TRUST_DOMAIN), notBefore,
-                    now.plus(VALIDITY)).write(dir, "region-" + region);
+            ca.issue(
+                            CertificateRequest.client(new Identity.Region(region), Identity.DEFAULT_TRUST_DOMAIN),
+                            notBefore,
+                            now.plus(VALIDITY))
+                    .write(dir, "region-" + region);
         }
-        ca.issue(CertificateRequest.client(new Identity.Operator(OPERATOR), Identity.DEFAULT_TRUST_DOMAIN), notBefore,
-                now.plus(VALIDITY)).write(dir, "operator-" + OPERATOR);
+        ca.issue(
+                        CertificateRequest.client(new Identity.Operator(OPERATOR), Identity.DEFAULT_TRUST_DOMAIN),
+                        notBefore,
+                        now.plus(VALIDITY))
+                .write(dir, "operator-" + OPERATOR);
         return new SandboxCertificates(dir);
     }
 
@@ -61,12 +67,17 @@ final class SandboxCertificates {
     /** The options that make {@code muster} an admin of the sandbox's coordinator. */
     List<String> operatorOptions() {
         TlsFiles files = operator();
-        return List.of("--tls-cert", files.cert().toString(), "--tls-key", files.key().toString(),
-                "--tls-ca", files.ca().toString());
+        return List.of(
+                "--tls-cert",
+                files.cert().toString(),
+                "--tls-key",
+                files.key().toString(),
+                "--tls-ca",
+                files.ca().toString());
     }
 
     private TlsFiles files(String base) {
-        return new TlsFiles(dir.resolve(base + ".crt"), dir.resolve(base + ".key"),
-                dir.resolve(CertificateAuthority.CERT_FILE));
+        return new TlsFiles(
+                dir.resolve(base + ".crt"), dir.resolve(base + ".key"), dir.resolve(CertificateAuthority.CERT_FILE));
     }
 }

@@ -18,11 +18,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code muster sandbox}: the whole upgrade procedure of three regions on one machine. */
-@Command(name = "sandbox",
+@Command(
+        name = "sandbox",
         description = {
             "Replay the upgrade procedure of a fleet on this machine: three embedded PostgreSQL servers",
             "(regions 99, 1 and 2), a coordinator and their agents, from the sample release jansa to",
-            "kasparov, printing each step. Cleans up after itself."})
+            "kasparov, printing each step. Cleans up after itself."
+        })
 public final class SandboxCommand implements Callable<Integer> {
 
     private static final Duration CLEAN_UP_PATIENCE = Duration.ofSeconds(60);
@@ -30,27 +32,42 @@ public final class SandboxCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--teardown", paramLabel = "MODE", defaultValue = "drop",
+    @Option(
+            names = "--teardown",
+            paramLabel = "MODE",
+            defaultValue = "drop",
             description = "How replication comes down before the upgrade: drop or disable (default: ${DEFAULT-VALUE})")
     String teardown;
 
-    @Option(names = "--order", paramLabel = "ORDER", defaultValue = "default",
-            description = {"default: tear replication down, migrate, set it up again;",
+    @Option(
+            names = "--order",
+            paramLabel = "ORDER",
+            defaultValue = "default",
+            description = {
+                "default: tear replication down, migrate, set it up again;",
                 "seed: as the manual procedure does, set replication up again on the new release before",
-                "migrating, so that the fleet migrates with replication live (default: ${DEFAULT-VALUE})"})
+                "migrating, so that the fleet migrates with replication live (default: ${DEFAULT-VALUE})"
+            })
     String order;
 
-    @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = {"Serve the coordinator's metrics on PORT and the agent daemons' on the next three ports",
-                "(regions 1, 2 and 99), as Prometheus would scrape them on appliances"})
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            description = {
+                "Serve the coordinator's metrics on PORT and the agent daemons' on the next three ports",
+                "(regions 1, 2 and 99), as Prometheus would scrape them on appliances"
+            })
     Integer metricsPort;
 
-    @Option(names = "--stay",
+    @Option(
+            names = "--stay",
             description = "Keep the fleet running after the procedure, to explore it with muster status and its "
                     + "metrics, until stopped (Ctrl-C or SIGTERM)")
     boolean stay;
 
-    @Option(names = "--migrations", paramLabel = "DIR",
+    @Option(
+            names = "--migrations",
+            paramLabel = "DIR",
             description = "The sample migrations (default: share/sample/migrations of the distribution)")
     Path migrations;
 
@@ -71,24 +88,32 @@ public final class SandboxCommand implements Callable<Integer> {
             throw new MusterException(ExitCode.USAGE, "--order must be default or seed, not '" + order + "'");
         }
         if (metricsPort != null && (metricsPort < 1 || metricsPort > 65535 - Sandbox.REMOTES.size() - 1)) {
-            throw new MusterException(ExitCode.USAGE, "--metrics-port must leave room for four ports below 65536, not "
-                    + metricsPort);
+            throw new MusterException(
+                    ExitCode.USAGE, "--metrics-port must leave room for four ports below 65536, not " + metricsPort);
         }
         Narrator narrator = new Narrator(spec.commandLine().getOut());
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         Thread story = Thread.currentThread();
         // Ctrl-C or SIGTERM at any moment: the story is interrupted, and the JVM waits for the clean-up.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (stopped.getCount() > 0 && cleanedUp.getCount() > 0) {
-                stopped.countDown();
-                story.interrupt();
-                awaitQuietly(cleanedUp);
-            }
-        }, "muster-sandbox-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (stopped.getCount() > 0 && cleanedUp.getCount() > 0) {
+                                stopped.countDown();
+                                story.interrupt();
+                                awaitQuietly(cleanedUp);
+                            }
+                        },
+                        "muster-sandbox-stop"));
         boolean ranToTheEnd = false;
-        try (Sandbox sandbox = new Sandbox(narrator, Files.createTempDirectory("muster-sandbox"), samples, teardown,
-                order.equals("seed"), Optional.ofNullable(metricsPort))) {
+        try (Sandbox sandbox = new Sandbox(
+                narrator,
+                Files.createTempDirectory("muster-sandbox"),
+                samples,
+                teardown,
+                order.equals("seed"),
+                Optional.ofNullable(metricsPort))) {
             try {
                 sandbox.run();
                 ranToTheEnd = true;
@@ -131,8 +156,10 @@ public final class SandboxCommand implements Callable<Integer> {
     private static Path distributionSamples() {
         String home = System.getProperty("muster.home");
         if (home == null) {
-            throw new MusterException(ExitCode.USAGE, "run the sandbox with bin/muster from the distribution, "
-                    + "or say where the sample migrations are with --migrations DIR");
+            throw new MusterException(
+                    ExitCode.USAGE,
+                    "run the sandbox with bin/muster from the distribution, "
+                            + "or say where the sample migrations are with --migrations DIR");
         }
         return Path.of(home, "share", "sample", "migrations");
     }

@@ -61,7 +61,7 @@ final class SandboxFleet implements AutoCloseable {
                 .start();
         servers.put(region, server);
         try (Connection connection = server.getPostgresDatabase().getConnection();
-             Statement statement = connection.createStatement()) {
+                Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + DATABASE);
         }
     }
@@ -90,8 +90,9 @@ final class SandboxFleet implements AutoCloseable {
     void agent(int region, String release, RegionConsole console, String... args) {
         int status = tryAgent(region, release, console, args);
         if (status != 0) {
-            throw new MusterException(ExitCode.FAILED, "region " + region + ": muster-agent " + String.join(" ", args)
-                    + " exited with status " + status);
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "region " + region + ": muster-agent " + String.join(" ", args) + " exited with status " + status);
         }
     }
 
@@ -114,7 +115,8 @@ final class SandboxFleet implements AutoCloseable {
                 "coordinator:",
                 "  address: " + yamlString(coordinatorAddress),
                 "  report_interval: 1s",
-                "  tls: { cert: " + yamlString(certificates.region(region).cert().toString()) + ", key: "
+                "  tls: { cert: "
+                        + yamlString(certificates.region(region).cert().toString()) + ", key: "
                         + yamlString(certificates.region(region).key().toString()) + ", ca: "
                         + yamlString(certificates.region(region).ca().toString()) + " }"));
         if (region == global) {
@@ -126,8 +128,8 @@ final class SandboxFleet implements AutoCloseable {
             }
         }
         try {
-            return Files.writeString(workDir.resolve("agent-" + region + "-" + release + ".yaml"),
-                    String.join("\n", lines) + "\n");
+            return Files.writeString(
+                    workDir.resolve("agent-" + region + "-" + release + ".yaml"), String.join("\n", lines) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -167,7 +169,8 @@ final class SandboxFleet implements AutoCloseable {
             }
         }
         try (var files = Files.walk(workDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // a temporary directory left behind is harmless
         }
