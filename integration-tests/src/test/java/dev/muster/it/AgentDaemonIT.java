@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.cli.CommandLines;
@@ -131,8 +130,7 @@ class AgentDaemonIT {
     }
 
     private void startDaemon(int region, String release) {
-        AgentDaemon daemon =
-                AgentDaemon.create(AgentConfig.load(config(region, release)), "test", new PicocliCommandRunner());
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test");
         daemons.add(daemon);
         daemon.start();
     }

@@ -3,7 +3,6 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.coordinator.Coordinator;
@@ -77,8 +76,7 @@ class CodeOnDiskIT {
             runToCompletion(region, "replication", "setup");
         }
         for (int region : ALL_REGIONS) {
-            AgentDaemon daemon =
-                    AgentDaemon.create(AgentConfig.load(config(region)), "test", new PicocliCommandRunner());
+            AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region)), "test");
             daemons.put(region, daemon);
             daemon.start();
         }

@@ -3,7 +3,6 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.tls.TestPki;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -113,6 +113,16 @@ class FleetUpgradeIT {
     void oneCommandUpgradesTheFleetInTheSafeOrderAndVerifiesReplication() throws Exception {
         new RegionSql(REGIONS.databases())
                 .execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
+        List<FleetEvent> events = new CopyOnWriteArrayList<>();
+        Map<Integer, Integer> mostSessions = new ConcurrentHashMap<>();
+        coordinator.hub().observe((FleetObserver) (fleet, happened) -> {
+            events.addAll(happened);
+            // what the coordinator's muster_region_sessions gauge shows, at every change
+            fleet.regions()
+                    .values()
+                    .forEach(state -> mostSessions.merge(
+                            state.region(), state.connections().size(), Math::max));
+        });
 
         String output = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
 
@@ -142,6 +152,17 @@ class FleetUpgradeIT {
         // the coordinator stores its events behind, on another thread
         await().atMost(PATIENCE)
                 .untilAsserted(() -> assertThat(lastEvent("UPGRADE")).contains("upgrade done"));
+        // every step ran on its daemon's session: no region had a second one, nobody connected anew
+        assertThat(mostSessions)
+                .containsOnlyKeys(ALL_REGIONS)
+                .allSatisfy((region, sessions) ->
+                        assertThat(sessions).as("region %d's sessions", region).isOne());
+        assertThat(events).noneMatch(event -> event.kind() == EventKind.CONNECTED);
+        assertThat(events)
+                .filteredOn(event -> event.kind() == EventKind.MIGRATION_APPLIED)
+                .extracting(event -> event.region().orElseThrow())
+                .as("each region's migrations, told on its daemon's session")
+                .containsOnly(GLOBAL, 1, 2);
     }
 
     @Test
@@ -220,8 +241,7 @@ class FleetUpgradeIT {
     }
 
     private void startDaemon(int region, String release) {
-        AgentDaemon daemon =
-                AgentDaemon.create(AgentConfig.load(config(region, release)), "test", new PicocliCommandRunner());
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test");
         daemons.put(region, daemon);
         daemon.start();
     }

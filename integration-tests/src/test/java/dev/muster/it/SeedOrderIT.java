@@ -3,7 +3,6 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.coordinator.Coordinator;
@@ -156,8 +155,7 @@ class SeedOrderIT {
 
     @Test
     void whileTheGlobalWaitsAStoppedSubscriptionIsExplainedWithTheMigrationThatBringsItBack() throws Exception {
-        AgentDaemon daemon =
-                AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test", new PicocliCommandRunner());
+        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test");
         daemon.start();
         try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
             global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);

@@ -1,12 +1,6 @@
 package dev.muster.agent.cli;
 
-import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.config.RegionRole;
-import dev.muster.agent.replication.RemotePublication;
-import dev.muster.agent.replication.SetupOutcome;
-import dev.muster.agent.replication.SubscriptionSetup;
-import java.io.PrintWriter;
-import java.util.List;
+import dev.muster.agent.steps.ReplicationLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,19 +26,7 @@ final class ReplicationSetupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig agent = config.load();
-        PrintWriter out = spec.commandLine().getOut();
-        if (agent.role() == RegionRole.REMOTE) {
-            out.println(new RemotePublication(agent.database(), agent.replication())
-                    .ensure()
-                    .describe());
-            return 0;
-        }
-        List<SetupOutcome> outcomes = new SubscriptionSetup(agent.database(), agent.replication()).run();
-        if (outcomes.isEmpty()) {
-            out.println("no subscriptions configured (replication.subscriptions): nothing to set up");
-        }
-        outcomes.forEach(outcome -> out.println(outcome.describe()));
+        new ReplicationLifecycle(config.load()).setup(spec.commandLine().getOut());
         return 0;
     }
 }

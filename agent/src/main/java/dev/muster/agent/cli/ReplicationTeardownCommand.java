@@ -1,12 +1,7 @@
 package dev.muster.agent.cli;
 
-import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.config.RegionRole;
-import dev.muster.agent.replication.SubscriptionTeardown;
 import dev.muster.agent.replication.TeardownMode;
-import dev.muster.agent.replication.TeardownOutcome;
-import java.io.PrintWriter;
-import java.util.List;
+import dev.muster.agent.steps.ReplicationLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -46,18 +41,8 @@ final class ReplicationTeardownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig agent = config.load();
-        PrintWriter out = spec.commandLine().getOut();
-        if (agent.role() == RegionRole.REMOTE) {
-            out.println("region " + agent.region() + " is a remote region: teardown leaves its publication as it "
-                    + "is; nothing to do");
-            return 0;
-        }
-        List<TeardownOutcome> outcomes = new SubscriptionTeardown(agent.database(), agent.replication()).run(mode);
-        if (outcomes.isEmpty()) {
-            out.println("no subscriptions configured (replication.subscriptions): nothing to tear down");
-        }
-        outcomes.forEach(outcome -> out.println(outcome.describe()));
+        new ReplicationLifecycle(config.load())
+                .teardown(mode, spec.commandLine().getOut());
         return 0;
     }
 

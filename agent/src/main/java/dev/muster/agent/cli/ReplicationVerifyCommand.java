@@ -1,11 +1,6 @@
 package dev.muster.agent.cli;
 
-import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.config.RegionRole;
-import dev.muster.agent.replication.ReplicationVerifier;
-import dev.muster.agent.replication.VerifyReport;
-import dev.muster.common.ExitCode;
-import dev.muster.common.MusterException;
+import dev.muster.agent.steps.ReplicationLifecycle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,16 +25,7 @@ final class ReplicationVerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        AgentConfig agent = config.load();
-        if (agent.role() == RegionRole.REMOTE) {
-            throw new MusterException(
-                    ExitCode.USAGE,
-                    "verify compares the global with its remotes: run it with the " + "global region's configuration ("
-                            + config.file + " is region " + agent.region() + ", a remote)");
-        }
-        VerifyReport report = new ReplicationVerifier(agent.database(), agent.replication()).run();
-        spec.commandLine().getOut().println(report.table());
-        report.requireInSync();
+        new ReplicationLifecycle(config.load()).verify(spec.commandLine().getOut());
         return 0;
     }
 }

@@ -38,8 +38,7 @@ final class RunCommand implements Callable<Integer> {
             metrics.close();
             throw new ConfigException(agent.file(), "metrics.port", e.getMessage(), e);
         }
-        AgentDaemon daemon =
-                AgentDaemon.create(agent, BuildInfo.version(), new PicocliCommandRunner(), metrics.registry());
+        AgentDaemon daemon = AgentDaemon.create(agent, BuildInfo.version(), metrics.registry());
         // Before it starts, so that a SIGTERM at any moment stops it cleanly.
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(

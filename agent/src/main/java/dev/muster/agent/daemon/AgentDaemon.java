@@ -1,7 +1,6 @@
 package dev.muster.agent.daemon;
 
 import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.db.DatabaseIdentity;
 import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.LocalHello;
@@ -10,6 +9,8 @@ import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.SubscriptionOutages;
+import dev.muster.agent.steps.ConfiguredSteps;
+import dev.muster.agent.steps.UpgradeSteps;
 import dev.muster.common.ExitCode;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
@@ -18,13 +19,10 @@ import dev.muster.proto.v1.ReplicationReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -56,11 +54,6 @@ public final class AgentDaemon implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AgentDaemon.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
-    /** The exit status of a command this agent does not know: a usage error, as on the command line. */
-    static final int UNKNOWN_STATUS = ExitCode.USAGE.status();
-
-    static final String UNKNOWN_COMMAND =
-            "This agent does not know that command; it may be older than the coordinator. Nothing was done";
 
     private enum State {
         LATENT,
@@ -78,11 +71,11 @@ public final class AgentDaemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Supplier<ReplicationReport> reports;
     private final Duration interval;
-    private final ScheduledExecutorService executor;
+    private final ScheduledExecutorService thread;
     private final ExecutorService commands;
-    private final Path config;
-    private final CommandRunner runner;
     private final CoordinatorLink link;
+    private final SessionGate gate;
+    private final CommandExecutor executor;
     /** Command results made while no session was up, sent after the next Welcome. Guarded by itself. */
     private final List<AgentMessage> unsent = new ArrayList<>();
     /** Between Welcome and the end of that session: reports go only to a session the coordinator has accepted. */
@@ -90,43 +83,17 @@ public final class AgentDaemon implements AutoCloseable {
     // Only touched on the executor's thread.
     private final ReplicationChanges changes = new ReplicationChanges();
     private ScheduledFuture<?> reporting;
-    private final MeterRegistry registry;
     private final Counter reportsSent;
     private final Optional<CodeWatcher> code;
-    private volatile boolean commandRunning;
 
     /**
-     * @param hello   read by the link for every session; the daemon marks it as a daemon's
-     * @param reports read on the daemon's thread for every report; a failure to read the
-     *                server belongs in the report ({@code unavailable}), not in an exception
-     * @param config  the agent's configuration file, which every command is run with
-     * @param runner  runs the {@code muster-agent} command that carries out a Command
-     */
-    public AgentDaemon(
-            LinkFactory links,
-            Supplier<Hello> hello,
-            Supplier<ReplicationReport> reports,
-            Duration interval,
-            Path config,
-            CommandRunner runner) {
-        this(links, hello, reports, interval, config, runner, new SimpleMeterRegistry());
-    }
-
-    /** @param registry where the daemon's own metrics go ({@code muster_agent_*}) */
-    public AgentDaemon(
-            LinkFactory links,
-            Supplier<Hello> hello,
-            Supplier<ReplicationReport> reports,
-            Duration interval,
-            Path config,
-            CommandRunner runner,
-            MeterRegistry registry) {
-        this(links, hello, reports, Optional.empty(), interval, config, runner, registry);
-    }
-
-    /**
-     * @param code reads the region's migration files, every interval and when the coordinator
-     *             asks; empty for a daemon that tells the coordinator of its files only in its Hello
+     * @param hello    read by the link for every session; the daemon marks it as a daemon's
+     * @param reports  read on the daemon's thread for every report; a failure to read the
+     *                 server belongs in the report ({@code unavailable}), not in an exception
+     * @param code     reads the region's migration files, every interval and when the coordinator
+     *                 asks; empty for a daemon that tells the coordinator of its files only in its Hello
+     * @param steps    carries out the steps of an upgrade the coordinator sends
+     * @param registry where the daemon's own metrics go ({@code muster_agent_*})
      */
     public AgentDaemon(
             LinkFactory links,
@@ -134,64 +101,41 @@ public final class AgentDaemon implements AutoCloseable {
             Supplier<ReplicationReport> reports,
             Optional<Supplier<List<LocalMigration>>> code,
             Duration interval,
-            Path config,
-            CommandRunner runner,
+            UpgradeSteps steps,
             MeterRegistry registry) {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
         this.reports = reports;
         this.interval = interval;
-        this.config = config;
-        this.runner = runner;
-        this.executor = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
+        this.thread = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
         this.commands = Executors.newSingleThreadExecutor(named("muster-command"));
         this.code = code.map(files -> new CodeWatcher(files, Clock.systemUTC()));
         this.link = links.open(() -> told(WireMessages.daemonHello(hello.get())), this::onEvent);
-        this.registry = registry;
+        this.gate = new SessionGate(link);
+        this.executor = new CommandExecutor(steps, gate, registry);
         Gauge.builder("muster_agent_connected", () -> connected ? 1 : 0)
                 .description("1 while the daemon's session with the coordinator is up")
                 .register(registry);
-        Gauge.builder("muster_agent_command_running", () -> commandRunning ? 1 : 0)
+        Gauge.builder("muster_agent_command_running", () -> executor.running() ? 1 : 0)
                 .description("1 while the daemon carries out a step of an upgrade")
                 .register(registry);
         this.reportsSent = Counter.builder("muster_agent_replication_reports")
                 .description("Replication reports sent to the coordinator")
                 .register(registry);
-        // every step's series from the start, at 0: a dashboard has them before the first upgrade
-        for (String command : List.of("migrate", "replication_teardown", "replication_setup", "replication_verify")) {
-            for (String outcome : List.of("succeeded", "failed")) {
-                commandTimer(command, outcome);
-            }
-        }
-    }
-
-    private Timer commandTimer(String command, String outcome) {
-        return Timer.builder("muster_agent_commands")
-                .description("Steps of upgrades the daemon carried out, by command and outcome")
-                .tag("command", command)
-                .tag("outcome", outcome)
-                .register(registry);
     }
 
     /**
      * The daemon of the agent {@code config} describes: its database, its migration files, its
-     * coordinator; {@code runner} carries out upgrade steps as the agent's commands.
+     * coordinator; it carries out upgrade steps with the configuration file as it reads at each step.
      */
-    public static AgentDaemon create(AgentConfig config, String agentVersion, CommandRunner runner) {
-        return create(config, agentVersion, runner, new SimpleMeterRegistry());
+    public static AgentDaemon create(AgentConfig config, String agentVersion) {
+        return create(config, agentVersion, new SimpleMeterRegistry());
     }
 
-    /** As {@link #create(AgentConfig, String, CommandRunner)}, its metrics in {@code registry}. */
-    public static AgentDaemon create(
-            AgentConfig config, String agentVersion, CommandRunner runner, MeterRegistry registry) {
+    /** As {@link #create(AgentConfig, String)}, its metrics in {@code registry}. */
+    public static AgentDaemon create(AgentConfig config, String agentVersion, MeterRegistry registry) {
         FlywayMigrations migrations = new FlywayMigrations(config.database(), config.migrationLocations());
-        LocalHello hello = new LocalHello(
-                config.region(),
-                config.role().wire(),
-                agentVersion,
-                migrations::state,
-                new DatabaseIdentity(config.database()));
         ReplicationProbe probe = new ReplicationProbe(
                 config.role(),
                 new ReplicationStatus(config.database(), config.replication()),
@@ -202,12 +146,11 @@ public final class AgentDaemon implements AutoCloseable {
         return new AgentDaemon(
                 (helloSupplier, listener) -> CoordinatorLink.to(
                         config.coordinator().address(), config.coordinator().tls(), helloSupplier, listener),
-                hello,
+                LocalHello.of(config, migrations, agentVersion),
                 probe,
                 Optional.of(() -> migrations.state().available()),
                 config.coordinator().reportInterval(),
-                config.file().toAbsolutePath(),
-                runner,
+                new ConfiguredSteps(config),
                 registry);
     }
 
@@ -238,7 +181,7 @@ public final class AgentDaemon implements AutoCloseable {
             // The command first, while the link is up: the coordinator learns how it ended.
             stop(commands, "A command was still running after {}; stopping without it");
             link.close();
-            stop(executor, "A replication report was still being read after {}; stopping without it");
+            stop(thread, "A replication report was still being read after {}; stopping without it");
         } finally {
             stopped.countDown();
         }
@@ -259,6 +202,7 @@ public final class AgentDaemon implements AutoCloseable {
 
     /** On gRPC threads and the link's: log, and hand anything more to the daemon's thread or the command thread. */
     private void onEvent(LinkEvent event) {
+        gate.deliver(event);
         if (event instanceof LinkEvent.Connected welcomed) {
             log.info(
                     "Connected to the coordinator at {} (coordinator {}, member regions {})",
@@ -295,14 +239,14 @@ public final class AgentDaemon implements AutoCloseable {
         } else if (event instanceof LinkEvent.Rejected rejected) {
             log.warn("The coordinator rejected request {} of this agent: {}", rejected.requestId(), rejected.reason());
         } else {
-            // Wait and Go answer release requests, which only migrate sends.
-            log.debug("Ignoring {}", event);
+            // Wait and Go answer the release requests of a migrate step, which has them through the gate.
+            log.debug("{}", event);
         }
     }
 
     private void onDaemonThread(Runnable work) {
         try {
-            executor.execute(work);
+            thread.execute(work);
         } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
@@ -313,7 +257,7 @@ public final class AgentDaemon implements AutoCloseable {
         if (reporting != null) {
             reporting.cancel(false);
         }
-        reporting = executor.scheduleWithFixedDelay(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        reporting = thread.scheduleWithFixedDelay(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private Hello told(Hello hello) {
@@ -323,7 +267,8 @@ public final class AgentDaemon implements AutoCloseable {
     /** On the daemon's thread: the coordinator asked what the migration files contain now. */
     private void readCode(long commandId) {
         if (code.isEmpty()) {
-            deliver(WireMessages.commandResult(commandId, UNKNOWN_STATUS, List.of(UNKNOWN_COMMAND)));
+            deliver(WireMessages.commandResult(
+                    commandId, CommandExecutor.UNKNOWN_STATUS, List.of(CommandExecutor.UNKNOWN_COMMAND)));
             return;
         }
         boolean read = sendCode();
@@ -372,53 +317,16 @@ public final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    /** On the command thread: runs the command and answers with its result. */
+    /** On the command thread: carries out the command and answers with its result. */
     private void carryOut(Command command) {
-        long id = command.getCommandId();
-        Optional<List<String>> args = CommandArguments.of(command, config);
-        if (args.isEmpty()) {
-            log.info("Command {} is none this agent knows; answering with exit status {}", id, UNKNOWN_STATUS);
-            deliver(WireMessages.commandResult(id, UNKNOWN_STATUS, List.of(UNKNOWN_COMMAND)));
-            return;
+        AgentMessage result = executor.carryOut(command);
+        if (state.get() == State.CLOSED
+                && !result.getCommandResult().getOutputList().contains(CommandExecutor.STOPPED)) {
+            result = result.toBuilder()
+                    .setCommandResult(result.getCommandResult().toBuilder().addOutput(CommandExecutor.STOPPED))
+                    .build();
         }
-        String commandLine = "muster-agent " + String.join(" ", args.get());
-        log.info("Command {}: {}", id, commandLine);
-        long started = System.nanoTime();
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        int status;
-        commandRunning = true;
-        try {
-            status = runner.run(args.get(), line -> {
-                log.debug("Command {}: {}", id, line);
-                output.add(line);
-            });
-        } catch (RuntimeException e) {
-            log.warn("Command {} failed unexpectedly", id, e);
-            output.add("muster-agent failed unexpectedly: " + e);
-            status = ExitCode.FAILED.status();
-        } finally {
-            commandRunning = false;
-        }
-        commandTimer(
-                        String.join("_", args.get().subList(0, args.get().get(0).equals("replication") ? 2 : 1)),
-                        status == 0 ? "succeeded" : "failed")
-                .record(Duration.ofNanos(System.nanoTime() - started));
-        if (state.get() == State.CLOSED) {
-            output.add("The agent was stopped while this command ran");
-        }
-        String took = seconds(Duration.ofNanos(System.nanoTime() - started));
-        if (status == 0) {
-            log.info("Command {} ({}) succeeded after {}", id, commandLine, took);
-        } else {
-            log.info(
-                    "Command {} ({}) exited with status {} after {}{}",
-                    id,
-                    commandLine,
-                    status,
-                    took,
-                    output.isEmpty() ? "" : ": " + output.get(output.size() - 1));
-        }
-        deliver(WireMessages.commandResult(id, status, output));
+        deliver(result);
     }
 
     /**
@@ -460,7 +368,7 @@ public final class AgentDaemon implements AutoCloseable {
         };
     }
 
-    private static String seconds(Duration duration) {
+    static String seconds(Duration duration) {
         return String.format(Locale.ROOT, "%.1f s", duration.toMillis() / 1000.0);
     }
 }

@@ -1,7 +1,6 @@
 package dev.muster.agent.gate;
 
 import dev.muster.agent.config.RegionRole;
-import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.LocalMigration;
@@ -38,7 +37,7 @@ public final class GatedMigrator {
 
     private final RegionRole role;
     private final Migrations migrations;
-    private final CoordinatorLink link;
+    private final GateLink link;
     private final BlockingQueue<LinkEvent> events;
     private final MigrationConsole console;
     private final Duration reportTimeout;
@@ -51,7 +50,7 @@ public final class GatedMigrator {
     public GatedMigrator(
             RegionRole role,
             Migrations migrations,
-            CoordinatorLink link,
+            GateLink link,
             BlockingQueue<LinkEvent> events,
             MigrationConsole console,
             Duration reportTimeout) {
@@ -75,7 +74,7 @@ public final class GatedMigrator {
     public GatedMigrator(
             RegionRole role,
             Migrations migrations,
-            CoordinatorLink link,
+            GateLink link,
             BlockingQueue<LinkEvent> events,
             MigrationConsole console,
             Duration reportTimeout,
@@ -86,7 +85,7 @@ public final class GatedMigrator {
     public GatedMigrator(
             RegionRole role,
             Migrations migrations,
-            CoordinatorLink link,
+            GateLink link,
             BlockingQueue<LinkEvent> events,
             MigrationConsole console,
             Duration reportTimeout,
@@ -313,7 +312,7 @@ public final class GatedMigrator {
 
     /** Waits until the coordinator has recorded this run's reports, or the report timeout passes. */
     private void deliverReports() throws InterruptedException {
-        CompletableFuture<Void> delivered = link.finish();
+        CompletableFuture<Void> delivered = link.reportsDelivered();
         long deadline = System.nanoTime() + reportTimeout.toNanos();
         while (!delivered.isDone()) {
             long left = deadline - System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.muster.agent.link;
 
+import dev.muster.agent.gate.GateLink;
 import dev.muster.common.net.HostPort;
 import dev.muster.common.tls.TlsChannels;
 import dev.muster.common.tls.TlsFiles;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * is lost while the link is down. Events go to a listener that must not block (it is
  * called on gRPC threads); reconnection runs on the link's own scheduler thread.
  */
-public final class CoordinatorLink implements AutoCloseable {
+public final class CoordinatorLink implements GateLink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
@@ -118,10 +119,12 @@ public final class CoordinatorLink implements AutoCloseable {
                 Backoff.standard());
     }
 
+    @Override
     public String target() {
         return target;
     }
 
+    @Override
     public void start() {
         if (!state.compareAndSet(State.LATENT, State.STARTED)) {
             throw new IllegalStateException("the link to " + target + " was already started");
@@ -133,6 +136,7 @@ public final class CoordinatorLink implements AutoCloseable {
      * Sends on the current session. Returns the session it went out on, or -1 if no
      * session is up.
      */
+    @Override
     public synchronized long send(AgentMessage message) {
         if (requests == null) {
             return -1;
@@ -143,11 +147,19 @@ public final class CoordinatorLink implements AutoCloseable {
 
     /**
      * Sends a report (a migration applied or failed) now if a session is up, and again on
-     * every later session, so that none is lost to a reconnect. Reports are idempotent.
+     * every later session whose Hello does not hold it already, so that none is lost to a
+     * reconnect. Reports are idempotent.
      */
+    @Override
     public synchronized void report(AgentMessage message) {
         reports.add(message);
         send(message);
+    }
+
+    /** As {@link #finish()}: a link of its own is the gate's for one run. */
+    @Override
+    public CompletableFuture<Void> reportsDelivered() {
+        return finish();
     }
 
     /**
@@ -206,6 +218,8 @@ public final class CoordinatorLink implements AutoCloseable {
             requests = (ClientCallStreamObserver<AgentMessage>)
                     AgentServiceGrpc.newStub(channel).session(new Responses(id));
             requests.onNext(AgentMessage.newBuilder().setHello(current).build());
+            // a Hello read after a migration committed tells it: a daemon's reports do not pile up
+            reports.removeIf(report -> WireMessages.holds(current, report));
             reports.forEach(requests::onNext);
         }
         scheduler.schedule(() -> abandonIfNotWelcomed(id), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

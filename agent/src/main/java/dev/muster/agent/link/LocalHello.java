@@ -1,5 +1,8 @@
 package dev.muster.agent.link;
 
+import dev.muster.agent.config.AgentConfig;
+import dev.muster.agent.db.DatabaseIdentity;
+import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.Role;
@@ -30,6 +33,16 @@ public final class LocalHello implements Supplier<Hello> {
         this.agentVersion = agentVersion;
         this.migrations = migrations;
         this.databaseId = databaseId;
+    }
+
+    /** The Hello of the agent {@code agent} configures, its migrations as {@code migrations} reads them. */
+    public static LocalHello of(AgentConfig agent, FlywayMigrations migrations, String agentVersion) {
+        return new LocalHello(
+                agent.region(),
+                agent.role().wire(),
+                agentVersion,
+                migrations::state,
+                new DatabaseIdentity(agent.database()));
     }
 
     public String instanceId() {

@@ -54,6 +54,16 @@ public final class WireMessages {
                 .build();
     }
 
+    /** Whether {@code hello} has applied the migration {@code report} says was applied. */
+    public static boolean holds(Hello hello, AgentMessage report) {
+        return report.hasMigrationApplied()
+                && hello.getAppliedList().stream()
+                        .anyMatch(applied -> applied.getVersion()
+                                .equals(report.getMigrationApplied()
+                                        .getMigration()
+                                        .getVersion()));
+    }
+
     public static AgentMessage failed(String version, String error) {
         return AgentMessage.newBuilder()
                 .setMigrationFailed(

@@ -9,14 +9,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.google.protobuf.Timestamp;
+import dev.muster.agent.gate.GateLink;
 import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
+import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.link.ReplicationReports;
+import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationState;
+import dev.muster.agent.replication.TeardownMode;
+import dev.muster.agent.steps.UpgradeSteps;
+import dev.muster.common.ExitCode;
+import dev.muster.common.MusterException;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.CodeReport;
 import dev.muster.proto.v1.Command;
@@ -34,19 +41,20 @@ import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +69,6 @@ class AgentDaemonTest {
     /** Longer than any test: a report that arrives comes from a session starting, not from the interval. */
     private static final Duration NEVER = Duration.ofHours(1);
 
-    private static final Path CONFIG = Path.of("/etc/muster/agent.yaml");
     private static final String V1 = "20200424183342";
 
     private final String name = InProcessServerBuilder.generateName();
@@ -70,7 +77,7 @@ class AgentDaemonTest {
     private final AtomicInteger reportReads = new AtomicInteger();
     private volatile Supplier<ReplicationReport> reports = this::report;
     private final LocalHello hello = new LocalHello(1, Role.REMOTE, "test-agent", this::migrations, () -> DATABASE_ID);
-    private final FakeRunner runner = new FakeRunner();
+    private final FakeSteps runner = new FakeSteps();
     private AgentDaemon daemon;
 
     @AfterEach
@@ -111,9 +118,10 @@ class AgentDaemonTest {
                         new Backoff(Duration.ofMillis(10), Duration.ofMillis(50))),
                 hello,
                 () -> reports.get(),
+                Optional.empty(),
                 interval,
-                CONFIG,
-                runner);
+                runner,
+                new SimpleMeterRegistry());
         daemon.start();
         return daemon;
     }
@@ -314,19 +322,54 @@ class AgentDaemonTest {
     }
 
     @Test
-    void aCommandRunsAsTheAgentsOwnCommandLineAndItsResultCarriesItsIdExitStatusAndOutput() throws Exception {
-        runner.exitStatus = 3;
+    void aCommandRunsAsItsStepAndItsResultCarriesItsIdExitStatusAndOutputAsTheCommandLineWouldEnd() throws Exception {
+        runner.failure = new MusterException(ExitCode.REJECTED, "the coordinator refused");
         start(NEVER);
         AgentCall call = coordinator.awaitCall(1);
 
         call.send(migrate(7, V1));
 
         CommandResult result = awaitResults(call, 1).get(0);
-        String commandLine = "migrate --to " + V1 + " --config " + CONFIG;
-        assertThat(runner.commandLines).containsExactly(List.of("migrate", "--to", V1, "--config", CONFIG.toString()));
+        String step = "migrate --to " + V1;
+        assertThat(runner.commandLines).containsExactly(step);
         assertThat(result.getCommandId()).isEqualTo(7);
         assertThat(result.getExitStatus()).isEqualTo(3);
-        assertThat(result.getOutputList()).containsExactly("ran " + commandLine, "done");
+        assertThat(result.getOutputList()).containsExactly("ran " + step, "migrate: the coordinator refused");
+    }
+
+    @Test
+    void aCommandThatIsNoValidStepIsAUsageErrorAndNothingRuns() throws Exception {
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(teardown(4, "pause"));
+        call.send(migrate(5, "latest"));
+
+        List<CommandResult> results = awaitResults(call, 2);
+        assertThat(results).extracting(CommandResult::getExitStatus).containsOnly(ExitCode.USAGE.status());
+        assertThat(results.get(0).getOutputList())
+                .containsExactly("teardown: 'pause' is not a teardown mode: use drop or disable");
+        assertThat(results.get(1).getOutputList())
+                .containsExactly(
+                        "migrate: 'latest' is not a migration version: use digits and dots, e.g. 20200424183342");
+        assertThat(runner.commandLines).isEmpty();
+    }
+
+    @Test
+    void theMigrateStepAsksForReleaseOnTheDaemonsOwnSessionAndGetsItsGo() throws Exception {
+        runner.asksForRelease = true;
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(migrate(8, V1));
+        eventually().until(() -> call.releaseRequests().size() == 1);
+        call.send(FakeCoordinator.go(call.lastRequestId(), V1));
+
+        CommandResult result = awaitResults(call, 1).get(0);
+        assertThat(result.getExitStatus()).isZero();
+        assertThat(result.getOutputList()).containsExactly("ran migrate --to " + V1, "released up to " + V1, "done");
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1));
+        assertThat(coordinator.callCount()).as("no second session").isEqualTo(1);
     }
 
     @Test
@@ -343,8 +386,8 @@ class AgentDaemonTest {
         runner.goOn.release(2);
 
         List<CommandResult> results = awaitResults(call, 2);
-        String teardown = "replication teardown --mode disable --config " + CONFIG;
-        String setup = "replication setup --config " + CONFIG;
+        String teardown = "replication teardown --mode disable";
+        String setup = "replication setup";
         assertThat(runner.steps)
                 .containsExactly("start " + teardown, "end " + teardown, "start " + setup, "end " + setup);
         assertThat(results).extracting(CommandResult::getCommandId).containsExactly(1L, 2L);
@@ -365,7 +408,7 @@ class AgentDaemonTest {
         assertThat(call.commandResults()).as("the command still runs").isEmpty();
         runner.goOn.release();
         assertThat(awaitResults(call, 1).get(0).getExitStatus()).isZero();
-        assertThat(runner.commandLines).containsExactly(List.of("migrate", "--config", CONFIG.toString()));
+        assertThat(runner.commandLines).containsExactly("migrate");
     }
 
     @Test
@@ -401,8 +444,7 @@ class AgentDaemonTest {
         eventually().until(() -> reportsOn(welcomed).size() >= 1);
         assertThat(welcomed.kinds()).containsExactly(HELLO, COMMAND_RESULT, REPLICATION_REPORT);
         assertThat(welcomed.commandResults().get(0).getCommandId()).isEqualTo(5);
-        assertThat(welcomed.commandResults().get(0).getOutputList())
-                .containsExactly("ran replication setup --config " + CONFIG, "done");
+        assertThat(welcomed.commandResults().get(0).getOutputList()).containsExactly("ran replication setup", "done");
     }
 
     @Test
@@ -419,9 +461,7 @@ class AgentDaemonTest {
         assertThat(results.get(0).getOutputList())
                 .containsExactly(
                         "This agent does not know that command; it may be older than the coordinator. Nothing was done");
-        assertThat(runner.commandLines)
-                .as("only the command it knows ran")
-                .containsExactly(List.of("replication", "setup", "--config", CONFIG.toString()));
+        assertThat(runner.commandLines).as("only the command it knows ran").containsExactly("replication setup");
         assertThat(results.get(1).getExitStatus()).isZero();
     }
 
@@ -441,40 +481,102 @@ class AgentDaemonTest {
         assertThat(result.getCommandId()).isEqualTo(3);
         assertThat(result.getExitStatus()).isEqualTo(1);
         assertThat(result.getOutputList())
-                .containsExactly("interrupted", "The agent was stopped while this command ran");
+                .containsExactly("ran migrate --to " + V1, "The agent was stopped while this command ran");
     }
 
     /**
-     * Records every command line it is given and what it did, in order; while {@code holding},
-     * each run waits until the test lets it go on.
+     * Records every step it is given, as its command line, and what it did, in order; while
+     * {@code holding}, each step waits until the test lets it go on.
      */
-    private static final class FakeRunner implements CommandRunner {
+    private static final class FakeSteps implements UpgradeSteps {
 
-        final List<List<String>> commandLines = new CopyOnWriteArrayList<>();
+        final List<String> commandLines = new CopyOnWriteArrayList<>();
         final List<String> steps = new CopyOnWriteArrayList<>();
         final Semaphore goOn = new Semaphore(0);
         volatile boolean holding;
-        volatile int exitStatus;
+        volatile boolean asksForRelease;
+        volatile MusterException failure;
         volatile boolean interrupted;
 
         @Override
-        public int run(List<String> args, Consumer<String> line) {
-            String commandLine = String.join(" ", args);
-            commandLines.add(args);
+        public void teardown(TeardownMode mode, PrintWriter out) {
+            uninterruptibly(
+                    () -> step("replication teardown --mode " + mode.name().toLowerCase(Locale.ROOT), out));
+        }
+
+        @Override
+        public void migrate(Optional<String> target, GateLink session, BlockingQueue<LinkEvent> events, PrintWriter out)
+                throws InterruptedException {
+            String commandLine =
+                    target.map(version -> "migrate --to " + version).orElse("migrate");
+            commandLines.add(commandLine);
             steps.add("start " + commandLine);
+            out.println("ran " + commandLine);
+            hold();
+            if (asksForRelease) {
+                session.send(WireMessages.releaseRequest(1, List.of(migration(target.orElseThrow()))));
+                while (!(events.take() instanceof LinkEvent.Released released)
+                        || released.go().getRequestId() != 1) {
+                    // the daemon's other events: Welcome, reports' answers
+                }
+                out.println("released up to " + target.get());
+            }
+            end(commandLine, out);
+        }
+
+        @Override
+        public void setup(PrintWriter out) {
+            uninterruptibly(() -> step("replication setup", out));
+        }
+
+        @Override
+        public void verify(PrintWriter out) {
+            uninterruptibly(() -> step("replication verify", out));
+        }
+
+        private void step(String commandLine, PrintWriter out) throws InterruptedException {
+            commandLines.add(commandLine);
+            steps.add("start " + commandLine);
+            out.println("ran " + commandLine);
+            hold();
+            end(commandLine, out);
+        }
+
+        private void hold() throws InterruptedException {
             if (holding) {
                 try {
                     goOn.acquire();
                 } catch (InterruptedException e) {
                     interrupted = true;
-                    line.accept("interrupted");
-                    return 1;
+                    throw e;
                 }
             }
-            line.accept("ran " + commandLine);
-            line.accept("done");
+        }
+
+        private void end(String commandLine, PrintWriter out) {
+            if (failure != null) {
+                throw failure;
+            }
+            out.println("done");
             steps.add("end " + commandLine);
-            return exitStatus;
+        }
+
+        private interface Interruptible {
+            void run() throws InterruptedException;
+        }
+
+        /** As a replication step that runs JDBC, which an interrupt does not end with an InterruptedException. */
+        private static void uninterruptibly(Interruptible step) {
+            try {
+                step.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MusterException(ExitCode.FAILED, "interrupted");
+            }
+        }
+
+        private static LocalMigration migration(String version) {
+            return new LocalMigration(version, "migration " + version, OptionalInt.of(1), Optional.empty());
         }
     }
 
@@ -498,7 +600,6 @@ class AgentDaemonTest {
                 () -> reports.get(),
                 Optional.of(files),
                 interval,
-                CONFIG,
                 runner,
                 new SimpleMeterRegistry());
         daemon.start();

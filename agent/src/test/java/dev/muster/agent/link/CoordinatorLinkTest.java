@@ -321,6 +321,35 @@ class CoordinatorLinkTest {
     }
 
     @Test
+    void aReportIsNoLongerRepeatedOnceASessionsHelloHoldsItButAFailureStill() throws Exception {
+        coordinator.start();
+        link.start();
+        next(LinkEvent.Connected.class);
+        link.report(APPLIED_V1);
+        link.report(FAILED_V2);
+        AgentCall first = coordinator.awaitCall(1);
+        eventually().until(() -> first.received().size() == 3);
+
+        applied = List.of(V1);
+        first.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        next(LinkEvent.Disconnected.class);
+        next(LinkEvent.Connected.class);
+        AgentCall second = coordinator.awaitCall(2);
+        eventually().until(() -> second.received().size() >= 2);
+        second.fail(Status.UNAVAILABLE.withDescription("the coordinator is restarting"));
+        next(LinkEvent.Disconnected.class);
+        applied = List.of();
+        next(LinkEvent.Connected.class);
+        AgentCall third = coordinator.awaitCall(3);
+        eventually().until(() -> third.received().size() >= 2);
+
+        assertThat(second.kinds()).as("its Hello holds V1").containsExactly(HELLO, MIGRATION_FAILED);
+        assertThat(third.kinds())
+                .as("dropped for good, even if a later Hello lacks it: the coordinator has it")
+                .containsExactly(HELLO, MIGRATION_FAILED);
+    }
+
+    @Test
     void aReportMadeWhileTheLinkIsDownReachesTheNextSessionOnce() throws Exception {
         coordinator.start();
         link.start();

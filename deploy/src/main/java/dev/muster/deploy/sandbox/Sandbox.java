@@ -1,6 +1,5 @@
 package dev.muster.deploy.sandbox;
 
-import dev.muster.agent.cli.PicocliCommandRunner;
 import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.agent.replication.ReplicationStatus;
@@ -370,11 +369,8 @@ final class Sandbox implements AutoCloseable {
                     List.of(Tag.of("application", "muster-agent"), Tag.of("region", String.valueOf(region))));
             daemonMetrics.add(metrics);
             metrics.serve(daemonMetricsPort(region));
-            AgentDaemon daemon = AgentDaemon.create(
-                    AgentConfig.load(fleet.config(region, release)),
-                    "sandbox",
-                    new PicocliCommandRunner(),
-                    metrics.registry());
+            AgentDaemon daemon =
+                    AgentDaemon.create(AgentConfig.load(fleet.config(region, release)), "sandbox", metrics.registry());
             daemons.add(daemon);
             daemon.start();
         }
