@@ -73,6 +73,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BundledPostgres.require(SandboxCommand.class.getClassLoader());
         if (!teardown.equals("drop") && !teardown.equals("disable")) {
             throw new MusterException(ExitCode.USAGE, "--teardown must be drop or disable, not '" + teardown + "'");
         }
