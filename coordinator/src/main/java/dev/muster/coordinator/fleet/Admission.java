@@ -1,6 +1,7 @@
 package dev.muster.coordinator.fleet;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Whether an agent may speak for the region it claims. Pure, like the release rule. */
@@ -38,8 +39,8 @@ public final class Admission {
         Optional<RegionState> known = fleet.region(region).filter(RegionState::connected);
         if (known.isPresent() && known.get().role() != claim.role()) {
             return Optional.of("region " + region + " is connected as "
-                    + known.get().role().name().toLowerCase()
-                    + " but this agent says " + claim.role().name().toLowerCase()
+                    + known.get().role().name().toLowerCase(Locale.ROOT)
+                    + " but this agent says " + claim.role().name().toLowerCase(Locale.ROOT)
                     + "; every agent of a region must have the same 'role' in its configuration");
         }
         if (claim.role() == Role.GLOBAL) {

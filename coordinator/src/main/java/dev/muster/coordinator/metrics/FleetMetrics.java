@@ -161,7 +161,7 @@ public final class FleetMetrics implements FleetObserver {
                     "region",
                     String.valueOf(state.region()),
                     "role",
-                    state.role().name().toLowerCase());
+                    state.role().name().toLowerCase(Locale.ROOT));
             sessionRows.add(MultiGauge.Row.of(region, state.connections().size()));
             appliedRows.add(MultiGauge.Row.of(region, state.applied().size()));
             state.newestApplied()
