@@ -1,35 +1,15 @@
 package dev.muster.agent.link;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with jitter between reconnection attempts, so that agents which
- * lost the coordinator together do not all come back in the same instant.
+ * Where the reconnection backoff used to be, kept so that code written against it still
+ * compiles: use {@link dev.muster.common.time.Backoff}.
  */
-public final class Backoff {
-
-    private final Duration initial;
-    private final Duration max;
-    private int attempt;
+@Deprecated(forRemoval = true)
+public final class Backoff extends dev.muster.common.time.Backoff {
 
     public Backoff(Duration initial, Duration max) {
-        this.initial = initial;
-        this.max = max;
-    }
-
-    public static Backoff standard() {
-        return new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15));
-    }
-
-    /** The next delay: doubling from the initial one up to the maximum, then 50–100% of it. */
-    public synchronized Duration next() {
-        long ceiling = Math.min(max.toMillis(), initial.toMillis() << Math.min(attempt, 20));
-        attempt++;
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
-    }
-
-    public synchronized void reset() {
-        attempt = 0;
+        super(initial, max);
     }
 }

@@ -1,6 +1,7 @@
 package dev.muster.agent.link;
 
 import dev.muster.common.net.HostPort;
+import dev.muster.common.time.Backoff;
 import dev.muster.common.tls.TlsChannels;
 import dev.muster.common.tls.TlsFiles;
 import dev.muster.proto.v1.AgentMessage;
@@ -115,7 +116,7 @@ public final class CoordinatorLink implements AutoCloseable {
                 transport::forgetSessions,
                 hello,
                 listener,
-                Backoff.standard());
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15)));
     }
 
     public String target() {

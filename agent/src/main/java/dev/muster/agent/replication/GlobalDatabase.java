@@ -3,6 +3,7 @@ package dev.muster.agent.replication;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
+import dev.muster.common.time.Deadline;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,27 +91,26 @@ final class GlobalDatabase implements AutoCloseable {
     }
 
     private void lockSubscriptions(Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
+        Deadline deadline = Deadline.after(patience);
         try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             lock.setLong(1, SUBSCRIPTIONS_LOCK);
-            while (true) {
-                try (ResultSet result = lock.executeQuery()) {
-                    result.next();
-                    if (result.getBoolean(1)) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw new MusterException(
-                            ExitCode.UNAVAILABLE,
-                            "another muster-agent (replication setup or "
-                                    + "teardown, or the global's migrate) has been changing the subscriptions of "
-                                    + describe()
-                                    + " for over " + patience.toSeconds() + " s"
-                                    + holder().map(pid -> " (server process " + pid + ")")
-                                            .orElse("") + ", so these were left as they were");
-                }
-                Thread.sleep(LOCK_POLL.toMillis());
+            boolean locked = deadline.await(
+                    () -> {
+                        try (ResultSet result = lock.executeQuery()) {
+                            result.next();
+                            return result.getBoolean(1);
+                        }
+                    },
+                    LOCK_POLL);
+            if (!locked) {
+                throw new MusterException(
+                        ExitCode.UNAVAILABLE,
+                        "another muster-agent (replication setup or "
+                                + "teardown, or the global's migrate) has been changing the subscriptions of "
+                                + describe()
+                                + " for over " + patience.toSeconds() + " s"
+                                + holder().map(pid -> " (server process " + pid + ")")
+                                        .orElse("") + ", so these were left as they were");
             }
         } catch (SQLException e) {
             throw new MusterException(

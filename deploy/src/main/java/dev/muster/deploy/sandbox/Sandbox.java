@@ -12,6 +12,7 @@ import dev.muster.common.config.DatabaseConfig;
 import dev.muster.common.config.MetricsConfig;
 import dev.muster.common.metrics.MetricsEndpoint;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.time.Deadline;
 import dev.muster.common.tls.Identity;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.access.OperatorRole;
@@ -39,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -238,30 +240,26 @@ final class Sandbox implements AutoCloseable {
      * passes: the changes made since the copy may still be on their way.
      */
     private void awaitVerified(String release) throws InterruptedException {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        Deadline deadline = Deadline.after(PATIENCE);
         AgentConfig global = AgentConfig.load(fleet.config(GLOBAL, release));
         ReplicationStatus status = new ReplicationStatus(global.database(), global.replication());
-        while (!status.subscriptions().stream().allMatch(Sandbox::running)) {
-            if (System.nanoTime() > deadline) {
-                throw new MusterException(
-                        ExitCode.FAILED,
-                        "the subscriptions did not all run with every table copied " + "within " + PATIENCE.toSeconds()
-                                + " s:\n" + SubscriptionStatus.table(status.subscriptions()));
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
+        if (!deadline.await(() -> status.subscriptions().stream().allMatch(Sandbox::running), Duration.ofMillis(200))) {
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the subscriptions did not all run with every table copied " + "within " + PATIENCE.toSeconds()
+                            + " s:\n" + SubscriptionStatus.table(status.subscriptions()));
         }
-        while (true) {
-            RegionConsole console = kept(GLOBAL);
-            if (fleet.tryAgent(GLOBAL, release, console, "replication", "verify") == 0) {
-                console.show();
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                console.show();
-                throw new MusterException(
-                        ExitCode.FAILED, "replication did not verify within " + PATIENCE.toSeconds() + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
+        AtomicReference<RegionConsole> lastTry = new AtomicReference<>();
+        boolean verified = deadline.await(
+                () -> {
+                    lastTry.set(kept(GLOBAL));
+                    return fleet.tryAgent(GLOBAL, release, lastTry.get(), "replication", "verify") == 0;
+                },
+                Duration.ofMillis(500));
+        lastTry.get().show();
+        if (!verified) {
+            throw new MusterException(
+                    ExitCode.FAILED, "replication did not verify within " + PATIENCE.toSeconds() + " s");
         }
     }
 
@@ -390,15 +388,14 @@ final class Sandbox implements AutoCloseable {
     /** Once every daemon has reported healthy replication since {@code since}, what an operator sees. */
     private void operatorStatus() throws InterruptedException {
         Instant since = Instant.now();
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!fleet.regions().stream().allMatch(region -> reportedHealthy(region, since))) {
-            if (System.nanoTime() > deadline) {
-                throw new MusterException(
-                        ExitCode.FAILED,
-                        "the agents' daemons did not all report healthy replication " + "within " + PATIENCE.toSeconds()
-                                + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
+        if (!Deadline.after(PATIENCE)
+                .await(
+                        () -> fleet.regions().stream().allMatch(region -> reportedHealthy(region, since)),
+                        Duration.ofMillis(100))) {
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the agents' daemons did not all report healthy replication " + "within " + PATIENCE.toSeconds()
+                            + " s");
         }
         PrintWriter out = new PrintWriter(new RegionConsole(narrator, "muster", true), true);
         int status = CommandLines.create(new MusterCommand())
@@ -427,19 +424,25 @@ final class Sandbox implements AutoCloseable {
     /** Waits until the still running global's migrate has printed a line matching {@code wanted}. */
     private static void awaitLine(RegionConsole console, CompletableFuture<Void> running, Predicate<String> wanted)
             throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (console.lines().stream().anyMatch(wanted)) {
-                return;
-            }
-            if (running.isDone()) {
-                running.get();
-                throw new MusterException(ExitCode.FAILED, "the global's migrate ended before it waited as expected");
-            }
-            TimeUnit.MILLISECONDS.sleep(50);
+        boolean printed = Deadline.after(PATIENCE)
+                .await(
+                        () -> {
+                            if (console.lines().stream().anyMatch(wanted)) {
+                                return true;
+                            }
+                            if (running.isDone()) {
+                                running.get();
+                                throw new MusterException(
+                                        ExitCode.FAILED, "the global's migrate ended before it waited as expected");
+                            }
+                            return false;
+                        },
+                        Duration.ofMillis(50));
+        if (!printed) {
+            throw new MusterException(
+                    ExitCode.FAILED,
+                    "the global did not print the expected wait within " + PATIENCE.toSeconds() + " s");
         }
-        throw new MusterException(
-                ExitCode.FAILED, "the global did not print the expected wait within " + PATIENCE.toSeconds() + " s");
     }
 
     private List<Long> userIds() throws Exception {
