@@ -9,6 +9,7 @@ import dev.muster.agent.migrate.MigrationState;
 import dev.muster.agent.migrate.Migrations;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.time.Deadline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -313,14 +314,14 @@ public final class GatedMigrator {
     /** Waits until the coordinator has recorded this run's reports, or the report timeout passes. */
     private void deliverReports() throws InterruptedException {
         CompletableFuture<Void> delivered = link.reportsDelivered();
-        long deadline = System.nanoTime() + reportTimeout.toNanos();
+        Deadline deadline = Deadline.after(reportTimeout);
         while (!delivered.isDone()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            Duration left = deadline.remaining();
+            if (left.isZero()) {
                 console.reportFailed(link.target(), reportTimeout);
                 return;
             }
-            LinkEvent event = events.poll(Math.min(left, POLL.toNanos()), TimeUnit.NANOSECONDS);
+            LinkEvent event = events.poll(Math.min(left.toNanos(), POLL.toNanos()), TimeUnit.NANOSECONDS);
             if (event instanceof LinkEvent.Disconnected disconnected) {
                 console.linkDown(disconnected.reason(), disconnected.retryIn());
             } else if (event instanceof LinkEvent.Connected) {

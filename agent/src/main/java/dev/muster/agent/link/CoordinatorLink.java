@@ -2,6 +2,7 @@ package dev.muster.agent.link;
 
 import dev.muster.agent.gate.GateLink;
 import dev.muster.common.net.HostPort;
+import dev.muster.common.time.Backoff;
 import dev.muster.common.tls.TlsChannels;
 import dev.muster.common.tls.TlsFiles;
 import dev.muster.proto.v1.AgentMessage;
@@ -116,7 +117,7 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
                 transport::forgetSessions,
                 hello,
                 listener,
-                Backoff.standard());
+                new Backoff(Duration.ofMillis(500), Duration.ofSeconds(15)));
     }
 
     @Override

@@ -58,16 +58,17 @@ public final class CatchUpBarrier {
             GlobalDatabase global, RemoteEndpoint remote, String target, long started, Duration patience)
             throws InterruptedException {
         String name = remote.subscription();
+        GlobalCatalog catalog = global.catalog();
         try (RemoteRegion region = RemoteRegion.connect(remote)) {
             while (true) {
-                long notReady = Jdbc.attempt("cannot read the tables of " + name, () -> global.tablesNotReady(name));
+                long notReady = Jdbc.attempt("cannot read the tables of " + name, () -> catalog.tablesNotReady(name));
                 Optional<Boolean> confirmed = Jdbc.attempt(
                         "cannot read slot " + name + " of " + remote.describe(), () -> region.confirmed(name, target));
                 Duration took = Duration.ofNanos(System.nanoTime() - started);
                 boolean enabled = Jdbc.attempt(
                                 "cannot read the subscriptions of " + global.describe(),
-                                () -> global.subscription(name))
-                        .map(GlobalDatabase.Subscription::enabled)
+                                () -> catalog.subscription(name))
+                        .map(GlobalCatalog.Subscription::enabled)
                         .orElse(false);
                 if (!enabled) {
                     return new CatchUp(
@@ -91,7 +92,7 @@ public final class CatchUpBarrier {
                 }
                 if (took.compareTo(patience) > 0) {
                     Optional<Integer> worker =
-                            Jdbc.attempt("cannot read the workers of " + name, () -> global.workerPid(name));
+                            Jdbc.attempt("cannot read the workers of " + name, () -> catalog.workerPid(name));
                     return new CatchUp(
                             remote.region(),
                             name,

@@ -27,9 +27,9 @@ public final class ReplicationVerifier {
     public VerifyReport run() {
         List<TableComparison> comparisons = new ArrayList<>();
         try (GlobalDatabase global = GlobalDatabase.connect(database)) {
-            GlobalDatabase.Tables globalTables = Jdbc.attempt("cannot read the tables of " + global.describe(), () -> {
+            GlobalCatalog.Tables globalTables = Jdbc.attempt("cannot read the tables of " + global.describe(), () -> {
                 RowDigest.prepareSession(global.connection());
-                return global.tables();
+                return global.catalog().tables();
             });
             for (SubscriptionConfig subscription : replication.subscriptions()) {
                 RemoteEndpoint remote = new RemoteEndpoint(subscription);

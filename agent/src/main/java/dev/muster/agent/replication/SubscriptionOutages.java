@@ -66,10 +66,10 @@ public final class SubscriptionOutages {
     }
 
     private String diagnose(GlobalDatabase global, RemoteEndpoint remote, List<String> pendingOnGlobal) {
-        Optional<GlobalDatabase.Subscription> subscription = Jdbc.attempt(
+        Optional<GlobalCatalog.Subscription> subscription = Jdbc.attempt(
                 "cannot read the subscriptions of " + global.describe(),
-                () -> global.subscription(remote.subscription()));
-        if (subscription.map(GlobalDatabase.Subscription::tornDown).orElse(false)) {
+                () -> global.catalog().subscription(remote.subscription()));
+        if (subscription.map(GlobalCatalog.Subscription::tornDown).orElse(false)) {
             return "an operator tore it down ('replication teardown --mode disable'); 'replication setup' brings it back";
         }
         SchemaGap gap;

@@ -51,8 +51,9 @@ public final class SubscriptionReconciler {
 
     private ReconcileOutcome reconcile(GlobalDatabase global, RemoteEndpoint remote) {
         String name = remote.subscription();
-        Optional<GlobalDatabase.Subscription> existing =
-                Jdbc.attempt("cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
+        GlobalCatalog catalog = global.catalog();
+        Optional<GlobalCatalog.Subscription> existing =
+                Jdbc.attempt("cannot read the subscriptions of " + global.describe(), () -> catalog.subscription(name));
         if (existing.isEmpty() || existing.get().slot().isEmpty()) {
             return leftAlone(remote, "it is not set up ('replication setup' sets it up)");
         }
@@ -76,7 +77,8 @@ public final class SubscriptionReconciler {
                     "region " + remote.region() + " publishes " + gap.describe() + ", which the global does not "
                             + "have yet");
         }
-        List<TableName> before = Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name));
+        List<TableName> before =
+                Jdbc.attempt("cannot read the tables of " + name, () -> catalog.subscribedTables(name));
         boolean enabled = existing.get().enabled();
         // Clearing the global's copies of a region's rows is left to setup, an operator's act.
         SubscriptionSetup.enableAndRefresh(
@@ -86,7 +88,7 @@ public final class SubscriptionReconciler {
                 List.of(),
                 "run 'muster-agent replication setup' " + "once the cause is mended");
         List<TableName> added =
-                Jdbc.attempt("cannot read the tables of " + name, () -> global.subscribedTables(name)).stream()
+                Jdbc.attempt("cannot read the tables of " + name, () -> catalog.subscribedTables(name)).stream()
                         .filter(table -> !before.contains(table))
                         .toList();
         return new ReconcileOutcome(

@@ -25,7 +25,7 @@ public final class SubscriptionSetup {
      */
     private record Step(
             RemoteEndpoint remote,
-            Optional<GlobalDatabase.Subscription> existing,
+            Optional<GlobalCatalog.Subscription> existing,
             List<TableName> tables,
             List<TableName> clearFirst) {}
 
@@ -39,8 +39,8 @@ public final class SubscriptionSetup {
 
     public List<SetupOutcome> run() {
         try (GlobalDatabase global = GlobalDatabase.changingSubscriptions(database)) {
-            GlobalDatabase.Tables tables =
-                    Jdbc.attempt("cannot read the tables of " + global.describe(), global::tables);
+            GlobalCatalog.Tables tables =
+                    Jdbc.attempt("cannot read the tables of " + global.describe(), global.catalog()::tables);
             List<Step> steps = new ArrayList<>();
             for (SubscriptionConfig subscription : replication.subscriptions()) {
                 steps.add(check(global, tables, new RemoteEndpoint(subscription)));
@@ -60,10 +60,11 @@ public final class SubscriptionSetup {
         }
     }
 
-    private Step check(GlobalDatabase global, GlobalDatabase.Tables globalTables, RemoteEndpoint remote) {
+    private Step check(GlobalDatabase global, GlobalCatalog.Tables globalTables, RemoteEndpoint remote) {
         String name = remote.subscription();
-        Optional<GlobalDatabase.Subscription> existing =
-                Jdbc.attempt("cannot read the subscriptions of " + global.describe(), () -> global.subscription(name));
+        Optional<GlobalCatalog.Subscription> existing = Jdbc.attempt(
+                "cannot read the subscriptions of " + global.describe(),
+                () -> global.catalog().subscription(name));
         if (existing.isPresent() && existing.get().slot().isEmpty()) {
             throw new MusterException(
                     ExitCode.FAILED,
@@ -127,16 +128,16 @@ public final class SubscriptionSetup {
      * while it is disabled, those whose copy failed.
      */
     private static List<TableName> tablesToCopy(
-            GlobalDatabase global, GlobalDatabase.Subscription existing, List<TableName> published) {
+            GlobalDatabase global, GlobalCatalog.Subscription existing, List<TableName> published) {
         String name = existing.name();
         return Jdbc.attempt("cannot read the tables of " + name, () -> {
-            List<TableName> subscribed = global.subscribedTables(name);
+            List<TableName> subscribed = global.catalog().subscribedTables(name);
             List<TableName> copied = new ArrayList<>(published.stream()
                     .filter(table -> !subscribed.contains(table))
                     .toList());
             if (!existing.enabled()) {
                 // no worker copies them now, so the global's copies cannot change underfoot
-                copied.addAll(global.tablesNotCopied(name).stream()
+                copied.addAll(global.catalog().tablesNotCopied(name).stream()
                         .filter(published::contains)
                         .toList());
             }
@@ -148,7 +149,7 @@ public final class SubscriptionSetup {
         RemoteEndpoint remote = step.remote();
         String name = Sql.identifier(remote.subscription());
         if (step.existing().isPresent()) {
-            GlobalDatabase.Subscription existing = step.existing().get();
+            GlobalCatalog.Subscription existing = step.existing().get();
             // as replication.subscriptions has it now: a rotated password, a new host, the connect timeout
             Jdbc.attempt(
                     "cannot bring the connection of " + remote.subscription() + " in line with "

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class SubscriptionTeardown {
 
-    private record Step(RemoteEndpoint remote, Optional<GlobalDatabase.Subscription> existing) {}
+    private record Step(RemoteEndpoint remote, Optional<GlobalCatalog.Subscription> existing) {}
 
     private final DatabaseConfig database;
     private final ReplicationConfig replication;
@@ -36,12 +36,12 @@ public final class SubscriptionTeardown {
                         remote,
                         Jdbc.attempt(
                                 "cannot read the subscriptions of " + global.describe(),
-                                () -> global.subscription(remote.subscription()))));
+                                () -> global.catalog().subscription(remote.subscription()))));
             }
             if (mode == TeardownMode.DROP) {
                 steps.stream()
                         .filter(step -> step.existing()
-                                .flatMap(GlobalDatabase.Subscription::slot)
+                                .flatMap(GlobalCatalog.Subscription::slot)
                                 .isPresent())
                         .forEach(step -> requireReachable(step.remote()));
             }

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.google.protobuf.Timestamp;
 import dev.muster.agent.gate.GateLink;
-import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
@@ -24,6 +23,7 @@ import dev.muster.agent.replication.TeardownMode;
 import dev.muster.agent.steps.UpgradeSteps;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.time.Backoff;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.CodeReport;
 import dev.muster.proto.v1.Command;

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.muster.agent.config.RegionRole;
-import dev.muster.agent.link.Backoff;
 import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.FakeCoordinator;
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
@@ -23,6 +22,7 @@ import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationFailure;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.time.Backoff;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.CoordinatorMessage;
 import dev.muster.proto.v1.Migration;

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.muster.agent.link.FakeCoordinator.AgentCall;
 import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.common.time.Backoff;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Hello;

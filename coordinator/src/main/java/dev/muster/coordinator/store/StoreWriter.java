@@ -1,5 +1,6 @@
 package dev.muster.coordinator.store;
 
+import dev.muster.common.time.Backoff;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
 import dev.muster.coordinator.fleet.Fleet;
@@ -26,12 +27,11 @@ import org.slf4j.LoggerFactory;
 public final class StoreWriter implements FleetObserver, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
-    private static final Duration FIRST_RETRY = Duration.ofMillis(500);
-    private static final Duration LAST_RETRY = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private final FleetStore store;
     private final Clock clock;
+    private final Backoff retries;
     private final ScheduledThreadPoolExecutor thread;
 
     // Guarded by this.
@@ -40,7 +40,6 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
     private long submitted;
     private long written;
     private boolean scheduled;
-    private Duration retry = FIRST_RETRY;
     private final TreeMap<Long, List<CompletableFuture<Void>>> flushes = new TreeMap<>();
 
     // Only on the writer's thread.
@@ -48,9 +47,15 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
 
     /** @param stored what the store holds now (what it loaded), or empty if it holds nothing yet */
     public StoreWriter(FleetStore store, Optional<Fleet> stored, Clock clock) {
+        this(store, stored, clock, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)));
+    }
+
+    /** @param retries the delays before each attempt after a failed one */
+    StoreWriter(FleetStore store, Optional<Fleet> stored, Clock clock, Backoff retries) {
         this.store = store;
         this.stored = stored;
         this.clock = clock;
+        this.retries = retries;
         this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread writer = new Thread(runnable, "muster-store");
             writer.setDaemon(true);
@@ -94,11 +99,7 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
         try {
             store.save(stored, fleet, events, clock.instant());
         } catch (RuntimeException e) {
-            Duration delay;
-            synchronized (this) {
-                delay = retry;
-                retry = retry.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : retry.multipliedBy(2);
-            }
+            Duration delay = retries.next();
             log.warn(
                     "Cannot store the fleet's state ({}); {} events wait; trying again in {} s",
                     e.getMessage(),
@@ -108,11 +109,11 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
             return;
         }
         stored = Optional.of(fleet);
+        retries.reset();
         List<CompletableFuture<Void>> done = new ArrayList<>();
         synchronized (this) {
             unwritten.subList(0, events.size()).clear();
             written = upTo;
-            retry = FIRST_RETRY;
             while (!flushes.isEmpty() && flushes.firstKey() <= written) {
                 done.addAll(flushes.pollFirstEntry().getValue());
             }

@@ -1,5 +1,6 @@
 package dev.muster.coordinator.upgrade;
 
+import dev.muster.common.time.Deadline;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
@@ -16,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -299,11 +299,11 @@ public final class UpgradeDriver implements AutoCloseable {
         private void verify() throws Stop {
             int global = global();
             Step verify = new Step.Verify();
-            long deadline = nanoTime.getAsLong() + VERIFY_PATIENCE.toNanos();
+            Deadline patience = Deadline.after(VERIFY_PATIENCE, nanoTime);
             progress.line("    region " + global + ": " + verify.describe());
             while (true) {
                 StepResult result = finish(global, verify, hub.command(global, verify), false);
-                boolean last = result.succeeded() || nanoTime.getAsLong() - deadline > 0;
+                boolean last = result.succeeded() || patience.expired();
                 if (last) {
                     result.output().forEach(line -> progress.line("    region " + global + " | " + line));
                 }
@@ -333,8 +333,8 @@ public final class UpgradeDriver implements AutoCloseable {
         /** Waits for a step's result, showing what the global waits on meanwhile. */
         private StepResult finish(int region, Step step, CompletableFuture<StepResult> pending, boolean show)
                 throws Stop {
-            long deadline = nanoTime.getAsLong() + request.stepTimeout().toNanos();
-            OptionalLong goneSince = OptionalLong.empty();
+            Deadline deadline = Deadline.after(request.stepTimeout(), nanoTime);
+            Optional<Deadline> absence = Optional.empty();
             Optional<Waiting> shownWait = Optional.empty();
             try {
                 while (true) {
@@ -352,14 +352,14 @@ public final class UpgradeDriver implements AutoCloseable {
                         shownWait = showWait(region, shownWait);
                     }
                     if (hub.hasDaemon(region)) {
-                        goneSince = OptionalLong.empty();
-                    } else if (goneSince.isEmpty()) {
-                        goneSince = OptionalLong.of(nanoTime.getAsLong());
-                    } else if (nanoTime.getAsLong() - goneSince.getAsLong() > DAEMON_ABSENCE.toNanos()) {
+                        absence = Optional.empty();
+                    } else if (absence.isEmpty()) {
+                        absence = Optional.of(Deadline.after(DAEMON_ABSENCE, nanoTime));
+                    } else if (absence.get().expired()) {
                         throw new Stop("region " + region + "'s daemon has been gone for " + DAEMON_ABSENCE.toSeconds()
                                 + " s while carrying out '" + step.describe() + "'");
                     }
-                    if (nanoTime.getAsLong() - deadline > 0) {
+                    if (deadline.expired()) {
                         throw new Stop("'" + step.describe() + "' did not finish on region " + region + " within "
                                 + seconds(request.stepTimeout()) + " (--step-timeout)");
                     }

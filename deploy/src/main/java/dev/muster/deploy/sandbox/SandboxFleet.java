@@ -4,6 +4,14 @@ import dev.muster.agent.cli.AgentCommand;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.cli.CommandLines;
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.common.config.MetricsConfig;
+import dev.muster.common.net.HostPort;
+import dev.muster.common.tls.Identity;
+import dev.muster.coordinator.access.OperatorRole;
+import dev.muster.coordinator.access.Operators;
+import dev.muster.coordinator.access.TransportSecurity;
+import dev.muster.coordinator.config.CoordinatorConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,7 +32,7 @@ import picocli.CommandLine;
 
 /**
  * The sandbox's regions: one embedded PostgreSQL server each, ready for logical
- * replication, and the agent configurations that point at them. Closing it stops the
+ * replication, and the agents' and the coordinator's configurations that point at them. Closing it stops the
  * servers and deletes what it wrote.
  */
 final class SandboxFleet implements AutoCloseable {
@@ -103,6 +111,25 @@ final class SandboxFleet implements AutoCloseable {
         PrintWriter out = new PrintWriter(console, true);
         CommandLine agent = CommandLines.create(new AgentCommand()).setOut(out).setErr(out);
         return agent.execute(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * The coordinator's configuration: the remotes as members, its state in the global's
+     * database, mutual TLS with {@code certificates}' operator as an admin.
+     *
+     * @param metricsPort where it serves its metrics; empty for nowhere
+     */
+    CoordinatorConfig coordinatorConfig(SandboxCertificates certificates, Optional<Integer> metricsPort) {
+        return new CoordinatorConfig(
+                new HostPort("127.0.0.1", 0),
+                Optional.of(new DatabaseConfig(jdbcUrl(global), USER, Optional.empty())),
+                remotes,
+                metricsPort.map(MetricsConfig::new),
+                TransportSecurity.mutualTls(
+                        certificates.coordinator(),
+                        Identity.DEFAULT_TRUST_DOMAIN,
+                        new Operators(Map.of(SandboxCertificates.OPERATOR, OperatorRole.ADMIN)),
+                        global));
     }
 
     /** The agent configuration of {@code region} at the sample release {@code release}. */
