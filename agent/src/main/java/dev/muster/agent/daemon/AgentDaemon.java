@@ -11,19 +11,15 @@ import dev.muster.agent.replication.ReplicationStatus;
 import dev.muster.agent.replication.SubscriptionOutages;
 import dev.muster.agent.steps.ConfiguredSteps;
 import dev.muster.agent.steps.UpgradeSteps;
-import dev.muster.common.ExitCode;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
 import dev.muster.proto.v1.Hello;
 import dev.muster.proto.v1.ReplicationReport;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,13 +37,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code muster-agent run}: keeps this agent's session with the coordinator up, reports
- * the region's replication health on it, as each session starts and then every report
- * interval, and carries out the commands of an operator's upgrade, until it is closed.
- * The link calls back on gRPC threads, which must not block: events only hand work to the
- * daemon's own thread, where every database read runs, or to its command thread, where
- * commands run one at a time, in the order they came, so that a long migrate does not
- * hold up the reports.
+ * {@code muster-agent run}: keeps this agent's session with the coordinator up, tells it of
+ * the region on it ({@link RegionReporter}), and carries out the steps of an operator's
+ * upgrade it sends ({@link CommandExecutor}), the migrate step on this very session
+ * ({@link SessionGate}), until it is closed. The link calls back on gRPC threads, which must
+ * not block: events only hand work to the daemon's own thread, where every read for a report
+ * runs, or to its command thread, where steps run one at a time, in the order they came, so
+ * that a long migrate does not hold up the reports. Their results go back through
+ * {@link CommandResults}, kept while no session is up.
  */
 public final class AgentDaemon implements AutoCloseable {
 
@@ -69,22 +65,16 @@ public final class AgentDaemon implements AutoCloseable {
 
     private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Supplier<ReplicationReport> reports;
     private final Duration interval;
     private final ScheduledExecutorService thread;
     private final ExecutorService commands;
     private final CoordinatorLink link;
     private final SessionGate gate;
     private final CommandExecutor executor;
-    /** Command results made while no session was up, sent after the next Welcome. Guarded by itself. */
-    private final List<AgentMessage> unsent = new ArrayList<>();
+    private final RegionReporter reporter;
+    private final CommandResults results;
     /** Between Welcome and the end of that session: reports go only to a session the coordinator has accepted. */
     private volatile boolean connected;
-    // Only touched on the executor's thread.
-    private final ReplicationChanges changes = new ReplicationChanges();
-    private ScheduledFuture<?> reporting;
-    private final Counter reportsSent;
-    private final Optional<CodeWatcher> code;
 
     /**
      * @param hello    read by the link for every session; the daemon marks it as a daemon's
@@ -106,12 +96,19 @@ public final class AgentDaemon implements AutoCloseable {
         if (interval.isZero() || interval.isNegative()) {
             throw new IllegalArgumentException("the report interval must be positive, not " + interval);
         }
-        this.reports = reports;
         this.interval = interval;
         this.thread = Executors.newSingleThreadScheduledExecutor(named("muster-daemon"));
         this.commands = Executors.newSingleThreadExecutor(named("muster-command"));
-        this.code = code.map(files -> new CodeWatcher(files, Clock.systemUTC()));
-        this.link = links.open(() -> told(WireMessages.daemonHello(hello.get())), this::onEvent);
+        Optional<CodeWatcher> watcher = code.map(files -> new CodeWatcher(files, Clock.systemUTC()));
+        // the files a Hello names are the coordinator's from then on
+        this.link = links.open(
+                () -> {
+                    Hello daemonHello = WireMessages.daemonHello(hello.get());
+                    return watcher.map(files -> files.told(daemonHello)).orElse(daemonHello);
+                },
+                this::onEvent);
+        this.reporter = new RegionReporter(thread, link, () -> connected, reports, watcher, interval, registry);
+        this.results = new CommandResults(link, () -> connected);
         this.gate = new SessionGate(link);
         this.executor = new CommandExecutor(steps, gate, registry);
         Gauge.builder("muster_agent_connected", () -> connected ? 1 : 0)
@@ -119,9 +116,6 @@ public final class AgentDaemon implements AutoCloseable {
                 .register(registry);
         Gauge.builder("muster_agent_command_running", () -> executor.running() ? 1 : 0)
                 .description("1 while the daemon carries out a step of an upgrade")
-                .register(registry);
-        this.reportsSent = Counter.builder("muster_agent_replication_reports")
-                .description("Replication reports sent to the coordinator")
                 .register(registry);
     }
 
@@ -164,7 +158,7 @@ public final class AgentDaemon implements AutoCloseable {
                 seconds(interval));
         link.start();
         // Read at once too, so the log tells the state of replication even while the coordinator is away.
-        onDaemonThread(this::restartReports);
+        onDaemonThread(reporter::restart);
     }
 
     /** Returns once the daemon is closed. */
@@ -210,12 +204,13 @@ public final class AgentDaemon implements AutoCloseable {
                     welcomed.welcome().getCoordinatorVersion(),
                     welcomed.welcome().getMemberRegionsList());
             connected = true;
-            onDaemonThread(this::sendUnsent);
-            onDaemonThread(this::restartReports);
+            onDaemonThread(results::sendKept);
+            onDaemonThread(reporter::restart);
         } else if (event instanceof LinkEvent.CommandReceived received
                 && received.command().hasReadCode()) {
             // not behind a running step: a plan asks, and waits only a few seconds
-            onDaemonThread(() -> readCode(received.command().getCommandId()));
+            onDaemonThread(
+                    () -> results.deliver(reporter.readCode(received.command().getCommandId())));
         } else if (event instanceof LinkEvent.CommandReceived received) {
             try {
                 commands.execute(() -> carryOut(received.command()));
@@ -252,71 +247,6 @@ public final class AgentDaemon implements AutoCloseable {
         }
     }
 
-    /** A report now, then every interval: the coordinator learns the state as soon as a session begins. */
-    private void restartReports() {
-        if (reporting != null) {
-            reporting.cancel(false);
-        }
-        reporting = thread.scheduleWithFixedDelay(this::report, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private Hello told(Hello hello) {
-        return code.map(watcher -> watcher.told(hello)).orElse(hello);
-    }
-
-    /** On the daemon's thread: the coordinator asked what the migration files contain now. */
-    private void readCode(long commandId) {
-        if (code.isEmpty()) {
-            deliver(WireMessages.commandResult(
-                    commandId, CommandExecutor.UNKNOWN_STATUS, List.of(CommandExecutor.UNKNOWN_COMMAND)));
-            return;
-        }
-        boolean read = sendCode();
-        deliver(WireMessages.commandResult(
-                commandId,
-                read ? 0 : ExitCode.UNAVAILABLE.status(),
-                List.of(read ? "read the migration files" : "cannot read the migration files; see the agent's log")));
-    }
-
-    /** Reads the migration files and, with a session up, tells the coordinator; whether they could be read. */
-    private boolean sendCode() {
-        if (code.isEmpty()) {
-            return false;
-        }
-        try {
-            AgentMessage report = code.get().read();
-            if (connected) {
-                link.send(report);
-            }
-            return true;
-        } catch (RuntimeException e) {
-            log.warn("Cannot read this region's migration files: {}", e.getMessage());
-            return false;
-        }
-    }
-
-    private void report() {
-        sendCode();
-        try {
-            ReplicationReport report = reports.get();
-            changes.next(report).ifPresent(change -> {
-                if (change.warning()) {
-                    log.warn("{}", change.line());
-                } else {
-                    log.info("{}", change.line());
-                }
-            });
-            // Without a session it is dropped: the next session gets a fresh one.
-            if (connected) {
-                link.send(WireMessages.replicationReport(report));
-                reportsSent.increment();
-            }
-        } catch (RuntimeException e) {
-            // An exception would end the schedule; the next report must still be made.
-            log.warn("Cannot report this region's replication health", e);
-        }
-    }
-
     /** On the command thread: carries out the command and answers with its result. */
     private void carryOut(Command command) {
         AgentMessage result = executor.carryOut(command);
@@ -326,38 +256,7 @@ public final class AgentDaemon implements AutoCloseable {
                     .setCommandResult(result.getCommandResult().toBuilder().addOutput(CommandExecutor.STOPPED))
                     .build();
         }
-        deliver(result);
-    }
-
-    /**
-     * Sends a command result on the current session, whichever session the command came on
-     * (command ids are unique per coordinator run), or keeps it for the next Welcome.
-     */
-    private void deliver(AgentMessage result) {
-        synchronized (unsent) {
-            // Behind any kept from before, so that results arrive in the order the commands ran.
-            if (connected && unsent.isEmpty() && link.send(result) != -1) {
-                return;
-            }
-            unsent.add(result);
-        }
-    }
-
-    /** After a Welcome: the results made while no session was up. */
-    private void sendUnsent() {
-        synchronized (unsent) {
-            Iterator<AgentMessage> results = unsent.iterator();
-            while (connected && results.hasNext()) {
-                AgentMessage result = results.next();
-                if (link.send(result) == -1) {
-                    return;
-                }
-                log.info(
-                        "Sent the result of command {}, kept while the coordinator was away",
-                        result.getCommandResult().getCommandId());
-                results.remove();
-            }
-        }
+        results.deliver(result);
     }
 
     private static ThreadFactory named(String name) {
