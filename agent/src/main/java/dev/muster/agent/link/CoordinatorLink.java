@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -197,10 +198,20 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
         }
     }
 
+    /** On the link's thread: a session, or a retry. Nothing may escape it: the link would stop for good. */
     private void connect() {
         if (state.get() != State.STARTED) {
             return;
         }
+        try {
+            openSession();
+        } catch (RuntimeException e) {
+            log.warn("Cannot open a session with the coordinator at {}", target, e);
+            retry("Cannot open a session with the coordinator at " + target + " (" + e + ")");
+        }
+    }
+
+    private void openSession() {
         Hello current;
         try {
             current = hello.get();
@@ -223,7 +234,8 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
             reports.removeIf(report -> WireMessages.holds(current, report));
             reports.forEach(requests::onNext);
         }
-        scheduler.schedule(() -> abandonIfNotWelcomed(id), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        var unused =
+                scheduler.schedule(() -> abandonIfNotWelcomed(id), WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private synchronized void abandonIfNotWelcomed(long id) {
@@ -241,8 +253,8 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
         log.debug("Link to {} down ({}); retrying in {}", target, reason, delay);
         listener.accept(new LinkEvent.Disconnected(reason, delay));
         try {
-            scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            var unused = scheduler.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
             // closed meanwhile
         }
     }

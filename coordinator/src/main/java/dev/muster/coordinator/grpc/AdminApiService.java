@@ -95,7 +95,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
     /** Once the daemons have read their migration files (or a few seconds have passed): the code on disk now. */
     @Override
     public void getPlan(GetPlanRequest request, StreamObserver<Plan> responses) {
-        CodeRefresh.of(hub, CodeRefresh.PATIENCE).whenCompleteAsync((read, never) -> {
+        var unused = CodeRefresh.of(hub, CodeRefresh.PATIENCE).whenCompleteAsync((read, never) -> {
             try {
                 UpgradePlan plan = UpgradePlan.of(hub.fleet(), Optional.of(request.getTargetVersion()));
                 responses.onNext(AdminMapping.plan(plan));
@@ -191,7 +191,7 @@ final class AdminApiService extends AdminServiceGrpc.AdminServiceImplBase {
                 .setStored(true)
                 .build();
         // a future of our own: timing it out must not complete the store's future for others
-        stored.get()
+        var unused = stored.get()
                 .thenApply(Function.identity())
                 .orTimeout(STORE_PATIENCE.toSeconds(), TimeUnit.SECONDS)
                 .whenComplete((ok, failure) -> {

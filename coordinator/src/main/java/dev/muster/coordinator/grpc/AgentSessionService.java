@@ -139,7 +139,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
                 // Everything the agent sent has been handled and stored: completing tells it so.
                 // An agent whose reports a crash could still lose would not know to send them again.
                 hub.ended(sessionId);
-                stored.get().whenComplete((done, failure) -> outbox.complete());
+                var unused = stored.get().whenComplete((done, failure) -> outbox.complete());
             }
         };
     }

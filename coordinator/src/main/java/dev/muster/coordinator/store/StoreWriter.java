@@ -128,7 +128,8 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
 
     private void schedule(Duration delay) {
         try {
-            thread.schedule(this::write, delay.toMillis(), TimeUnit.MILLISECONDS);
+            // write() handles its own failures: it schedules the next try
+            var unused = thread.schedule(this::write, delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             // closing: close() makes the last write itself
         }

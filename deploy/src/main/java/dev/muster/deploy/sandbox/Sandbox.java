@@ -124,7 +124,7 @@ final class Sandbox implements AutoCloseable {
                     + Narrator.seconds(databases.sinceLastMigration(GLOBAL)));
             requireArrived(
                     "SELECT count(*) FROM vms WHERE vendor = '" + WRITTEN_DURING_THE_UPGRADE + "'",
-                    WRITES_PER_REMOTE * REMOTES.size(),
+                    (long) WRITES_PER_REMOTE * REMOTES.size(),
                     "rows written on the remotes during the upgrade");
             if (seedOrder) {
                 requireArrived(
