@@ -204,6 +204,10 @@ public final class FleetHub {
             throw new ProtocolViolation("a release request must name at least one migration");
         }
         RegionState state = fleet.region(session.region).orElseThrow();
+        if (state.role() != Role.GLOBAL) {
+            rejectRemoteRequest(session, requestId);
+            return;
+        }
         for (Migration migration : pending) {
             state = state.withAvailable(migration);
         }
@@ -213,6 +217,21 @@ public final class FleetHub {
         session.pending = pending.stream().map(Migration::version).toList();
         session.lastSent = null;
         answer(session);
+        publish();
+    }
+
+    /**
+     * A remote applies its migrations at once and only reports them; the rule has nothing to
+     * say to one that asks. Told why, its request changes nothing in the fleet.
+     */
+    private void rejectRemoteRequest(Session session, long requestId) {
+        String reason = "region " + session.region + " is a remote, and a remote does not ask for release: it "
+                + "applies its migrations at once and reports each ('muster-agent migrate' with role: remote); only "
+                + "the global's agent asks. If region " + session.region
+                + " is the global, its agent's configuration must say role: global";
+        log.warn("Region {}'s agent asked for release: {}", session.region, reason);
+        session.outbox.release(requestId, new Release.Reject(reason));
+        event(session.region, EventKind.REJECTED, "coordinator", reason);
         publish();
     }
 
@@ -537,10 +556,15 @@ public final class FleetHub {
         // so that the fleet never shows a wait on a member removed or a pause lifted since.
         for (RegionState state : List.copyOf(fleet.regions().values())) {
             if (state.waiting().isPresent() && !asking.contains(state.region())) {
-                Release now = ReleaseRule.decide(
-                        fleet, state.region(), List.of(state.waiting().get().version()));
-                Optional<Waiting> waiting =
-                        Waiting.of(now, state.waiting().get().since());
+                // a wait of a region that has since said it is a remote is over: a remote never waits
+                Optional<Waiting> waiting = state.role() == Role.GLOBAL
+                        ? Waiting.of(
+                                ReleaseRule.decide(
+                                        fleet,
+                                        state.region(),
+                                        List.of(state.waiting().get().version())),
+                                state.waiting().get().since())
+                        : Optional.empty();
                 if (!waiting.equals(state.waiting())) {
                     fleet = fleet.with(state.withWaiting(waiting));
                 }

@@ -373,17 +373,23 @@ class FleetHubOperatorTest {
         }
 
         @Test
-        void aRemoteAskingDuringAPauseIsHeldAndGoesOnResume() {
+        void aRemoteAskingDuringAPauseIsRejectedAsAtAnyTimeAndTheResumeSendsItNothing() {
             Agent region1 = remoteNotYetMigrated(1);
             hub.pause("look first", ALICE);
 
             hub.requestRelease(region1.sessionId(), 3, migrations(OLDER, V));
             hub.resume(BOB);
 
-            assertThat(region1.outbox().answers())
-                    .containsExactly(
-                            new RecordingOutbox.Answered(3, new Release.Hold(OLDER, heldBy(ALICE, NOW, "look first"))),
-                            new RecordingOutbox.Answered(3, new Release.Go(V)));
+            assertThat(region1.outbox().answers()).singleElement().satisfies(answered -> {
+                assertThat(answered.requestId()).isEqualTo(3);
+                assertThat(answered.release())
+                        .isInstanceOfSatisfying(
+                                Release.Reject.class,
+                                reject -> assertThat(reject.reason())
+                                        .contains("a remote does not ask for release")
+                                        .doesNotContain("paused"));
+            });
+            assertThat(state(1).waiting()).isEmpty();
         }
 
         @Test
