@@ -4,6 +4,7 @@ import dev.muster.coordinator.events.EventHistory;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
+import dev.muster.coordinator.events.MigrationRun;
 import dev.muster.coordinator.fleet.Admission;
 import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
@@ -186,6 +187,8 @@ public final class FleetHub {
                     hello.region(),
                     migration,
                     hello.installation(migration.version()).took()));
+        } else if (!news.isEmpty()) {
+            appliedBeforeKnown(hello, news);
         }
         outbox.welcome(fleet.members());
         reconsiderWaiting();
@@ -289,8 +292,37 @@ public final class FleetHub {
         log.info("Region {} applied migration {}", region, migration.version());
         String detail = migration.version() + " (" + migration.description() + ")"
                 + took.map(duration -> " in " + duration.toMillis() + " ms").orElse("");
-        FleetEvent event = FleetEvent.of(clock.instant(), region, EventKind.MIGRATION_APPLIED, agentOf(region), detail);
-        happened.add(took.map(event::took).orElse(event));
+        happened.add(FleetEvent.of(clock.instant(), region, EventKind.MIGRATION_APPLIED, agentOf(region), detail)
+                .recording(List.of(new MigrationRun(migration.version(), took))));
+    }
+
+    /**
+     * What a region had applied when the coordinator first heard of it, as one event that
+     * carries every run time to the metrics: a long-lived region's first hello may hold
+     * hundreds of migrations, which one event each would bury the log's other events under.
+     */
+    private void appliedBeforeKnown(AgentHello hello, List<Migration> applied) {
+        List<MigrationRun> runs = applied.stream()
+                .map(migration -> new MigrationRun(
+                        migration.version(),
+                        hello.installation(migration.version()).took()))
+                .toList();
+        List<Duration> timed = runs.stream().flatMap(run -> run.took().stream()).toList();
+        String ranFor = timed.isEmpty()
+                ? ""
+                : "; " + timed.stream().reduce(Duration.ZERO, Duration::plus).toMillis() + " ms in all"
+                        + (timed.size() == runs.size() ? "" : " for the " + timed.size() + " whose run time it says");
+        String detail = applied.size() + (applied.size() == 1 ? " migration" : " migrations")
+                + " applied before the coordinator knew of the region, "
+                + (applied.size() == 1
+                        ? applied.get(0).version()
+                        : "from " + applied.get(0).version() + " to "
+                                + applied.get(applied.size() - 1).version())
+                + ranFor;
+        log.info("Region {}'s history holds {}", hello.region(), detail);
+        happened.add(FleetEvent.of(
+                        clock.instant(), hello.region(), EventKind.MIGRATION_APPLIED, agentOf(hello.region()), detail)
+                .recording(runs));
     }
 
     public synchronized void failed(long sessionId, String version, String error) {
