@@ -7,15 +7,16 @@ import java.util.Optional;
 /**
  * The release rule: the global region may apply migration V only after every member
  * remote region has committed V with the same checksum, or an operator released V by
- * force. Remote regions are held only while an operator has paused the fleet. A pure
- * function of the fleet; it does no I/O and keeps no state.
+ * force, and nothing is released while an operator has paused the fleet. Only the global
+ * asks: a remote applies its migrations at once and reports them, so the rule has no
+ * answer for one. A pure function of the fleet; it does no I/O and keeps no state.
  */
 public final class ReleaseRule {
 
     private ReleaseRule() {}
 
     /**
-     * Answers a region asking to apply {@code pending} (in the order it will apply them):
+     * Answers the global asking to apply {@code pending} (in the order it will apply them):
      * {@link Release.Go} for the longest prefix that is released, so that the agent can
      * apply it in one run; otherwise the {@link Release.Wait} or {@link Release.Reject}
      * of the first version.
@@ -35,15 +36,19 @@ public final class ReleaseRule {
         return new Release.Go(releasedUpTo);
     }
 
-    /** The rule for one version. */
+    /**
+     * The rule for one version.
+     *
+     * @throws IllegalArgumentException if {@code region} has not said hello, or is not the global
+     */
     public static Release decide(Fleet fleet, int region, String version) {
         RegionState asking = fleet.region(region)
                 .orElseThrow(() -> new IllegalArgumentException("region " + region + " has not said hello"));
+        if (asking.role() != Role.GLOBAL) {
+            throw new IllegalArgumentException("region " + region + " is a remote; only the global asks for release");
+        }
         if (fleet.pause().isPresent()) {
             return new Release.Hold(version, fleet.pause().get().describe());
-        }
-        if (asking.role() == Role.REMOTE) {
-            return new Release.Go(version);
         }
         Migration own = asking.available().get(version);
         if (own == null) {

@@ -222,8 +222,9 @@ public final class FleetMetrics implements FleetObserver {
                 event.region().isPresent() ? String.valueOf(event.region().getAsInt()) : "fleet";
         switch (event.kind()) {
             case MIGRATION_APPLIED -> {
-                applied(region).increment();
-                event.took().ifPresent(took -> durations(region).record(took));
+                applied(region).increment(event.migrations().size());
+                Timer durations = durations(region);
+                event.migrations().forEach(run -> run.took().ifPresent(durations::record));
             }
             case MIGRATION_FAILED -> failed(region).increment();
             case WAITING, HELD, RELEASED, REJECTED -> {

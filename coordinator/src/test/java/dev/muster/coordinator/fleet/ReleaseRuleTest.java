@@ -32,39 +32,39 @@ class ReleaseRuleTest {
         return ((Release.Reject) release).reason();
     }
 
+    /** A remote applies its migrations at once and reports them: the rule answers only the global. */
     @Nested
     class Remotes {
 
         @Test
-        void aMemberRemoteGetsGoEvenWhenNoOtherRegionHasRunTheVersion() {
+        void aMemberRemoteCannotAskEvenForAVersionEveryRegionHasRun() {
             Fleet fleet = fleet(
                     List.of(1, 2),
-                    globalWithFiles(),
+                    global(GLOBAL).applied(V),
                     remote(1).available(V),
-                    remote(2).available(OLDER));
+                    remote(2).applied(V));
 
-            assertThat(ReleaseRule.decide(fleet, 1, V)).isEqualTo(new Release.Go(V));
+            assertThatThrownBy(() -> ReleaseRule.decide(fleet, 1, V))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("region 1 is a remote; only the global asks for release");
         }
 
         @Test
-        void aRemoteGetsGoForAVersionItsReportedFilesDoNotContain() {
-            Fleet fleet = fleet(List.of(1), remote(1).available(OLDER));
+        void aNonMemberRemoteCannotAsk() {
+            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(7).available(V));
 
-            assertThat(ReleaseRule.decide(fleet, 1, NEWER)).isEqualTo(new Release.Go(NEWER));
+            assertThatThrownBy(() -> ReleaseRule.decide(fleet, 7, V))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("region 7 is a remote");
         }
 
         @Test
-        void aNonMemberRemoteGetsGo() {
-            Fleet fleet = fleet(List.of(1), globalWithFiles(), remote(7));
-
-            assertThat(ReleaseRule.decide(fleet, 7, V)).isEqualTo(new Release.Go(V));
-        }
-
-        @Test
-        void aRemoteGetsGoForItsWholeRange() {
+        void aRemoteCannotAskForARange() {
             Fleet fleet = fleet(List.of(1, 2), globalWithFiles(), remote(1), remote(2));
 
-            assertThat(ReleaseRule.decide(fleet, 1, List.of(OLDER, V, NEWER))).isEqualTo(new Release.Go(NEWER));
+            assertThatThrownBy(() -> ReleaseRule.decide(fleet, 1, List.of(OLDER, V, NEWER)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("region 1 is a remote");
         }
     }
 

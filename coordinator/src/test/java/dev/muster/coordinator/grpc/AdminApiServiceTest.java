@@ -874,10 +874,14 @@ class AdminApiServiceTest {
 
         /** The hub's observers; it offers no count, so the test reads its field. */
         @SuppressWarnings("unchecked")
+        /** The hub's observers, as its event log keeps them. */
         private List<FleetObserver> observers() throws ReflectiveOperationException {
-            Field field = FleetHub.class.getDeclaredField("observers");
+            Field eventLog = FleetHub.class.getDeclaredField("events");
+            eventLog.setAccessible(true);
+            Object events = eventLog.get(hub);
+            Field field = events.getClass().getDeclaredField("observers");
             field.setAccessible(true);
-            return new ArrayList<>((List<FleetObserver>) field.get(hub));
+            return new ArrayList<>((List<FleetObserver>) field.get(events));
         }
     }
 

@@ -202,14 +202,16 @@ class AgentSessionServiceTest {
     }
 
     @Test
-    void aRemoteIsAnsweredGoWithTheIdOfItsRequest() throws Exception {
+    void aRemoteThatAsksIsAnsweredRejectWithTheIdOfItsRequestAndItsSessionGoesOn() throws Exception {
         AgentStream region1 = remote(1, List.of());
 
         region1.send(releaseRequest(77, OLDER, V));
 
         CoordinatorMessage message = region1.next();
-        assertThat(message.getGo().getUpToVersion()).isEqualTo(V);
-        assertThat(message.getGo().getRequestId()).isEqualTo(77);
+        assertThat(message.getReject().getRequestId()).isEqualTo(77);
+        assertThat(message.getReject().getReason()).contains("region 1 is a remote, and a remote does not ask");
+        assertThat(region1.isClosed()).isFalse();
+        assertThat(connected(1)).isTrue();
     }
 
     @Test
@@ -260,7 +262,9 @@ class AgentSessionServiceTest {
         assertThat(connected(1)).isTrue();
         assertThat(hub.fleet().region(1).orElseThrow().applied()).containsOnlyKeys(OLDER);
         renewed.send(releaseRequest(1, V));
-        assertThat(renewed.next().getGo().getRequestId()).isEqualTo(1);
+        assertThat(renewed.next().getReject().getRequestId())
+                .as("the renewed session is the one answered")
+                .isEqualTo(1);
     }
 
     @Test

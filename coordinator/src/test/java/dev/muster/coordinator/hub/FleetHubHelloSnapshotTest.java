@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.muster.coordinator.ManualClock;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
+import dev.muster.coordinator.events.MigrationRun;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.Migration;
 import dev.muster.coordinator.fleet.Release;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,9 +220,12 @@ class FleetHubHelloSnapshotTest {
         assertThat(migrationEvents(V)).isEqualTo(1);
         FleetEvent applied = events.stream()
                 .filter(event -> event.kind() == EventKind.MIGRATION_APPLIED)
+                .filter(event -> event.detail().startsWith(V + " "))
                 .findFirst()
                 .orElseThrow();
-        assertThat(applied.took()).as("as its history recorded it").contains(Duration.ofMillis(200));
+        assertThat(applied.migrations())
+                .as("as its history recorded it")
+                .containsExactly(new MigrationRun(V, Optional.of(Duration.ofMillis(200))));
         assertThat(migrationEvents(OLDER)).as("known since the first hello").isZero();
     }
 
@@ -236,9 +241,87 @@ class FleetHubHelloSnapshotTest {
     }
 
     @Test
-    void theFirstHelloOfARegionRecordsNoMigrationOneByOne() {
+    void theFirstHelloOfARegionRecordsItsMigrationsAsOneEventWithEveryRunTime() {
         connect(remoteHello("first", DATABASE, row(OLDER, 1), row(V, 2)));
 
+        assertThat(events)
+                .extracting(FleetEvent::kind)
+                .containsExactly(EventKind.CONNECTED, EventKind.MIGRATION_APPLIED);
+        FleetEvent applied = events.get(1);
+        assertThat(applied.region()).hasValue(1);
+        assertThat(applied.actor()).isEqualTo("region 1's agent");
+        assertThat(applied.detail())
+                .isEqualTo("2 migrations applied before the coordinator knew of the region, from " + OLDER + " to " + V
+                        + "; 300 ms in all");
+        assertThat(applied.migrations())
+                .containsExactly(
+                        new MigrationRun(OLDER, Optional.of(Duration.ofMillis(100))),
+                        new MigrationRun(V, Optional.of(Duration.ofMillis(200))));
+        assertThat(migrationEvents(OLDER) + migrationEvents(V))
+                .as("none one by one")
+                .isZero();
+    }
+
+    @Test
+    void aLongLivedRegionsFirstHelloIsOneEventHoweverManyMigrationsItHolds() {
+        Row[] history = IntStream.rangeClosed(1, 400)
+                .mapToObj(rank -> row(String.valueOf(20100000000000L + rank), rank))
+                .toArray(Row[]::new);
+
+        connect(remoteHello("first", DATABASE, history));
+
+        assertThat(events)
+                .extracting(FleetEvent::kind)
+                .containsExactly(EventKind.CONNECTED, EventKind.MIGRATION_APPLIED);
+        assertThat(events.get(1).detail())
+                .startsWith("400 migrations applied before the coordinator knew of the region, from 20100000000001 to "
+                        + "20100000000400; ");
+        assertThat(events.get(1).migrations())
+                .hasSize(400)
+                .allSatisfy(run -> assertThat(run.took()).isPresent());
+    }
+
+    @Test
+    void aFirstHelloThatDoesNotSayEveryRunTimeSaysHowManyItTimed() {
+        Map<String, Installation> installations = Map.of(V, ranked(2));
+        connect(new AgentHello(
+                1,
+                Role.REMOTE,
+                "test",
+                "first",
+                DATABASE,
+                List.of(migration(OLDER), migration(V)),
+                List.of(migration(OLDER), migration(V)),
+                false,
+                installations));
+
+        FleetEvent applied = events.get(1);
+        assertThat(applied.detail()).endsWith("; 250 ms in all for the 1 whose run time it says");
+        assertThat(applied.migrations())
+                .containsExactly(
+                        new MigrationRun(OLDER, Optional.empty()),
+                        new MigrationRun(V, Optional.of(Duration.ofMillis(250))));
+    }
+
+    @Test
+    void aFirstHelloWithNothingAppliedRecordsOnlyTheConnection() {
+        connect(remoteHello("first", DATABASE));
+
         assertThat(events).extracting(FleetEvent::kind).containsExactly(EventKind.CONNECTED);
+    }
+
+    @Test
+    void whatTheFirstHelloHeldIsNotRecordedAgainWhenReportedOrHelloedAgain() {
+        long migrate = connect(remoteHello("migrate", DATABASE, row(OLDER, 1), row(V, 2)));
+
+        hub.applied(migrate, migration(V), ranked(2)); // a report made before the hello was read
+        connect(remoteHello("daemon", DATABASE, row(OLDER, 1), row(V, 2)));
+
+        assertThat(events)
+                .filteredOn(event -> event.kind() == EventKind.MIGRATION_APPLIED)
+                .singleElement()
+                .satisfies(event -> assertThat(event.migrations())
+                        .extracting(MigrationRun::version)
+                        .containsExactly(OLDER, V));
     }
 }

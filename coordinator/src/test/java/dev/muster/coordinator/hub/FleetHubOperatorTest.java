@@ -7,6 +7,7 @@ import dev.muster.coordinator.ManualClock;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
+import dev.muster.coordinator.events.MigrationRun;
 import dev.muster.coordinator.fleet.Blocker;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.ForcedRelease;
@@ -143,6 +144,17 @@ class FleetHubOperatorTest {
 
     private static FleetEvent regionEvent(Instant at, int region, EventKind kind, String actor, String detail) {
         return FleetEvent.of(at, region, kind, actor, detail);
+    }
+
+    /** The event of a report of {@code version} that did not say how long it ran. */
+    private static FleetEvent appliedEvent(Instant at, int region, String version) {
+        return regionEvent(
+                        at,
+                        region,
+                        EventKind.MIGRATION_APPLIED,
+                        "region " + region + "'s agent",
+                        version + " (migration " + version + ")")
+                .recording(List.of(new MigrationRun(version, Optional.empty())));
     }
 
     private static FleetEvent fleetEvent(Instant at, EventKind kind, String actor, String detail) {
@@ -362,9 +374,7 @@ class FleetHubOperatorTest {
             List<Release> held =
                     List.of(waitingOn(1, 2), waitingOn(2), new Release.Hold(V, heldBy(ALICE, NOW, "look first")));
             assertThat(fleet.global().outbox().releases()).isEqualTo(held);
-            assertThat(observer.last().events())
-                    .containsExactly(regionEvent(
-                            NOW, 2, EventKind.MIGRATION_APPLIED, "region 2's agent", V + " (migration " + V + ")"));
+            assertThat(observer.last().events()).containsExactly(appliedEvent(NOW, 2, V));
 
             hub.resume(BOB);
 
@@ -373,17 +383,23 @@ class FleetHubOperatorTest {
         }
 
         @Test
-        void aRemoteAskingDuringAPauseIsHeldAndGoesOnResume() {
+        void aRemoteAskingDuringAPauseIsRejectedAsAtAnyTimeAndTheResumeSendsItNothing() {
             Agent region1 = remoteNotYetMigrated(1);
             hub.pause("look first", ALICE);
 
             hub.requestRelease(region1.sessionId(), 3, migrations(OLDER, V));
             hub.resume(BOB);
 
-            assertThat(region1.outbox().answers())
-                    .containsExactly(
-                            new RecordingOutbox.Answered(3, new Release.Hold(OLDER, heldBy(ALICE, NOW, "look first"))),
-                            new RecordingOutbox.Answered(3, new Release.Go(V)));
+            assertThat(region1.outbox().answers()).singleElement().satisfies(answered -> {
+                assertThat(answered.requestId()).isEqualTo(3);
+                assertThat(answered.release())
+                        .isInstanceOfSatisfying(
+                                Release.Reject.class,
+                                reject -> assertThat(reject.reason())
+                                        .contains("a remote does not ask for release")
+                                        .doesNotContain("paused"));
+            });
+            assertThat(state(1).waiting()).isEmpty();
         }
 
         @Test
@@ -559,12 +575,7 @@ class FleetHubOperatorTest {
                             "migration " + V + " waits for regions [1, 2]"));
             assertThat(changes.get(5).events())
                     .containsExactly(
-                            regionEvent(
-                                    NOW,
-                                    1,
-                                    EventKind.MIGRATION_APPLIED,
-                                    "region 1's agent",
-                                    V + " (migration " + V + ")"),
+                            appliedEvent(NOW, 1, V),
                             regionEvent(
                                     NOW,
                                     GLOBAL,
@@ -573,12 +584,7 @@ class FleetHubOperatorTest {
                                     "migration " + V + " waits for regions [2]"));
             assertThat(changes.get(6).events())
                     .containsExactly(
-                            regionEvent(
-                                    NOW,
-                                    2,
-                                    EventKind.MIGRATION_APPLIED,
-                                    "region 2's agent",
-                                    V + " (migration " + V + ")"),
+                            appliedEvent(NOW, 2, V),
                             regionEvent(
                                     NOW, GLOBAL, EventKind.RELEASED, "coordinator", "released up to migration " + V));
         }

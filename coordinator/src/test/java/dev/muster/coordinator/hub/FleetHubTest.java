@@ -3,6 +3,8 @@ package dev.muster.coordinator.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.muster.coordinator.events.EventKind;
+import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.fleet.Blocker;
 import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
@@ -14,6 +16,7 @@ import dev.muster.coordinator.fleet.Role;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -171,13 +174,45 @@ class FleetHubTest {
     }
 
     @Test
-    void aRemoteIsAnsweredGoAtOnce() {
+    void aRemoteThatAsksIsRejectedSayingWhyAndTheFleetDoesNotChange() {
         globalWithFiles();
         Agent region1 = remoteNotYetMigrated(1);
+        Fleet before = hub.fleet();
+        List<FleetEvent> events = new ArrayList<>();
+        hub.observe((fleet, happened) -> events.addAll(happened));
 
-        hub.requestRelease(region1.sessionId(), 1, migrations(OLDER, V));
+        hub.requestRelease(region1.sessionId(), 4, migrations(OLDER, V, "20210101000000"));
 
-        assertThat(region1.outbox().releases()).containsExactly(new Release.Go(V));
+        assertThat(region1.outbox().answers()).singleElement().satisfies(answered -> {
+            assertThat(answered.requestId()).isEqualTo(4);
+            assertThat(answered.release())
+                    .isInstanceOfSatisfying(
+                            Release.Reject.class,
+                            reject -> assertThat(reject.reason())
+                                    .contains("region 1 is a remote, and a remote does not ask for release")
+                                    .contains("applies its migrations at once and reports each")
+                                    .contains("only the global's agent asks")
+                                    .contains("role: global"));
+        });
+        assertThat(hub.fleet()).as("not even the versions it named").isEqualTo(before);
+        assertThat(events).singleElement().satisfies(event -> {
+            assertThat(event.kind()).isEqualTo(EventKind.REJECTED);
+            assertThat(event.region()).hasValue(1);
+            assertThat(event.detail()).contains("a remote does not ask for release");
+        });
+    }
+
+    @Test
+    void aRegionThatWasTheGlobalNoLongerWaitsOnceItsAgentSaysItIsARemote() {
+        Agent global = globalWithFiles();
+        hub.requestRelease(global.sessionId(), 1, migrations(V));
+        hub.ended(global.sessionId());
+        assertThat(hub.fleet().region(GLOBAL).orElseThrow().waiting()).isPresent();
+
+        connect(hello(GLOBAL, Role.REMOTE, List.of(OLDER), List.of(OLDER, V)));
+
+        assertThat(hub.fleet().region(GLOBAL).orElseThrow().role()).isEqualTo(Role.REMOTE);
+        assertThat(hub.fleet().region(GLOBAL).orElseThrow().waiting()).isEmpty();
     }
 
     @Test
@@ -256,7 +291,10 @@ class FleetHubTest {
         hub.applied(region1.sessionId(), migration(V));
         hub.applied(region2.sessionId(), migration(V));
 
-        assertThat(region1.outbox().answers()).containsExactly(answer(5, new Release.Go(V)));
+        assertThat(region1.outbox().answers()).singleElement().satisfies(answered -> {
+            assertThat(answered.requestId()).isEqualTo(5);
+            assertThat(answered.release()).isInstanceOf(Release.Reject.class);
+        });
         assertThat(global.outbox().answers())
                 .containsExactly(answer(7, waitingOn(1, 2)), answer(7, waitingOn(2)), answer(7, new Release.Go(V)));
     }
@@ -443,7 +481,13 @@ class FleetHubTest {
                 .extracting(Connection::sessionId)
                 .containsExactly(renewed.sessionId());
         hub.requestRelease(renewed.sessionId(), 1, migrations(V));
-        assertThat(renewed.outbox().answers()).containsExactly(answer(1, new Release.Go(V)));
+        assertThat(renewed.outbox().answers())
+                .as("the renewed session is the one answered")
+                .singleElement()
+                .satisfies(answered -> {
+                    assertThat(answered.requestId()).isEqualTo(1);
+                    assertThat(answered.release()).isInstanceOf(Release.Reject.class);
+                });
         assertThat(old.outbox().said()).containsExactly(WELCOMED, new RecordingOutbox.Superseded());
     }
 

@@ -21,6 +21,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedSet;
@@ -128,6 +129,40 @@ class FleetMetricsTest {
                 .as("only the run whose time the agent said")
                 .isEqualTo(1);
         assertThat(durations.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
+    }
+
+    @Test
+    void whatARegionsFirstHelloHoldsIsCountedAndTimedOnceLikeWhatItReportsLater() {
+        long session = ++nextSession;
+        hub.hello(
+                session,
+                "peer-" + session,
+                new AgentHello(
+                        1,
+                        Role.REMOTE,
+                        "test",
+                        "agent-" + session,
+                        "database-1",
+                        migrations(List.of(OLDER, V)),
+                        migrations(List.of(OLDER, V, "20200601000000")),
+                        false,
+                        Map.of(
+                                OLDER, Installation.ofRunTime(Duration.ofMillis(100)),
+                                V, Installation.ofRunTime(Duration.ofMillis(300)))),
+                IGNORED);
+        hub.applied(session, migration(V), Installation.ofRunTime(Duration.ofMillis(300)));
+        hub.applied(session, migration("20200601000000"), Installation.ofRunTime(Duration.ofMillis(600)));
+
+        assertThat(registry.get("muster_migrations_applied")
+                        .tag("region", "1")
+                        .counter()
+                        .count())
+                .isEqualTo(3.0);
+        Timer durations =
+                registry.get("muster_migration_duration").tag("region", "1").timer();
+        assertThat(durations.count()).isEqualTo(3);
+        assertThat(durations.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1000.0);
+        assertThat(durations.max(TimeUnit.MILLISECONDS)).isEqualTo(600.0);
     }
 
     @Test
