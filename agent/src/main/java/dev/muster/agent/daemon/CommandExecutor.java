@@ -6,6 +6,7 @@ import dev.muster.agent.replication.TeardownMode;
 import dev.muster.agent.steps.UpgradeSteps;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
+import dev.muster.common.io.LineWriter;
 import dev.muster.proto.v1.AgentMessage;
 import dev.muster.proto.v1.Command;
 import io.micrometer.core.instrument.MeterRegistry;

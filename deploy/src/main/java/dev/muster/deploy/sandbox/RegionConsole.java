@@ -1,5 +1,6 @@
 package dev.muster.deploy.sandbox;
 
+import dev.muster.common.io.LineWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ final class RegionConsole extends Writer {
     private final Narrator narrator;
     private final String prefix;
     private final boolean shown;
-    private final StringBuilder partial = new StringBuilder();
+    private final LineWriter split = new LineWriter(this::line);
     private final List<String> lines = new ArrayList<>();
 
     RegionConsole(Narrator narrator, int region, boolean shown) {
@@ -28,19 +29,14 @@ final class RegionConsole extends Writer {
     }
 
     @Override
-    public synchronized void write(char[] buffer, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            char c = buffer[i];
-            if (c == '\n') {
-                String line = partial.toString();
-                partial.setLength(0);
-                lines.add(line);
-                if (shown) {
-                    narrator.say(prefix + line);
-                }
-            } else if (c != '\r') {
-                partial.append(c);
-            }
+    public void write(char[] buffer, int offset, int length) {
+        split.write(buffer, offset, length);
+    }
+
+    private synchronized void line(String line) {
+        lines.add(line);
+        if (shown) {
+            narrator.say(prefix + line);
         }
     }
 

@@ -1,15 +1,15 @@
-package dev.muster.agent.daemon;
+package dev.muster.common.io;
 
 import java.io.Writer;
 import java.util.function.Consumer;
 
 /** Hands on each complete line, without its line separator; a last unfinished one when closed. */
-final class LineWriter extends Writer {
+public final class LineWriter extends Writer {
 
     private final Consumer<String> line;
     private final StringBuilder current = new StringBuilder();
 
-    LineWriter(Consumer<String> line) {
+    public LineWriter(Consumer<String> line) {
         this.line = line;
     }
 

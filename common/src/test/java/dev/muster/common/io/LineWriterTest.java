@@ -1,4 +1,4 @@
-package dev.muster.agent.daemon;
+package dev.muster.common.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
