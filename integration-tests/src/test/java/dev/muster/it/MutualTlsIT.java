@@ -105,8 +105,9 @@ class MutualTlsIT {
                 "expired",
                 1,
                 tls(pki.expiredRegion(1).cert(), pki.expiredRegion(1).key()));
+        // refused for its identity, it ends at once, however long the report timeout it was given
         CommandRun otherRegion = impostor(
-                "other-region", 2, tls(pki.region(1).cert(), pki.region(1).key()));
+                "other-region", 2, tls(pki.region(1).cert(), pki.region(1).key()), PATIENCE);
         Status noCertificate = helloWithoutACertificate(1);
 
         assertThat(otherRegion.awaitExit(PATIENCE))
@@ -202,8 +203,15 @@ class MutualTlsIT {
                 .satisfies(line -> assertThat(line).contains(plaintextAddress, "answered in plaintext"));
     }
 
-    /** A remote's migrate on a scratch database at the new release, claiming {@code region}. */
+    /**
+     * A remote's migrate on a scratch database at the new release, claiming {@code region}; it
+     * gives up reporting after 5 s, as one the coordinator never hears should.
+     */
     private CommandRun impostor(String name, int region, String tls) {
+        return impostor(name, region, tls, Duration.ofSeconds(5));
+    }
+
+    private CommandRun impostor(String name, int region, String tls, Duration reportTimeout) {
         String url = REGIONS.databases().jdbcUrl(1).replace("/vmdb_production", "/" + IMPOSTOR_DATABASE);
         String locations = String.join(
                 ", ",
@@ -227,7 +235,7 @@ class MutualTlsIT {
                 "--config",
                 config.toString(),
                 "--report-timeout",
-                "5s"));
+                reportTimeout.toSeconds() + "s"));
     }
 
     private String tls(Path cert, Path key) {
