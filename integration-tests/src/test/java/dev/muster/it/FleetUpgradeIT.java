@@ -1,26 +1,20 @@
 package dev.muster.it;
 
+import static dev.muster.it.fixture.ReplicatedFleet.ALL_REGIONS;
+import static dev.muster.it.fixture.ReplicatedFleet.GLOBAL;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.tls.TestPki;
 import dev.muster.common.tls.TlsFiles;
-import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.coordinator.events.EventKind;
 import dev.muster.coordinator.events.FleetEvent;
 import dev.muster.coordinator.events.FleetObserver;
-import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
-import dev.muster.it.fixture.CommandRun;
 import dev.muster.it.fixture.ConfigFiles;
-import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InitializedRegions;
-import dev.muster.it.fixture.OperatorCli;
-import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionSql;
+import dev.muster.it.fixture.ReplicatedFleet;
 import dev.muster.it.fixture.SchemaHistory;
 import dev.muster.it.fixture.TlsProbe;
 import java.math.BigInteger;
@@ -29,15 +23,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,8 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetUpgradeIT {
 
-    private static final int GLOBAL = 99;
-    private static final List<Integer> ALL_REGIONS = List.of(GLOBAL, 1, 2);
     private static final String GATED_VERSION = "20200424183342";
     private static final String TARGET = "20200801120000";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -64,35 +53,21 @@ class FleetUpgradeIT {
     @TempDir
     Path dir;
 
-    private ConfigFiles configs;
-    private Coordinator coordinator;
-    private String coordinatorAddress;
-    private final Map<Integer, AgentDaemon> daemons = new HashMap<>();
+    private ReplicatedFleet fleet;
 
     /** The first release everywhere, replicated; then the new code on every appliance, its daemon restarted. */
     @BeforeEach
     void fleetOnTheFirstReleaseWithTheNewCode() throws Exception {
-        configs = new ConfigFiles(dir, REGIONS.databases()).withTls();
-        coordinatorAddress = "127.0.0.1:" + Ports.free();
-        coordinator = Coordinator.start(
-                CoordinatorConfig.load(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
-        for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "jansa", "migrate");
-        }
-        for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "jansa", "replication", "setup");
-        }
-        ALL_REGIONS.forEach(region -> startDaemon(region, "kasparov"));
-        await("the global's replication reported healthy")
-                .atMost(PATIENCE)
-                .until(() -> replication(GLOBAL)
-                        .map(health -> health.subscriptions().size() == 2 && health.healthy())
-                        .orElse(false));
+        fleet = ReplicatedFleet.durableWithTls(dir, REGIONS.databases(), PATIENCE);
+        fleet.runOnEveryRegion("jansa", "migrate");
+        fleet.runOnEveryRegion("jansa", "replication", "setup");
+        ALL_REGIONS.forEach(region -> fleet.startDaemon(region, "kasparov"));
+        await("the global's replication reported healthy").atMost(PATIENCE).until(fleet::globalReplicationHealthy);
         await("every daemon connected with the new code")
                 .atMost(PATIENCE)
-                .until(() -> ALL_REGIONS.stream()
-                        .allMatch(region -> coordinator.hub().hasDaemon(region)
-                                && coordinator
+                .until(() -> fleet.everyDaemonConnected()
+                        && ALL_REGIONS.stream()
+                                .allMatch(region -> fleet.coordinator()
                                         .hub()
                                         .fleet()
                                         .region(region)
@@ -102,11 +77,9 @@ class FleetUpgradeIT {
 
     @AfterEach
     void stopEverything() {
-        daemons.values().forEach(AgentDaemon::close);
-        if (coordinator != null) {
-            coordinator.close();
+        if (fleet != null) {
+            fleet.close();
         }
-        new RegionSql(REGIONS.databases()).dropReplication(GLOBAL, 1, 2);
     }
 
     @Test
@@ -115,16 +88,16 @@ class FleetUpgradeIT {
                 .execute(1, "INSERT INTO vms (name, vendor) VALUES ('vm-before', 'written before')");
         List<FleetEvent> events = new CopyOnWriteArrayList<>();
         Map<Integer, Integer> mostSessions = new ConcurrentHashMap<>();
-        coordinator.hub().observe((FleetObserver) (fleet, happened) -> {
+        fleet.coordinator().hub().observe((FleetObserver) (current, happened) -> {
             events.addAll(happened);
             // what the coordinator's muster_region_sessions gauge shows, at every change
-            fleet.regions()
+            current.regions()
                     .values()
                     .forEach(state -> mostSessions.merge(
                             state.region(), state.connections().size(), Math::max));
         });
 
-        String output = muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
+        String output = fleet.muster(0, "upgrade", "--to", TARGET, "--teardown", "disable");
 
         assertThat(output)
                 .contains(
@@ -151,7 +124,8 @@ class FleetUpgradeIT {
                 .isOne();
         // the coordinator stores its events behind, on another thread
         await().atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(lastEvent("UPGRADE")).contains("upgrade done"));
+                .untilAsserted(
+                        () -> assertThat(fleet.lastStoredEvent("UPGRADE")).contains("upgrade done"));
         // every step ran on its daemon's session: no region had a second one, nobody connected anew
         assertThat(mostSessions)
                 .containsOnlyKeys(ALL_REGIONS)
@@ -167,9 +141,9 @@ class FleetUpgradeIT {
 
     @Test
     void runningItAgainGoesOnFromWhereTheFleetIsWithoutMigratingOrTearingDownAgain() throws Exception {
-        muster(0, "upgrade", "--to", TARGET);
+        fleet.muster(0, "upgrade", "--to", TARGET);
 
-        String again = muster(0, "upgrade", "--to", TARGET);
+        String again = fleet.muster(0, "upgrade", "--to", TARGET);
 
         assertThat(again)
                 .doesNotContain("==> tear replication down", "==> migrate the remotes", "==> migrate the global")
@@ -178,16 +152,17 @@ class FleetUpgradeIT {
 
     @Test
     void certificatesRenewedOnDiskDuringAnUpgradeTakeEffectWithoutARestart() throws Exception {
-        TestPki pki = configs.pki().orElseThrow();
+        TestPki pki = fleet.configs().pki().orElseThrow();
         List<FleetEvent> events = new CopyOnWriteArrayList<>();
-        coordinator.hub().observe((FleetObserver) (fleet, happened) -> events.addAll(happened));
-        String host = coordinatorAddress.substring(0, coordinatorAddress.lastIndexOf(':'));
-        int port = coordinator.port();
+        fleet.coordinator().hub().observe((FleetObserver) (current, happened) -> events.addAll(happened));
+        String address = fleet.coordinatorAddress();
+        String host = address.substring(0, address.lastIndexOf(':'));
+        int port = fleet.coordinator().port();
         TlsFiles admin = pki.operator(ConfigFiles.ADMIN);
         BigInteger served = TlsProbe.serverCertificate(host, port, admin);
 
-        CompletableFuture<String> upgrade =
-                CompletableFuture.supplyAsync(() -> muster(0, "upgrade", "--to", TARGET, "--teardown", "disable"));
+        CompletableFuture<String> upgrade = CompletableFuture.supplyAsync(
+                () -> fleet.muster(0, "upgrade", "--to", TARGET, "--teardown", "disable"));
         await("the upgrade at the global's migration")
                 .atMost(PATIENCE)
                 .until(() -> events.stream()
@@ -207,21 +182,19 @@ class FleetUpgradeIT {
                 .contains("Upgrade done: the fleet is at " + TARGET + " with replication verified");
 
         // sessions made before the renewal went on; made again, they show the renewed certificate
-        coordinator.close();
-        coordinator = Coordinator.start(
-                CoordinatorConfig.load(configs.durableCoordinator(coordinatorAddress, GLOBAL, 1, 2)), "test");
+        fleet.restartCoordinator();
         await("region 1's daemon connected again")
                 .atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(lastEvent("CONNECTED", 1))
+                .untilAsserted(() -> assertThat(fleet.lastStoredEvent("CONNECTED", 1))
                         .contains("with certificate " + renewedRegion.toString(16)));
     }
 
     @Test
     void aRegionWithoutItsDaemonStopsTheUpgradeBeforeItChangesAnything() throws Exception {
-        daemons.remove(2).close();
-        await().atMost(PATIENCE).until(() -> !coordinator.hub().hasDaemon(2));
+        fleet.stopDaemon(2);
+        await().atMost(PATIENCE).until(() -> !fleet.coordinator().hub().hasDaemon(2));
 
-        String output = muster(1, "upgrade", "--to", TARGET);
+        String output = fleet.muster(1, "upgrade", "--to", TARGET);
 
         assertThat(output)
                 .contains(
@@ -231,23 +204,9 @@ class FleetUpgradeIT {
         assertThat(SchemaHistory.of(REGIONS.databases().database(1)).has(GATED_VERSION))
                 .as("nothing migrated")
                 .isFalse();
-        assertThat(replication(GLOBAL).map(ReplicationHealth::healthy))
+        assertThat(fleet.replication(GLOBAL).map(ReplicationHealth::healthy))
                 .as("replication left up")
                 .contains(true);
-    }
-
-    private String muster(int expectedExit, String... args) {
-        return new OperatorCli(configs, coordinatorAddress).run(expectedExit, args);
-    }
-
-    private void startDaemon(int region, String release) {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(region, release)), "test");
-        daemons.put(region, daemon);
-        daemon.start();
-    }
-
-    private Optional<ReplicationHealth> replication(int region) {
-        return coordinator.hub().fleet().region(region).flatMap(RegionState::replication);
     }
 
     private long count(int region, String sql) throws Exception {
@@ -257,44 +216,5 @@ class FleetUpgradeIT {
             result.next();
             return result.getLong(1);
         }
-    }
-
-    private String lastEvent(String kind, int region) throws Exception {
-        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT detail FROM muster.fleet_event WHERE kind = '" + kind
-                        + "' AND region = " + region + " ORDER BY id DESC LIMIT 1")) {
-            return result.next() ? result.getString(1) : "";
-        }
-    }
-
-    private String lastEvent(String kind) throws Exception {
-        try (Connection connection = REGIONS.databases().database(GLOBAL).getConnection();
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(
-                        "SELECT detail FROM muster.fleet_event WHERE kind = '" + kind + "' ORDER BY id DESC LIMIT 1")) {
-            assertThat(result.next()).as("a %s event", kind).isTrue();
-            return result.getString(1);
-        }
-    }
-
-    private void runToCompletion(int region, String release, String... command) throws Exception {
-        try (CommandRun run = agent(region, release, command)) {
-            assertThat(run.awaitExit(PATIENCE))
-                    .as("region %d: %s; %s", region, List.of(command), run.output())
-                    .isZero();
-        }
-    }
-
-    private CommandRun agent(int region, String release, String... command) {
-        String[] args = Stream.concat(
-                        Stream.of(command),
-                        Stream.of("--config", config(region, release).toString()))
-                .toArray(String[]::new);
-        return new InProcessAgent("region-" + region, args);
-    }
-
-    private Path config(int region, String release) {
-        return configs.replicatedAgent(region, GLOBAL, List.of(1, 2), coordinatorAddress, release);
     }
 }

@@ -1,21 +1,16 @@
 package dev.muster.it;
 
+import static dev.muster.it.fixture.ReplicatedFleet.GLOBAL;
+import static dev.muster.it.fixture.ReplicatedFleet.REMOTES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.muster.agent.config.AgentConfig;
-import dev.muster.agent.daemon.AgentDaemon;
-import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.config.CoordinatorConfig;
-import dev.muster.coordinator.fleet.RegionState;
 import dev.muster.coordinator.fleet.ReplicationHealth;
 import dev.muster.it.fixture.CommandRun;
-import dev.muster.it.fixture.ConfigFiles;
-import dev.muster.it.fixture.InProcessAgent;
 import dev.muster.it.fixture.InitializedRegions;
-import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionMigrations;
 import dev.muster.it.fixture.RegionSql;
+import dev.muster.it.fixture.ReplicatedFleet;
 import dev.muster.it.fixture.SchemaHistory;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SeedOrderIT {
 
-    private static final int GLOBAL = 99;
-    private static final List<Integer> REMOTES = List.of(1, 2);
     private static final String GATED_VERSION = "20200424183342";
     private static final String LAST_VERSION = "20200801120000";
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -53,48 +45,37 @@ class SeedOrderIT {
     @TempDir
     Path dir;
 
-    private ConfigFiles configs;
+    private ReplicatedFleet fleet;
     private RegionSql sql;
-    private Coordinator coordinator;
-    private String coordinatorAddress;
 
     /** The first release everywhere, replicated and in step; then the new code, and replication set up on it. */
     @BeforeEach
     void fleetWithReplicationSetUpOnTheNewRelease() throws Exception {
-        configs = new ConfigFiles(dir, REGIONS.databases());
         sql = new RegionSql(REGIONS.databases());
-        coordinatorAddress = "127.0.0.1:" + Ports.free();
-        coordinator = Coordinator.start(CoordinatorConfig.load(configs.coordinator(coordinatorAddress, 1, 2)), "test");
-        for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "jansa", "migrate");
-        }
-        for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "jansa", "replication", "setup");
-        }
-        for (int region : List.of(1, 2, GLOBAL)) {
-            runToCompletion(region, "kasparov", "replication", "setup");
-        }
+        fleet = ReplicatedFleet.inMemory(dir, REGIONS.databases(), PATIENCE);
+        fleet.runOnEveryRegion("jansa", "migrate");
+        fleet.runOnEveryRegion("jansa", "replication", "setup");
+        fleet.runOnEveryRegion("kasparov", "replication", "setup");
     }
 
     @AfterEach
     void stop() {
-        if (coordinator != null) {
-            coordinator.close();
+        if (fleet != null) {
+            fleet.close();
         }
-        sql.dropReplication(GLOBAL, 1, 2);
     }
 
     @Test
     void rowsOfTheNewSchemaWrittenWhileTheGlobalWaitsAllReachItAndReplicationEndsInStep() throws Exception {
-        try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
+        try (CommandRun global = fleet.startAgent(GLOBAL, "kasparov", "migrate")) {
             global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
             for (int remote : REMOTES) {
                 if (remote == REMOTES.get(REMOTES.size() - 1)) {
                     // Its report would release the global at once, racing the rows it writes next:
                     // held, the global waits until they are written, as an operator's rows would be.
-                    coordinator.hub().pause("the last remote writes its rows first", "test");
+                    fleet.coordinator().hub().pause("the last remote writes its rows first", "test");
                 }
-                runToCompletion(remote, "kasparov", "migrate");
+                fleet.runToCompletion(remote, "kasparov", "migrate");
                 long base = remote * 1_000_000_000_000L;
                 sql.execute(
                         remote,
@@ -104,7 +85,7 @@ class SeedOrderIT {
                         "UPDATE users SET email = 'admin@region" + remote + "' WHERE id BETWEEN " + base + " AND "
                                 + (base + 999_999_999_999L));
             }
-            coordinator.hub().resume("test");
+            fleet.coordinator().hub().resume("test");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
 
             List<String> lines = global.output().lines();
@@ -117,7 +98,7 @@ class SeedOrderIT {
                                 "region_" + remote + "_subscription: caught up with " + "region " + remote + " at "));
             }
             // the README's promise: once the global's migrate has caught up, verify passes right after
-            try (CommandRun verify = agent(GLOBAL, "kasparov", "replication", "verify")) {
+            try (CommandRun verify = fleet.startAgent(GLOBAL, "kasparov", "replication", "verify")) {
                 assertThat(verify.awaitExit(PATIENCE))
                         .as("verify: %s", verify.output())
                         .isZero();
@@ -155,11 +136,10 @@ class SeedOrderIT {
 
     @Test
     void whileTheGlobalWaitsAStoppedSubscriptionIsExplainedWithTheMigrationThatBringsItBack() throws Exception {
-        AgentDaemon daemon = AgentDaemon.create(AgentConfig.load(config(GLOBAL, "kasparov")), "test");
-        daemon.start();
-        try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
+        fleet.startDaemon(GLOBAL, "kasparov");
+        try (CommandRun global = fleet.startAgent(GLOBAL, "kasparov", "migrate")) {
             global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
-            runToCompletion(1, "kasparov", "migrate");
+            fleet.runToCompletion(1, "kasparov", "migrate");
             sql.execute(
                     1,
                     "INSERT INTO vms (name, vendor, retires_on) VALUES ('vm-new', 'after migrating', "
@@ -176,26 +156,22 @@ class SeedOrderIT {
                     + "public.vms.retires_on and tables public.service_templates, which the global lacks; migration "
                     + GATED_VERSION + ", pending on the global and applied on region 1, should bring it back once "
                     + "the global applies it";
-            try (CommandRun status = agent(GLOBAL, "kasparov", "replication", "status")) {
+            try (CommandRun status = fleet.startAgent(GLOBAL, "kasparov", "replication", "status")) {
                 assertThat(status.awaitExit(PATIENCE)).isZero();
                 assertThat(status.output().lines()).contains("region_1_subscription is down: " + why);
             }
             await("the coordinator told why")
                     .atMost(PATIENCE)
-                    .untilAsserted(() -> assertThat(coordinator
-                                    .hub()
-                                    .fleet()
-                                    .region(GLOBAL)
-                                    .flatMap(RegionState::replication)
+                    .untilAsserted(() -> assertThat(fleet.replication(GLOBAL)
                                     .map(ReplicationHealth::problems)
                                     .orElse(List.of()))
                             .contains("subscription region_1_subscription is disabled: " + why));
 
-            runToCompletion(2, "kasparov", "migrate");
-            coordinator.hub().resume("test");
+            fleet.runToCompletion(2, "kasparov", "migrate");
+            fleet.coordinator().hub().resume("test");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         } finally {
-            daemon.close();
+            fleet.stopDaemon(GLOBAL);
         }
         assertThat(sql.rowsOfRegion(GLOBAL, "vms", 1)).anyMatch(row -> row.contains("vm-new"));
     }
@@ -206,17 +182,17 @@ class SeedOrderIT {
         AtomicLong written = new AtomicLong();
         Thread writer = new Thread(() -> writeUntilStopped(writing, written), "region-1-writer");
         writer.start();
-        try (CommandRun global = agent(GLOBAL, "kasparov", "migrate")) {
+        try (CommandRun global = fleet.startAgent(GLOBAL, "kasparov", "migrate")) {
             global.output().awaitLine(RegionMigrations.waitLine(1, GATED_VERSION), 0, PATIENCE);
             for (int remote : REMOTES) {
                 if (remote == REMOTES.get(REMOTES.size() - 1)) {
                     // Its report would release the global at once, racing the rows it writes next:
                     // held, the global waits until they are written, as an operator's rows would be.
-                    coordinator.hub().pause("the last remote writes its rows first", "test");
+                    fleet.coordinator().hub().pause("the last remote writes its rows first", "test");
                 }
-                runToCompletion(remote, "kasparov", "migrate");
+                fleet.runToCompletion(remote, "kasparov", "migrate");
             }
-            coordinator.hub().resume("test");
+            fleet.coordinator().hub().resume("test");
             assertThat(global.awaitExit(PATIENCE)).as("%s", global.output()).isZero();
         } finally {
             writing.set(false);
@@ -229,7 +205,7 @@ class SeedOrderIT {
                 .untilAsserted(() -> assertThat(
                                 sql.string(GLOBAL, "SELECT count(*) FROM vms WHERE vendor = 'written continuously'"))
                         .isEqualTo(String.valueOf(written.get())));
-        try (CommandRun verify = agent(GLOBAL, "kasparov", "replication", "verify")) {
+        try (CommandRun verify = fleet.startAgent(GLOBAL, "kasparov", "replication", "verify")) {
             assertThat(verify.awaitExit(PATIENCE)).as("%s", verify.output()).isZero();
         }
         assertEverySubscriptionStreamsAndNoSlotHoldsWalBack();
@@ -279,25 +255,5 @@ class SeedOrderIT {
                         .isLessThan(16L * 1024 * 1024);
             }
         });
-    }
-
-    private void runToCompletion(int region, String release, String... command) throws Exception {
-        try (CommandRun run = agent(region, release, command)) {
-            assertThat(run.awaitExit(PATIENCE))
-                    .as("region %d: %s; %s", region, List.of(command), run.output())
-                    .isZero();
-        }
-    }
-
-    private Path config(int region, String release) {
-        return configs.replicatedAgent(region, GLOBAL, REMOTES, coordinatorAddress, release);
-    }
-
-    private CommandRun agent(int region, String release, String... command) {
-        String[] args = Stream.concat(
-                        Stream.of(command),
-                        Stream.of("--config", config(region, release).toString()))
-                .toArray(String[]::new);
-        return new InProcessAgent("region-" + region, args);
     }
 }
