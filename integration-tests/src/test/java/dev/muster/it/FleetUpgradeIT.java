@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code muster upgrade} on three real servers with live logical replication: the regions'
  * daemons, already on the new code, carry out the whole procedure — teardown, the remotes'
- * migrations, the global's (gated), setup, verify — and the REGIONS.databases() prove it went in the
+ * migrations, the global's (gated), setup, verify — and the databases prove it went in the
  * safe order and lost no row written before it.
  */
 class FleetUpgradeIT {
