@@ -205,10 +205,11 @@ class MutualTlsIT {
 
     /**
      * A remote's migrate on a scratch database at the new release, claiming {@code region}; it
-     * gives up reporting after 5 s, as one the coordinator never hears should.
+     * gives up reporting after 20 s, as one the coordinator never hears should: time for a few
+     * refused attempts, each of which it prints, even on a busy machine.
      */
     private CommandRun impostor(String name, int region, String tls) {
-        return impostor(name, region, tls, Duration.ofSeconds(5));
+        return impostor(name, region, tls, Duration.ofSeconds(20));
     }
 
     private CommandRun impostor(String name, int region, String tls, Duration reportTimeout) {
