@@ -2,11 +2,14 @@ package dev.muster.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.muster.it.bench.BenchmarkEnvironment;
+import dev.muster.it.bench.BenchmarkReport;
 import dev.muster.it.bench.BenchmarkServers;
 import dev.muster.it.bench.LatencyTables;
 import dev.muster.it.bench.ReleaseLatencyBenchmark;
 import dev.muster.it.bench.ReleaseLatencyResults;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,10 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  * against ManageIQ's in-band signal (each remote records V in a replicated table, the global
  * polls it once a second, restarting its subscriptions between polls), interleaved on the
  * same three servers. Prints the figures; asserts only that every trial ran and kept the
- * safety invariant.
+ * safety invariant. {@code docs/benchmarks.md} tells the method.
  *
- * <p>{@code ./mvnw -B verify -Pbenchmarks} runs it; {@code -Dbench.trials=N} changes the number
- * of counted trials of each kind (default {@value #DEFAULT_TRIALS}). Only this benchmark:
+ * <p>{@code ./mvnw -B verify -Pbenchmarks} runs it, and writes {@code docs/benchmarks.md} and
+ * its chart (as does {@code -Dbench.report=true}); {@code -Dbench.trials=N} changes the number
+ * of counted trials of each kind (default {@value #DEFAULT_TRIALS}), {@code -Dbench.note=TEXT}
+ * adds a note to the document. Only this benchmark:
  * {@code ./mvnw -B verify -Pbenchmarks -pl integration-tests -am -Dit.test=ReleaseLatencyBenchmarkIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  *
@@ -42,12 +47,24 @@ class ReleaseLatencyBenchmarkIT {
 
     @Test
     void musterAgainstTheInBandSignal() throws Exception {
+        String loadBefore = BenchmarkEnvironment.loadAverage();
+        Optional<Path> docs =
+                Optional.ofNullable(System.getProperty("bench.docs")).map(Path::of);
         try (BenchmarkServers servers = BenchmarkServers.fromSystemProperties()) {
             ReleaseLatencyResults results = ReleaseLatencyBenchmark.run(
                     servers, dir, Integer.getInteger("bench.trials", DEFAULT_TRIALS), WARM_UP_TRIALS, System.out);
+            BenchmarkReport report = new BenchmarkReport(
+                    BenchmarkEnvironment.capture(servers, loadBefore, docs.map(Path::getParent)),
+                    results,
+                    Optional.ofNullable(System.getProperty("bench.note")));
             System.out.println(LatencyTables.markdown(results, "###"));
 
             assertThat(results.safetyViolations()).as("the safety invariant").isEmpty();
+            if (Boolean.getBoolean("bench.report")) {
+                Path written = docs.orElseThrow(() -> new IllegalStateException("bench.docs names no directory"));
+                report.write(written);
+                System.out.println("Written: " + written.resolve(BenchmarkReport.DOCUMENT));
+            }
         }
     }
 }
