@@ -31,7 +31,8 @@ public final class InBandTrials {
         this.migrations = new TrialMigrations(dir);
     }
 
-    public TrialTimes run(int trial) throws Exception {
+    /** Runs trial {@code trial}; region 1 starts {@code pause} after the global has begun to wait. */
+    public TrialTimes run(int trial, Duration pause) throws Exception {
         String version = migrations.add(trial);
         CountDownLatch waiting = new CountDownLatch(1);
         CompletableFuture<Void> global = new CompletableFuture<>();
@@ -51,6 +52,7 @@ public final class InBandTrials {
             if (!waiting.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("the in-band global did not start waiting for " + version);
             }
+            Thread.sleep(pause.toMillis());
             for (int remote : BenchmarkServers.REMOTES) {
                 flyway(remote).callbacks(signal.recorder(remote)).load().migrate();
             }

@@ -42,6 +42,7 @@ public final class LatencyChart {
         BoxAndWhiskerRenderer boxRenderer = new BoxAndWhiskerRenderer();
         boxRenderer.setMeanVisible(false);
         boxRenderer.setFillBox(false);
+        boxRenderer.setMaximumBarWidth(0.25);
         boxRenderer.setMaxOutlierVisible(false);
         boxRenderer.setMinOutlierVisible(false);
         boxRenderer.setDefaultToolTipGenerator(null);

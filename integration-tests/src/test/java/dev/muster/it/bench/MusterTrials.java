@@ -50,10 +50,12 @@ public final class MusterTrials implements AutoCloseable {
         return trials;
     }
 
-    public TrialTimes run(int trial) throws Exception {
+    /** Runs trial {@code trial}; region 1 starts {@code pause} after the global has begun to wait. */
+    public TrialTimes run(int trial, Duration pause) throws Exception {
         String version = migrations.add(trial);
         try (InProcessAgent global = migrate(BenchmarkServers.GLOBAL)) {
             global.output().awaitLine(RegionMigrations.waitLine(1, version), 0, PATIENCE);
+            Thread.sleep(pause.toMillis());
             for (int remote : BenchmarkServers.REMOTES) {
                 try (InProcessAgent region = migrate(remote)) {
                     assertThat(region.awaitExit(PATIENCE))
