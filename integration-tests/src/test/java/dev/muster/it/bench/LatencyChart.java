@@ -1,0 +1,69 @@
+package dev.muster.it.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
+import org.jfree.chart.renderer.category.ScatterRenderer;
+import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
+import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
+
+/**
+ * Two latency distributions side by side, as a PNG: a box per distribution (quartiles, the
+ * median, whiskers to 1.5 times the interquartile range) over every sample as a dot.
+ */
+public final class LatencyChart {
+
+    private static final String SERIES = "latency";
+    private static final int WIDTH = 800;
+    private static final int HEIGHT = 500;
+
+    private LatencyChart() {}
+
+    public static void write(
+            Path png, String title, String firstName, LatencyStats first, String secondName, LatencyStats second)
+            throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        DefaultBoxAndWhiskerCategoryDataset boxes = new DefaultBoxAndWhiskerCategoryDataset();
+        boxes.add(first.millis(), SERIES, firstName);
+        boxes.add(second.millis(), SERIES, secondName);
+        DefaultMultiValueCategoryDataset samples = new DefaultMultiValueCategoryDataset();
+        samples.add(List.copyOf(first.millis()), SERIES, firstName);
+        samples.add(List.copyOf(second.millis()), SERIES, secondName);
+
+        BoxAndWhiskerRenderer boxRenderer = new BoxAndWhiskerRenderer();
+        boxRenderer.setMeanVisible(false);
+        boxRenderer.setFillBox(false);
+        boxRenderer.setMaximumBarWidth(0.25);
+        boxRenderer.setMaxOutlierVisible(false);
+        boxRenderer.setMinOutlierVisible(false);
+        boxRenderer.setDefaultToolTipGenerator(null);
+        boxRenderer.setSeriesPaint(0, Color.DARK_GRAY);
+        boxRenderer.setSeriesOutlinePaint(0, Color.DARK_GRAY);
+        boxRenderer.setSeriesStroke(0, new BasicStroke(1.5f));
+        ScatterRenderer dotRenderer = new ScatterRenderer();
+        dotRenderer.setUseSeriesOffset(false);
+        dotRenderer.setSeriesPaint(0, new Color(31, 119, 180, 150));
+
+        NumberAxis millis = new NumberAxis("milliseconds");
+        millis.setAutoRangeIncludesZero(true);
+        CategoryPlot plot = new CategoryPlot(boxes, new CategoryAxis(), millis, boxRenderer);
+        plot.setDataset(1, samples);
+        plot.setRenderer(1, dotRenderer);
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.muster.it.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.muster.common.config.DatabaseConfig;
+import dev.muster.coordinator.Coordinator;
+import dev.muster.coordinator.config.CoordinatorConfig;
+import dev.muster.it.fixture.InProcessAgent;
+import dev.muster.it.fixture.Ports;
+import dev.muster.it.fixture.RegionMigrations;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Trials of muster: a coordinator in this JVM, plaintext on loopback, its fleet in memory,
+ * and each region's {@code muster-agent migrate} run in this JVM as an operator runs it by
+ * hand. Per trial the global's starts first and waits, then region 1's runs to its end,
+ * then region 2's.
+ */
+public final class MusterTrials implements AutoCloseable {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    private final BenchmarkServers servers;
+    private final TrialMigrations migrations;
+    private final Coordinator coordinator;
+    private final Map<Integer, Path> agentConfigs = new HashMap<>();
+
+    private MusterTrials(BenchmarkServers servers, TrialMigrations migrations, Coordinator coordinator) {
+        this.servers = servers;
+        this.migrations = migrations;
+        this.coordinator = coordinator;
+    }
+
+    public static MusterTrials start(BenchmarkServers servers, Path dir) throws IOException {
+        String address = "127.0.0.1:" + Ports.free();
+        Path coordinatorConfig =
+                Files.writeString(dir.resolve("coordinator.yaml"), "listen: \"" + address + "\"\nregions: [1, 2]\n");
+        MusterTrials trials = new MusterTrials(
+                servers,
+                new TrialMigrations(dir.resolve("muster-migrations")),
+                Coordinator.start(CoordinatorConfig.load(coordinatorConfig), "benchmark"));
+        for (int region : servers.regions()) {
+            trials.agentConfigs.put(region, trials.writeAgentConfig(dir, region, address));
+        }
+        return trials;
+    }
+
+    /** Runs trial {@code trial}; region 1 starts {@code pause} after the global has begun to wait. */
+    public TrialTimes run(int trial, Duration pause) throws Exception {
+        String version = migrations.add(trial);
+        try (InProcessAgent global = migrate(BenchmarkServers.GLOBAL)) {
+            global.output().awaitLine(RegionMigrations.waitLine(1, version), 0, PATIENCE);
+            Thread.sleep(pause.toMillis());
+            for (int remote : BenchmarkServers.REMOTES) {
+                try (InProcessAgent region = migrate(remote)) {
+                    assertThat(region.awaitExit(PATIENCE))
+                            .as("region %d's migrate; %s", remote, region.output())
+                            .isZero();
+                }
+            }
+            assertThat(global.awaitExit(PATIENCE))
+                    .as("the global's migrate; %s", global.output())
+                    .isZero();
+        }
+        return TrialTimes.read(
+                version, servers.dataSource(BenchmarkServers.GLOBAL), servers.dataSource(1), servers.dataSource(2));
+    }
+
+    private InProcessAgent migrate(int region) {
+        return new InProcessAgent(
+                "region-" + region,
+                "migrate",
+                "--config",
+                agentConfigs.get(region).toString());
+    }
+
+    private Path writeAgentConfig(Path dir, int region, String coordinatorAddress) throws IOException {
+        DatabaseConfig database = servers.database(region);
+        String password = database.passwordFile()
+                .map(file -> ", password_file: \"" + file.toAbsolutePath() + "\"")
+                .orElse("");
+        return Files.writeString(
+                dir.resolve("agent-" + region + ".yaml"),
+                String.join(
+                        "\n",
+                        "region: " + region,
+                        "role: " + (region == BenchmarkServers.GLOBAL ? "global" : "remote"),
+                        "database: { url: \"" + database.url() + "\", user: \"" + database.user() + "\"" + password
+                                + " }",
+                        "migrations: { locations: [\"" + migrations.location() + "\"] }",
+                        "coordinator: { address: \"" + coordinatorAddress + "\" }",
+                        ""));
+    }
+
+    @Override
+    public void close() {
+        coordinator.close();
+    }
+}
