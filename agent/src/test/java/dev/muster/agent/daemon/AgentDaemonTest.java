@@ -37,6 +37,7 @@ import dev.muster.proto.v1.ReplicationReport;
 import dev.muster.proto.v1.Role;
 import dev.muster.proto.v1.SetUpReplication;
 import dev.muster.proto.v1.TeardownReplication;
+import dev.muster.proto.v1.VerifyReplication;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -335,6 +336,32 @@ class AgentDaemonTest {
         assertThat(result.getCommandId()).isEqualTo(7);
         assertThat(result.getExitStatus()).isEqualTo(3);
         assertThat(result.getOutputList()).containsExactly("ran " + step, "migrate: the coordinator refused");
+    }
+
+    @Test
+    void everyActionRunsTheStepOfTheCommandOfTheSameName() throws Exception {
+        start(NEVER);
+        AgentCall call = coordinator.awaitCall(1);
+
+        call.send(teardown(1, "drop"));
+        call.send(migrate(2, V1));
+        call.send(migrate(3, ""));
+        call.send(setup(4));
+        call.send(command(Command.newBuilder()
+                .setCommandId(5)
+                .setVerify(VerifyReplication.getDefaultInstance())
+                .build()));
+
+        assertThat(awaitResults(call, 5))
+                .extracting(CommandResult::getExitStatus)
+                .containsOnly(0);
+        assertThat(runner.commandLines)
+                .containsExactly(
+                        "replication teardown --mode drop",
+                        "migrate --to " + V1,
+                        "migrate",
+                        "replication setup",
+                        "replication verify");
     }
 
     @Test

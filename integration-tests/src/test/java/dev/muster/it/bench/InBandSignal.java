@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.IntConsumer;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.flywaydb.core.api.callback.BaseCallback;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.callback.Context;
@@ -64,7 +65,7 @@ public final class InBandSignal implements AutoCloseable {
                                 + PUBLICATION + " WITH (copy_data = false)");
             }
             signal.awaitWorkers();
-        } catch (SQLException | InterruptedException | RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             signal.close();
             throw e;
         }
@@ -135,24 +136,21 @@ public final class InBandSignal implements AutoCloseable {
         return missing;
     }
 
-    private void awaitWorkers() throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + SUBSCRIPTION_START.toNanos();
+    private void awaitWorkers() throws SQLException {
         try (Connection connection = servers.dataSource(BenchmarkServers.GLOBAL).getConnection();
                 Statement statement = connection.createStatement()) {
-            while (true) {
-                try (ResultSet running = statement.executeQuery("SELECT count(DISTINCT subid) FROM pg_stat_subscription"
-                        + " WHERE subname LIKE 'inband\\_region\\_%' AND pid IS NOT NULL AND relid IS NULL")) {
-                    running.next();
-                    if (running.getInt(1) == BenchmarkServers.REMOTES.size()) {
-                        return;
-                    }
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "the global's in-band subscriptions did not start within " + SUBSCRIPTION_START);
-                }
-                Thread.sleep(100);
-            }
+            Awaitility.await("the global's in-band subscriptions started")
+                    .atMost(SUBSCRIPTION_START)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        try (ResultSet running =
+                                statement.executeQuery("SELECT count(DISTINCT subid) FROM pg_stat_subscription"
+                                        + " WHERE subname LIKE 'inband\\_region\\_%' AND pid IS NOT NULL"
+                                        + " AND relid IS NULL")) {
+                            running.next();
+                            return running.getInt(1) == BenchmarkServers.REMOTES.size();
+                        }
+                    });
         }
     }
 
