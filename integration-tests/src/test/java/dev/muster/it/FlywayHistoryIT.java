@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.agent.migrate.RunListener;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.PostgresFleet;
 import java.nio.file.Files;
@@ -43,8 +44,8 @@ class FlywayHistoryIT {
                     new DatabaseConfig(servers.jdbcUrl(1), PostgresFleet.USER, Optional.empty()),
                     List.of("filesystem:" + migrations));
 
-            List<LocalMigration> firstRun = flyway.migrateTo("2");
-            List<LocalMigration> secondRun = flyway.migrateTo("3");
+            List<LocalMigration> firstRun = flyway.migrateTo("2", RunListener.NONE);
+            List<LocalMigration> secondRun = flyway.migrateTo("3", RunListener.NONE);
 
             List<HistoryRow> history = history(servers);
             assertThat(history).extracting(HistoryRow::version).containsExactly("1", "2", "3");

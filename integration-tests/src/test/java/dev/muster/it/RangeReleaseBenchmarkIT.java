@@ -3,6 +3,7 @@ package dev.muster.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.agent.migrate.RunListener;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.PostgresFleet;
 import dev.muster.it.fixture.SchemaHistory;
@@ -41,12 +42,12 @@ class RangeReleaseBenchmarkIT {
             List<String> versions = ranged.state().pendingVersions();
 
             long rangeStart = System.nanoTime();
-            ranged.migrateTo(versions.get(versions.size() - 1));
+            ranged.migrateTo(versions.get(versions.size() - 1), RunListener.NONE);
             long rangeNanos = System.nanoTime() - rangeStart;
 
             long stepStart = System.nanoTime();
             for (String version : versions) {
-                stepwise.migrateTo(version);
+                stepwise.migrateTo(version, RunListener.NONE);
             }
             long stepNanos = System.nanoTime() - stepStart;
 

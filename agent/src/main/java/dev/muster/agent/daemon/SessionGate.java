@@ -51,6 +51,11 @@ final class SessionGate implements GateLink {
     public void start() {}
 
     @Override
+    public boolean sessionUp() {
+        return link.sessionUp();
+    }
+
+    @Override
     public long send(AgentMessage message) {
         return link.send(message);
     }

@@ -16,6 +16,9 @@ public interface GateLink {
     /** Connects, unless the session is up already; events go where the link's owner said. */
     void start();
 
+    /** Whether a session is up and the coordinator has welcomed it. */
+    boolean sessionUp();
+
     /** Sends on the current session; returns the session it went out on, or -1 if none is up. */
     long send(AgentMessage message);
 

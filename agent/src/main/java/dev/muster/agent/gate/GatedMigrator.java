@@ -5,11 +5,15 @@ import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.WireMessages;
 import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationFailure;
+import dev.muster.agent.migrate.MigrationRefused;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.agent.migrate.Migrations;
+import dev.muster.agent.migrate.RunListener;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.time.Deadline;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,12 +26,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code migrate}: applies the local database's pending migrations in the order the
- * fleet allows. A remote region applies them at once and reports each to the
- * coordinator; without a coordinator it still migrates, and reports when it can. The
- * global asks for release first and applies only what the coordinator releases, each
- * released range in one Flyway run; it never migrates without a Go. While it waits it
- * holds no connection, transaction or lock on its database. With a target version, both
- * stop there: later migrations are neither asked for nor applied.
+ * fleet allows. A remote region applies them at once, on a session opened first, and
+ * reports each to the coordinator the moment it commits; without a coordinator it still
+ * migrates, and reports when it can. The global asks for release first and applies only
+ * what the coordinator releases, each released range in one Flyway run; it never migrates
+ * without a Go. While it waits it holds no transaction or lock on its database, only idle
+ * connections ready for the Go. With a target version, both stop there: later migrations
+ * are neither asked for nor applied.
  */
 public final class GatedMigrator {
 
@@ -35,6 +40,8 @@ public final class GatedMigrator {
     private static final Duration POLL = Duration.ofMillis(200);
     /** Longer than the coordinator takes to notice a vanished session (HTTP/2 keepalive: 30 s). */
     static final Duration REFUSAL_PATIENCE = Duration.ofSeconds(60);
+    /** How long a remote waits for its session before it migrates without one. */
+    static final Duration SESSION_PATIENCE = Duration.ofSeconds(5);
 
     private final RegionRole role;
     private final Migrations migrations;
@@ -43,7 +50,10 @@ public final class GatedMigrator {
     private final MigrationConsole console;
     private final Duration reportTimeout;
     private final Optional<String> target;
-    private final Committed committed;
+    private final WithEachMigration withEach;
+    /** A refusal of this agent's certificate seen before a remote migrated: it ends the run once migrated. */
+    private LinkEvent.Denied deniedBeforeMigrating;
+
     private long requestId;
     private Long firstRefusal;
 
@@ -59,13 +69,13 @@ public final class GatedMigrator {
     }
 
     /**
-     * What is to happen once migrations have committed, before the coordinator hears of
-     * them: on a remote, its publication takes the tables they created, so that the global,
-     * released by the report, finds them published when it refreshes its subscription.
+     * What is to commit with each migration, in its own transaction, before the coordinator can
+     * hear of it: on a remote, its publication takes the tables the migration created, so that
+     * the global, released by the report, finds them published when it refreshes its subscription.
      */
     @FunctionalInterface
-    public interface Committed {
-        void migrated(List<LocalMigration> applied);
+    public interface WithEachMigration {
+        void apply(LocalMigration migration, Connection connection) throws SQLException;
     }
 
     /**
@@ -80,7 +90,7 @@ public final class GatedMigrator {
             MigrationConsole console,
             Duration reportTimeout,
             Optional<String> target) {
-        this(role, migrations, link, events, console, reportTimeout, target, applied -> {});
+        this(role, migrations, link, events, console, reportTimeout, target, (migration, connection) -> {});
     }
 
     public GatedMigrator(
@@ -91,8 +101,8 @@ public final class GatedMigrator {
             MigrationConsole console,
             Duration reportTimeout,
             Optional<String> target,
-            Committed committed) {
-        this.committed = committed;
+            WithEachMigration withEach) {
+        this.withEach = withEach;
         this.role = role;
         this.migrations = migrations;
         this.link = link;
@@ -117,36 +127,67 @@ public final class GatedMigrator {
         }
         if (role == RegionRole.REMOTE) {
             if (!toApply.isEmpty()) {
-                List<String> pending = versionsOf(toApply);
-                applied.addAll(apply(pending.get(pending.size() - 1), initial.pendingVersions()));
+                awaitSession();
+                applied.addAll(
+                        apply(toApply.get(toApply.size() - 1).version(), initial.pendingVersions(), Optional.empty()));
             }
         } else {
             applied.addAll(applyAsReleased(toApply));
         }
-        console.upToDate(migrations.state().current().orElse(null));
+        console.upToDate(
+                applied.isEmpty()
+                        ? initial.current().orElse(null)
+                        : applied.get(applied.size() - 1).version());
         deliverReports();
         return applied;
     }
 
+    /**
+     * The global holds its connections ready while it waits, so that a Go starts the released
+     * migrations at once. Flyway reads the migration files again when it runs: each migration
+     * is checked as it is about to run against what was released, checksum included, and the
+     * run stops at the first that differs; what the files say then is asked for again.
+     */
     private List<LocalMigration> applyAsReleased(List<LocalMigration> toApply) throws InterruptedException {
         List<LocalMigration> applied = new ArrayList<>();
         List<LocalMigration> pending = toApply;
-        while (!pending.isEmpty()) {
-            String upTo = awaitRelease(pending);
-            List<LocalMigration> released =
-                    pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
-            // Flyway reads the migration files again when it runs: apply only if what is
-            // pending up to the released version is still exactly what was released,
-            // checksums included; otherwise ask again for what the files say now.
-            List<LocalMigration> now = migrations.state().pending();
-            if (now.size() >= released.size() && now.subList(0, released.size()).equals(released)) {
-                applied.addAll(apply(upTo, versionsOf(now)));
-            } else {
-                log.warn("The migration files changed while waiting for release; asking again");
+        try (Migrations.Readiness ready = migrations.keepReady()) {
+            while (!pending.isEmpty()) {
+                String upTo = awaitRelease(pending);
+                List<LocalMigration> released =
+                        pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
+                applied.addAll(apply(upTo, versionsOf(pending), Optional.of(released)));
+                pending = pendingUpToTarget(migrations.state(), "the migration files changed during this run");
             }
-            pending = pendingUpToTarget(migrations.state(), "the migration files changed during this run");
         }
         return applied;
+    }
+
+    /**
+     * A remote reports each migration the moment it commits, on a session opened before it
+     * migrates: wait for that session, or for the news that it cannot be had now (the remote
+     * then migrates all the same and reports when it can), at most {@link #SESSION_PATIENCE}.
+     */
+    private void awaitSession() throws InterruptedException {
+        if (link.sessionUp()) {
+            return;
+        }
+        Deadline deadline = Deadline.after(SESSION_PATIENCE);
+        while (!deadline.expired()) {
+            LinkEvent event = events.poll(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+            if (event instanceof LinkEvent.Connected) {
+                return;
+            } else if (event instanceof LinkEvent.Disconnected disconnected) {
+                console.linkDown(disconnected.reason(), disconnected.retryIn());
+                return;
+            } else if (event instanceof LinkEvent.Denied denied) {
+                deniedBeforeMigrating = denied;
+                return;
+            } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
+                refused(rejected.reason());
+                return;
+            }
+        }
     }
 
     /**
@@ -251,23 +292,26 @@ public final class GatedMigrator {
                 ExitCode.REJECTED, "the coordinator at " + link.target() + " refused this agent: " + denied.reason());
     }
 
-    /** Applies up to {@code targetVersion}; {@code pendingBefore} is what was pending just before. */
-    private List<LocalMigration> apply(String targetVersion, List<String> pendingBefore) throws InterruptedException {
-        List<LocalMigration> applied;
+    /**
+     * Applies up to {@code targetVersion}, reporting each migration as it commits;
+     * {@code pendingBefore} is what was pending just before. With {@code released}, a
+     * migration that is not the next of them is refused before it runs: the run ends there,
+     * and what committed before it is returned.
+     */
+    private List<LocalMigration> apply(
+            String targetVersion, List<String> pendingBefore, Optional<List<LocalMigration>> released)
+            throws InterruptedException {
+        ReportingListener listener = new ReportingListener(released);
         try {
-            applied = migrations.migrateTo(targetVersion);
+            migrations.migrateTo(targetVersion, listener);
+        } catch (MigrationRefused changed) {
+            log.warn("The migration files changed while waiting for release ({}); asking again", changed.getMessage());
         } catch (MigrationFailure failure) {
-            // Those before the failed one committed: report them, then the failure, and
-            // make sure the coordinator has both before this run ends.
-            List<LocalMigration> before = committedSince(pendingBefore, failure);
-            if (!before.isEmpty()) {
-                try {
-                    committed.migrated(before);
-                } catch (RuntimeException e) {
-                    failure.addSuppressed(e);
-                }
-            }
-            before.forEach(this::report);
+            // Those before the failed one committed: make sure each is reported, then the
+            // failure, and that the coordinator has them all before this run ends.
+            committedSince(pendingBefore, failure).stream()
+                    .filter(migration -> !listener.reported(migration))
+                    .forEach(this::report);
             link.report(WireMessages.failed(failure.version(), failure.getMessage()));
             try {
                 deliverReports();
@@ -276,19 +320,53 @@ public final class GatedMigrator {
             }
             throw failure;
         }
-        RuntimeException afterwards = null;
-        try {
-            committed.migrated(applied);
-        } catch (RuntimeException e) {
-            // they are committed all the same: the coordinator hears of them first
-            afterwards = e;
+        return listener.committed;
+    }
+
+    /** Reports each migration the moment it commits; with released ones, refuses any other. */
+    private final class ReportingListener implements RunListener {
+
+        private final Optional<List<LocalMigration>> released;
+        private final List<LocalMigration> committed = new ArrayList<>();
+        private int started;
+
+        ReportingListener(Optional<List<LocalMigration>> released) {
+            this.released = released;
         }
-        applied.forEach(this::report);
-        if (afterwards != null) {
-            deliverReports();
-            throw afterwards;
+
+        @Override
+        public void starting(LocalMigration migration) {
+            if (released.isPresent()) {
+                List<LocalMigration> expected = released.get();
+                if (started >= expected.size() || !sameMigration(expected.get(started), migration)) {
+                    throw new MigrationRefused("migration " + migration.version() + " is not the next one released, "
+                            + (started < expected.size() ? expected.get(started).version() : "none")
+                            + ", as the files were when release was asked");
+                }
+            }
+            started++;
         }
-        return applied;
+
+        @Override
+        public void applied(LocalMigration migration, Connection connection) throws SQLException {
+            withEach.apply(migration, connection);
+        }
+
+        @Override
+        public void committed(LocalMigration migration) {
+            committed.add(migration);
+            report(migration);
+        }
+
+        boolean reported(LocalMigration migration) {
+            return committed.stream().anyMatch(done -> done.version().equals(migration.version()));
+        }
+
+        private static boolean sameMigration(LocalMigration released, LocalMigration running) {
+            return released.version().equals(running.version())
+                    && released.description().equals(running.description())
+                    && released.checksum().equals(running.checksum());
+        }
     }
 
     private List<LocalMigration> committedSince(List<String> pendingBefore, MigrationFailure failure) {
@@ -313,6 +391,9 @@ public final class GatedMigrator {
 
     /** Waits until the coordinator has recorded this run's reports, or the report timeout passes. */
     private void deliverReports() throws InterruptedException {
+        if (deniedBeforeMigrating != null) {
+            throw denied(deniedBeforeMigrating);
+        }
         CompletableFuture<Void> delivered = link.reportsDelivered();
         Deadline deadline = Deadline.after(reportTimeout);
         while (!delivered.isDone()) {

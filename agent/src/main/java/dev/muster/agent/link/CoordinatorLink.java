@@ -134,6 +134,11 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
         scheduler.execute(this::connect);
     }
 
+    @Override
+    public synchronized boolean sessionUp() {
+        return requests != null && welcomed;
+    }
+
     /**
      * Sends on the current session. Returns the session it went out on, or -1 if no
      * session is up.

@@ -3,44 +3,60 @@ package dev.muster.agent.migrate;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
-import dev.muster.common.config.Secret;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
-import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The local database's migrations through Flyway's Java API. Each call is one Flyway
- * command with its own connections, closed when it returns: nothing is held between
- * calls, in particular while the agent waits for a release.
+ * command; its connections are closed when it returns, unless {@link #keepReady} keeps
+ * them open and idle for the next one.
  */
 public final class FlywayMigrations implements Migrations {
 
     private final DatabaseConfig database;
     private final List<String> locations;
+    private final RunConnections connections;
+    private final HistoryRows history = new HistoryRows(Flyway.configure().getTable());
 
     public FlywayMigrations(DatabaseConfig database, List<String> locations) {
         this.database = database;
         this.locations = List.copyOf(locations);
+        this.connections = new RunConnections(database);
+    }
+
+    /**
+     * Opens the connections a run needs and reads the history through them, so that the
+     * server processes have it at hand; they stay open and idle until the handle closes. If
+     * the database cannot be read now, the run will say why when it is asked for.
+     */
+    @Override
+    public Readiness keepReady() {
+        connections.keepIdle(true);
+        try {
+            var unused = configure().dataSource(connections.unwatched()).load().info();
+        } catch (FlywayException e) {
+            connections.close();
+        }
+        return () -> connections.keepIdle(false);
     }
 
     @Override
     public MigrationState state() {
         MigrationInfoService info;
         try {
-            info = configure().load().info();
+            info = configure().dataSource(connections.unwatched()).load().info();
         } catch (FlywayException e) {
             throw new MusterException(
                     ExitCode.UNAVAILABLE,
@@ -86,11 +102,25 @@ public final class FlywayMigrations implements Migrations {
                 failed.map(migration -> migration.getVersion().getVersion()));
     }
 
+    /**
+     * Each migration is told to {@code listener} as committed the moment its own transaction
+     * and its history row's have committed, not when the whole run ends.
+     */
     @Override
-    public List<LocalMigration> migrateTo(String targetVersion) {
-        MigrateResult result;
+    public List<LocalMigration> migrateTo(String targetVersion, RunListener listener) {
+        List<LocalMigration> committed = new ArrayList<>();
+        CommitTracker<Connection> tracker = new CommitTracker<>((migration, connection) -> {
+            LocalMigration recorded = history.recorded(migration, connection);
+            committed.add(recorded);
+            listener.committed(recorded);
+        });
         try {
-            result = configure().target(targetVersion).load().migrate();
+            var unused = configure()
+                    .dataSource(connections.watched(tracker::commitReturned))
+                    .target(targetVersion)
+                    .callbacks(new RunCallback(listener, tracker))
+                    .load()
+                    .migrate();
         } catch (FlywayValidateException e) {
             throw new MusterException(
                     ExitCode.FAILED,
@@ -98,13 +128,23 @@ public final class FlywayMigrations implements Migrations {
                             + " does not match the migration files: " + e.getMessage(),
                     e);
         } catch (FlywayException e) {
+            connections.close();
+            Optional<MigrationRefused> refused = refusal(e);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             throw failure(targetVersion, e);
         }
-        Set<String> ranNow = new HashSet<>();
-        result.migrations.forEach(output -> ranNow.add(output.version));
-        return state().applied().stream()
-                .filter(migration -> ranNow.contains(migration.version()))
-                .toList();
+        return List.copyOf(committed);
+    }
+
+    private static Optional<MigrationRefused> refusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MigrationRefused refused) {
+                return Optional.of(refused);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -161,9 +201,7 @@ public final class FlywayMigrations implements Migrations {
     }
 
     private FluentConfiguration configure() {
-        String password = database.password().map(Secret::reveal).orElse(null);
         return Flyway.configure()
-                .dataSource(database.url(), database.user(), password)
                 .locations(locations.toArray(String[]::new))
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)

@@ -42,20 +42,9 @@ public final class RemotePublication {
         try (Connection connection = Jdbc.local(database)) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, ENSURE_LOCK);
-                    lock.execute();
-                }
-                PublicationPlan plan = plan(connection);
-                refuseTablesWithoutReplicaIdentity(connection, plan.added());
-                try (Statement statement = connection.createStatement()) {
-                    for (String sql : statements(plan)) {
-                        statement.execute(sql);
-                    }
-                }
+                PublicationChange change = ensureWithin(connection);
                 connection.commit();
-                return new PublicationChange(
-                        publication, !plan.exists(), plan.added(), plan.removed(), List.copyOf(plan.wanted()));
+                return change;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -66,6 +55,27 @@ public final class RemotePublication {
                             + " in step with the application tables; nothing was changed",
                     e);
         }
+    }
+
+    /**
+     * As {@link #ensure()}, in the transaction open on {@code connection}, which commits or
+     * rolls back with whatever else it does: a migration's, so that the tables it creates are
+     * published the moment it commits.
+     */
+    public PublicationChange ensureWithin(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, ENSURE_LOCK);
+            lock.execute();
+        }
+        PublicationPlan plan = plan(connection);
+        refuseTablesWithoutReplicaIdentity(connection, plan.added());
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements(plan)) {
+                statement.execute(sql);
+            }
+        }
+        return new PublicationChange(
+                publication, !plan.exists(), plan.added(), plan.removed(), List.copyOf(plan.wanted()));
     }
 
     /** What the publication holds and should hold; changes nothing. */

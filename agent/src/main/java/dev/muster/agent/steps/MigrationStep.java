@@ -11,6 +11,7 @@ import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.region.RegionIds;
 import dev.muster.agent.replication.CatchUp;
 import dev.muster.agent.replication.CatchUpBarrier;
+import dev.muster.agent.replication.PublicationChange;
 import dev.muster.agent.replication.ReconcileOutcome;
 import dev.muster.agent.replication.RemotePublication;
 import dev.muster.agent.replication.ReplicationStatus;
@@ -64,8 +65,6 @@ public final class MigrationStep {
             refuseIfSubscriber();
         }
         FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
-        GatedMigrator.Committed committed =
-                agent.role() == RegionRole.REMOTE ? applied -> publishNewTables(out) : applied -> {};
         List<LocalMigration> applied = new GatedMigrator(
                         agent.role(),
                         migrations,
@@ -74,7 +73,7 @@ public final class MigrationStep {
                         new MigrationConsole(out),
                         reportTimeout,
                         target,
-                        committed)
+                        publishingWithEachMigration(out))
                 .run();
         // Normally the event trigger has moved them already, as the migrations created them.
         List<String> moved = new RegionIds(agent.database()).alignSequences();
@@ -89,6 +88,28 @@ public final class MigrationStep {
             bringSubscriptionsInStep(migrations.state().pending().isEmpty(), out);
         }
         return applied;
+    }
+
+    /**
+     * On a remote that publishes, the tables each migration creates join the publication in
+     * the migration's own transaction: published the moment it commits and is reported, so
+     * the global, released by that report, finds them there. A table that cannot be published
+     * (it has no replica identity) fails the migration, which rolls back whole.
+     */
+    private GatedMigrator.WithEachMigration publishingWithEachMigration(PrintWriter out) {
+        if (agent.role() != RegionRole.REMOTE) {
+            return (migration, connection) -> {};
+        }
+        RemotePublication publication = new RemotePublication(agent.database(), agent.replication());
+        if (!publication.plan().exists()) {
+            return (migration, connection) -> {};
+        }
+        return (migration, connection) -> {
+            PublicationChange change = publication.ensureWithin(connection);
+            if (change.changed()) {
+                out.println(change.describe());
+            }
+        };
     }
 
     /** Tables the migrations added join the publication, if this region publishes. */

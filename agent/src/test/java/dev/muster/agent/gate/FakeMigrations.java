@@ -4,11 +4,16 @@ import dev.muster.agent.migrate.LocalMigration;
 import dev.muster.agent.migrate.MigrationFailure;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.agent.migrate.Migrations;
+import dev.muster.agent.migrate.RunListener;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -24,6 +29,8 @@ final class FakeMigrations implements Migrations {
     private final List<String> applied = new ArrayList<>();
     private final List<String> targets = new CopyOnWriteArrayList<>();
     private volatile String failing;
+    private final Set<String> edited = ConcurrentHashMap.newKeySet();
+    private final Map<String, Runnable> beforeRunning = new ConcurrentHashMap<>();
 
     private FakeMigrations(List<String> applied, List<String> pending) {
         this.available = new ArrayList<>(applied);
@@ -40,8 +47,25 @@ final class FakeMigrations implements Migrations {
     }
 
     static LocalMigration migration(String version) {
+        return migration(version, false);
+    }
+
+    private static LocalMigration migration(String version, boolean edited) {
         return new LocalMigration(
-                version, "migration " + version, OptionalInt.of(version.hashCode()), Optional.empty());
+                version,
+                "migration " + version,
+                OptionalInt.of(edited ? ~version.hashCode() : version.hashCode()),
+                Optional.empty());
+    }
+
+    /** Someone edits the file of a pending migration: its checksum changes. */
+    void edit(String version) {
+        edited.add(version);
+    }
+
+    /** Runs {@code action} on the migrating thread when {@code version} is about to run. */
+    void beforeRunning(String version, Runnable action) {
+        beforeRunning.put(version, action);
     }
 
     /** Makes the run that reaches {@code version} fail there. */
@@ -76,18 +100,22 @@ final class FakeMigrations implements Migrations {
         List<LocalMigration> all = new ArrayList<>();
         List<LocalMigration> pending = new ArrayList<>();
         for (String version : available) {
-            all.add(migration(version));
+            all.add(file(version));
             if (applied.contains(version)) {
                 done.add(installed(version));
             } else {
-                pending.add(migration(version));
+                pending.add(file(version));
             }
         }
         return new MigrationState(done, all, pending);
     }
 
+    /**
+     * As Flyway through the agent would: each migration is told to {@code listener} as starting
+     * (which may refuse it), applied (without a connection: there is no database) and committed.
+     */
     @Override
-    public List<LocalMigration> migrateTo(String targetVersion) {
+    public List<LocalMigration> migrateTo(String targetVersion, RunListener listener) {
         targets.add(targetVersion);
         synchronized (this) {
             int last = available.indexOf(targetVersion);
@@ -100,6 +128,8 @@ final class FakeMigrations implements Migrations {
                 if (applied.contains(version)) {
                     continue;
                 }
+                beforeRunning.getOrDefault(version, () -> {}).run();
+                listener.starting(file(version));
                 if (version.equals(failing)) {
                     throw new MigrationFailure(
                             version,
@@ -107,15 +137,26 @@ final class FakeMigrations implements Migrations {
                                     + "ERROR: column \"region\" already exists",
                             new IllegalStateException("from the database"));
                 }
+                try {
+                    listener.applied(file(version), null);
+                } catch (SQLException e) {
+                    throw new MigrationFailure(version, "migration " + version + " failed: " + e.getMessage(), e);
+                }
                 applied.add(version);
                 now.add(installed(version));
+                listener.committed(installed(version));
             }
             return now;
         }
     }
 
-    private static LocalMigration installed(String version) {
-        LocalMigration migration = migration(version);
+    /** The migration as its file is now. */
+    private LocalMigration file(String version) {
+        return migration(version, edited.contains(version));
+    }
+
+    private LocalMigration installed(String version) {
+        LocalMigration migration = file(version);
         return new LocalMigration(version, migration.description(), migration.checksum(), Optional.of(INSTALLED_ON));
     }
 }

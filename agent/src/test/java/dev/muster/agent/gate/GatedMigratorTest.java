@@ -625,7 +625,7 @@ class GatedMigratorTest {
     }
 
     @Test
-    void theGlobalAppliesNothingWhenItsPendingMigrationsChangedBeforeTheReleasedOnesRun() throws Exception {
+    void theGlobalAppliesOnlyWhatWasReleasedWhenItsMigrationFilesChangedWhileItWaited() throws Exception {
         coordinator.start();
         FakeMigrations migrations = FakeMigrations.pending(V1, V3);
         Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
@@ -634,20 +634,66 @@ class GatedMigratorTest {
 
         migrations.add(V2); // a deploy ships a migration that sorts before the released V3
         call.send(go(asked, V3));
-        askedFor(call, List.of(V1, V2, V3));
+        askedFor(call, List.of(V2, V3));
 
-        assertThat(migrations.targets())
-                .as("V3 was released without V2 before it")
-                .isEmpty();
-        assertThat(call.appliedReports()).isEmpty();
+        assertThat(migrations.appliedVersions())
+                .as("V1 was released and is applied; V2, about to run in its place, was not released")
+                .containsExactly(V1);
+        assertThat(call.appliedReports()).containsExactly(V1);
         assertThat(call.lastRequestId()).isGreaterThan(asked);
         assertThat(run).isNotDone();
 
         call.send(go(call.lastRequestId(), V3));
 
         assertThat(versions(run)).containsExactly(V1, V2, V3);
-        assertThat(migrations.targets()).containsExactly(V3);
-        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V3), List.of(V1, V2, V3));
+        assertThat(migrations.targets()).containsExactly(V3, V3);
+        assertThat(call.releaseRequests()).containsExactly(List.of(V1, V3), List.of(V2, V3));
+    }
+
+    @Test
+    void theGlobalRefusesAReleasedMigrationWhoseFileChangedWhileItWaited() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2);
+        Future<List<LocalMigration>> run = inBackground(migrator(RegionRole.GLOBAL, migrations, REPORT_TIMEOUT));
+        AgentCall call = askedFor(coordinator.awaitCall(1), List.of(V1, V2));
+        long asked = call.lastRequestId();
+
+        migrations.edit(V2);
+        call.send(go(asked, V2));
+        eventually().until(() -> call.releaseRequests().size() == 2);
+
+        assertThat(migrations.appliedVersions()).containsExactly(V1);
+        assertThat(call.releaseRequests().get(1)).containsExactly(V2);
+        assertThat(call.releaseRequestChecksums().get(1))
+                .as("asked again for V2 as its file is now")
+                .containsExactly(migrations.state().pending().get(0).checksum().getAsInt());
+        call.send(go(call.lastRequestId(), V2));
+
+        assertThat(versions(run)).containsExactly(V1, V2);
+    }
+
+    @Test
+    void aRemoteOpensItsSessionBeforeItMigratesAndReportsEachMigrationTheMomentItCommits() throws Exception {
+        coordinator.start();
+        FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
+        List<String> reportedBeforeV3Ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        migrations.beforeRunning(V3, () -> {
+            AgentCall call = coordinator.awaitCall(1);
+            eventually().until(() -> call.appliedReports().size() == 2);
+            reportedBeforeV3Ran.addAll(call.appliedReports());
+        });
+
+        List<LocalMigration> applied =
+                migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT).run();
+
+        assertThat(applied).extracting(LocalMigration::version).containsExactly(V1, V2, V3);
+        assertThat(reportedBeforeV3Ran).containsExactly(V1, V2);
+        AgentCall call = coordinator.awaitCall(1);
+        assertThat(call.hello().getAppliedList())
+                .as("the Hello went out before anything was applied")
+                .isEmpty();
+        assertThat(call.appliedReports()).containsExactly(V1, V2, V3);
+        assertThat(coordinator.callCount()).isEqualTo(1);
     }
 
     @Test

@@ -260,6 +260,16 @@ public final class FakeCoordinator extends AgentServiceGrpc.AgentServiceImplBase
                     .toList();
         }
 
+        /** Checksums of every ReleaseRequest received, one list per request. */
+        public List<List<Integer>> releaseRequestChecksums() {
+            return received.stream()
+                    .filter(AgentMessage::hasReleaseRequest)
+                    .map(message -> message.getReleaseRequest().getPendingList().stream()
+                            .map(dev.muster.proto.v1.Migration::getChecksum)
+                            .toList())
+                    .toList();
+        }
+
         /** The id of every ReleaseRequest received, in order. */
         public List<Long> requestIds() {
             return received.stream()
