@@ -8,12 +8,9 @@ import dev.muster.agent.migrate.MigrationFailure;
 import dev.muster.agent.migrate.MigrationRefused;
 import dev.muster.agent.migrate.MigrationState;
 import dev.muster.agent.migrate.Migrations;
-import dev.muster.agent.migrate.RunListener;
 import dev.muster.common.ExitCode;
 import dev.muster.common.MusterException;
 import dev.muster.common.time.Deadline;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,16 +66,6 @@ public final class GatedMigrator {
     }
 
     /**
-     * What is to commit with each migration, in its own transaction, before the coordinator can
-     * hear of it: on a remote, its publication takes the tables the migration created, so that
-     * the global, released by the report, finds them published when it refreshes its subscription.
-     */
-    @FunctionalInterface
-    public interface WithEachMigration {
-        void apply(LocalMigration migration, Connection connection) throws SQLException;
-    }
-
-    /**
      * @param events where {@code link} delivers its events; this migrator is their only reader
      * @param target the last version to apply; empty to apply every pending migration
      */
@@ -90,7 +77,7 @@ public final class GatedMigrator {
             MigrationConsole console,
             Duration reportTimeout,
             Optional<String> target) {
-        this(role, migrations, link, events, console, reportTimeout, target, (migration, connection) -> {});
+        this(role, migrations, link, events, console, reportTimeout, target, WithEachMigration.NOTHING);
     }
 
     public GatedMigrator(
@@ -301,7 +288,7 @@ public final class GatedMigrator {
     private List<LocalMigration> apply(
             String targetVersion, List<String> pendingBefore, Optional<List<LocalMigration>> released)
             throws InterruptedException {
-        ReportingListener listener = new ReportingListener(released);
+        ReportingRun listener = new ReportingRun(released, withEach, this::report);
         try {
             migrations.migrateTo(targetVersion, listener);
         } catch (MigrationRefused changed) {
@@ -320,53 +307,7 @@ public final class GatedMigrator {
             }
             throw failure;
         }
-        return listener.committed;
-    }
-
-    /** Reports each migration the moment it commits; with released ones, refuses any other. */
-    private final class ReportingListener implements RunListener {
-
-        private final Optional<List<LocalMigration>> released;
-        private final List<LocalMigration> committed = new ArrayList<>();
-        private int started;
-
-        ReportingListener(Optional<List<LocalMigration>> released) {
-            this.released = released;
-        }
-
-        @Override
-        public void starting(LocalMigration migration) {
-            if (released.isPresent()) {
-                List<LocalMigration> expected = released.get();
-                if (started >= expected.size() || !sameMigration(expected.get(started), migration)) {
-                    throw new MigrationRefused("migration " + migration.version() + " is not the next one released, "
-                            + (started < expected.size() ? expected.get(started).version() : "none")
-                            + ", as the files were when release was asked");
-                }
-            }
-            started++;
-        }
-
-        @Override
-        public void applied(LocalMigration migration, Connection connection) throws SQLException {
-            withEach.apply(migration, connection);
-        }
-
-        @Override
-        public void committed(LocalMigration migration) {
-            committed.add(migration);
-            report(migration);
-        }
-
-        boolean reported(LocalMigration migration) {
-            return committed.stream().anyMatch(done -> done.version().equals(migration.version()));
-        }
-
-        private static boolean sameMigration(LocalMigration released, LocalMigration running) {
-            return released.version().equals(running.version())
-                    && released.description().equals(running.description())
-                    && released.checksum().equals(running.checksum());
-        }
+        return listener.committed();
     }
 
     private List<LocalMigration> committedSince(List<String> pendingBefore, MigrationFailure failure) {

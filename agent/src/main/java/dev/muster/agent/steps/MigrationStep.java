@@ -5,6 +5,7 @@ import dev.muster.agent.config.RegionRole;
 import dev.muster.agent.gate.GateLink;
 import dev.muster.agent.gate.GatedMigrator;
 import dev.muster.agent.gate.MigrationConsole;
+import dev.muster.agent.gate.WithEachMigration;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.migrate.LocalMigration;
@@ -96,7 +97,7 @@ public final class MigrationStep {
      * the global, released by that report, finds them there. A table that cannot be published
      * (it has no replica identity) fails the migration, which rolls back whole.
      */
-    private GatedMigrator.WithEachMigration publishingWithEachMigration(PrintWriter out) {
+    private WithEachMigration publishingWithEachMigration(PrintWriter out) {
         if (agent.role() != RegionRole.REMOTE) {
             return (migration, connection) -> {};
         }
