@@ -142,4 +142,20 @@ public record BenchmarkEnvironment(Instant measuredAt, Map<String, String> machi
             return Optional.empty();
         }
     }
+
+    /** The machine and the software as two markdown tables, each under a title of level {@code heading}. */
+    public String markdown(String heading) {
+        return "\n" + heading + " Machine\n\n" + keyValues(machine) + "\n" + heading + " Software\n\n"
+                + keyValues(software);
+    }
+
+    private static String keyValues(Map<String, String> values) {
+        StringBuilder table = new StringBuilder("| | |\n|---|---|\n");
+        values.forEach((key, value) -> table.append("| ")
+                .append(key)
+                .append(" | ")
+                .append(value.replace("|", "\\|"))
+                .append(" |\n"));
+        return table.toString();
+    }
 }

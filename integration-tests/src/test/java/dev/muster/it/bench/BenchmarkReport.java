@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,8 +63,7 @@ public final class BenchmarkReport {
                 .append(CHART)
                 .append(")\n\n");
         doc.append(method());
-        doc.append("\n### Machine\n\n").append(keyValues(environment.machine()));
-        doc.append("\n### Software\n\n").append(keyValues(environment.software()));
+        doc.append(environment.markdown("###"));
         return doc.toString();
     }
 
@@ -102,15 +100,5 @@ public final class BenchmarkReport {
                 + " remote's commit of V — and the benchmark fails on a violation; nothing else is asserted."
                 + " Percentiles are nearest-rank, so with fewer than 100 trials p99 is the maximum. The ratio is"
                 + " muster's figure over the in-band one: below 1, muster releases sooner.\n";
-    }
-
-    private static String keyValues(Map<String, String> values) {
-        StringBuilder table = new StringBuilder("| | |\n|---|---|\n");
-        values.forEach((key, value) -> table.append("| ")
-                .append(key)
-                .append(" | ")
-                .append(value.replace("|", "\\|"))
-                .append(" |\n"));
-        return table.toString();
     }
 }

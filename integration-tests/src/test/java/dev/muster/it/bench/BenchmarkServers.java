@@ -141,6 +141,35 @@ public final class BenchmarkServers implements AutoCloseable {
         return password().map(secret -> text + " password=" + quoted(secret)).orElse(text);
     }
 
+    /**
+     * Creates database {@code name} on the region's server beside the benchmark's own, recorded
+     * as the region's as {@code muster-agent init} leaves it, and returns how to reach it.
+     */
+    public DatabaseConfig freshDatabase(int region, String name) {
+        execute(region, "CREATE DATABASE " + name);
+        Properties parsed = Driver.parseURL(url(region), null);
+        int query = url(region).indexOf('?');
+        String url = "jdbc:postgresql://" + parsed.getProperty("PGHOST") + ":" + parsed.getProperty("PGPORT") + "/"
+                + name + (query < 0 ? "" : url(region).substring(query));
+        DatabaseConfig database = new DatabaseConfig(url, user, passwordFile);
+        new RegionIds(database).initialize(region);
+        return database;
+    }
+
+    /** Drops a database {@link #freshDatabase} created, ending any session still on it. */
+    public void dropDatabase(int region, String name) {
+        execute(region, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
+
+    private void execute(int region, String sql) {
+        try (Connection connection = dataSource(region).getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("region " + region + ": " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The server's version, e.g. {@code 18.3}. */
     public String serverVersion(int region) {
         return setting(region, "server_version");

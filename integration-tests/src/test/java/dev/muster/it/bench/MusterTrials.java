@@ -2,7 +2,6 @@ package dev.muster.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.common.config.DatabaseConfig;
 import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.it.fixture.InProcessAgent;
@@ -45,7 +44,14 @@ public final class MusterTrials implements AutoCloseable {
                 new TrialMigrations(dir.resolve("muster-migrations")),
                 Coordinator.start(CoordinatorConfig.load(coordinatorConfig), "benchmark"));
         for (int region : servers.regions()) {
-            trials.agentConfigs.put(region, trials.writeAgentConfig(dir, region, address));
+            trials.agentConfigs.put(
+                    region,
+                    AgentConfigFile.write(
+                            dir.resolve("agent-" + region + ".yaml"),
+                            region,
+                            servers.database(region),
+                            trials.migrations.location(),
+                            address));
         }
         return trials;
     }
@@ -77,24 +83,6 @@ public final class MusterTrials implements AutoCloseable {
                 "migrate",
                 "--config",
                 agentConfigs.get(region).toString());
-    }
-
-    private Path writeAgentConfig(Path dir, int region, String coordinatorAddress) throws IOException {
-        DatabaseConfig database = servers.database(region);
-        String password = database.passwordFile()
-                .map(file -> ", password_file: \"" + file.toAbsolutePath() + "\"")
-                .orElse("");
-        return Files.writeString(
-                dir.resolve("agent-" + region + ".yaml"),
-                String.join(
-                        "\n",
-                        "region: " + region,
-                        "role: " + (region == BenchmarkServers.GLOBAL ? "global" : "remote"),
-                        "database: { url: \"" + database.url() + "\", user: \"" + database.user() + "\"" + password
-                                + " }",
-                        "migrations: { locations: [\"" + migrations.location() + "\"] }",
-                        "coordinator: { address: \"" + coordinatorAddress + "\" }",
-                        ""));
     }
 
     @Override
