@@ -5,6 +5,7 @@ import dev.muster.agent.link.CoordinatorLink;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.link.LocalHello;
 import dev.muster.agent.migrate.FlywayMigrations;
+import dev.muster.agent.migrate.HandedOnState;
 import dev.muster.agent.migrate.MigrationVersion;
 import dev.muster.agent.steps.MigrationStep;
 import dev.muster.common.BuildInfo;
@@ -72,12 +73,13 @@ final class MigrateCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AgentConfig agent = config.load();
         BlockingQueue<LinkEvent> events = new LinkedBlockingQueue<>();
-        LocalHello hello = LocalHello.of(
-                agent, new FlywayMigrations(agent.database(), agent.migrationLocations()), BuildInfo.version());
+        HandedOnState migrations =
+                new HandedOnState(new FlywayMigrations(agent.database(), agent.migrationLocations()));
+        LocalHello hello = LocalHello.of(agent, migrations::forHello, BuildInfo.version());
         MigrationStep step = new MigrationStep(agent, Optional.ofNullable(target), reportTimeout, catchUpTimeout);
         try (CoordinatorLink link = CoordinatorLink.to(
                 agent.coordinator().address(), agent.coordinator().tls(), hello, events::add)) {
-            step.run(link, events, spec.commandLine().getOut());
+            step.run(migrations, link, events, spec.commandLine().getOut());
         }
         return 0;
     }

@@ -37,12 +37,13 @@ public final class LocalHello implements Supplier<Hello> {
 
     /** The Hello of the agent {@code agent} configures, its migrations as {@code migrations} reads them. */
     public static LocalHello of(AgentConfig agent, FlywayMigrations migrations, String agentVersion) {
+        return of(agent, migrations::state, agentVersion);
+    }
+
+    /** The Hello of the agent {@code agent} configures, its migrations' state as {@code migrations} supplies it. */
+    public static LocalHello of(AgentConfig agent, Supplier<MigrationState> migrations, String agentVersion) {
         return new LocalHello(
-                agent.region(),
-                agent.role().wire(),
-                agentVersion,
-                migrations::state,
-                new DatabaseIdentity(agent.database()));
+                agent.region(), agent.role().wire(), agentVersion, migrations, new DatabaseIdentity(agent.database()));
     }
 
     public String instanceId() {

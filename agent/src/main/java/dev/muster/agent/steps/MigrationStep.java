@@ -9,6 +9,7 @@ import dev.muster.agent.gate.WithEachMigration;
 import dev.muster.agent.link.LinkEvent;
 import dev.muster.agent.migrate.FlywayMigrations;
 import dev.muster.agent.migrate.LocalMigration;
+import dev.muster.agent.migrate.Migrations;
 import dev.muster.agent.region.RegionIds;
 import dev.muster.agent.replication.CatchUp;
 import dev.muster.agent.replication.CatchUpBarrier;
@@ -62,10 +63,16 @@ public final class MigrationStep {
      */
     public List<LocalMigration> run(GateLink link, BlockingQueue<LinkEvent> events, PrintWriter out)
             throws InterruptedException {
+        return run(new FlywayMigrations(agent.database(), agent.migrationLocations()), link, events, out);
+    }
+
+    /** As {@link #run(GateLink, BlockingQueue, PrintWriter)}, on the region's migrations as {@code migrations} has them. */
+    public List<LocalMigration> run(
+            Migrations migrations, GateLink link, BlockingQueue<LinkEvent> events, PrintWriter out)
+            throws InterruptedException {
         if (agent.role() == RegionRole.REMOTE) {
             refuseIfSubscriber();
         }
-        FlywayMigrations migrations = new FlywayMigrations(agent.database(), agent.migrationLocations());
         List<LocalMigration> applied = new GatedMigrator(
                         agent.role(),
                         migrations,
