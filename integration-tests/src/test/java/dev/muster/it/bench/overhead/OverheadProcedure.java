@@ -3,8 +3,8 @@ package dev.muster.it.bench.overhead;
 /** The ways the overhead benchmark brings three regions to the same 200 migrations. */
 public enum OverheadProcedure {
     PLAIN_FLYWAY("plain Flyway, remotes then global"),
+    MUSTER_WITHOUT_CDS("`muster-agent migrate` without its class data archive (`MUSTER_CDS=off`), remotes then global"),
     MUSTER("`muster-agent migrate`, remotes then global"),
-    MUSTER_CDS("`muster-agent migrate` with an AppCDS archive, remotes then global"),
     MUSTER_SEED_ORDER("`muster-agent migrate`, the global first and waiting (the seed's order)");
 
     private final String label;

@@ -41,10 +41,9 @@ public record OverheadReport(BenchmarkEnvironment environment, OverheadResults r
                         + " benchmark's JVM (plaintext gRPC on loopback; not part of what is timed, since it runs"
                         + " beforehand), remotes then global; and in the seed's order, the global first, waiting"
                         + " until both remotes have reported, which is when it can apply.\n")
-                .append("- **AppCDS**: the same launcher with `MUSTER_JAVA_OPTS=-XX:SharedArchiveFile=…`, an archive"
-                        + " the JVM wrote (`-XX:ArchiveClassesAtExit`) at the end of one global's run before the"
-                        + " trials: the classes a run loads are mapped from it instead of being read from the jars"
-                        + " and verified again.\n\n")
+                .append("- **class data archive**: `muster-agent migrate` maps the classes it needs from an"
+                        + " archive the launcher had the JVM write (`-XX:ArchiveClassesAtExit`) at the end of the first"
+                        + " `migrate`, one before the trials; `MUSTER_CDS=off` measures it without.\n\n")
                 .append("The floors are single processes measured in each trial: the launcher's JVM printing its"
                         + " version, and a run with nothing to apply on a global that is up to date. Each trial runs"
                         + " every procedure in turn, so that whatever else loads the machine meets all alike. Every"
