@@ -40,11 +40,15 @@ class RegionTableTest {
                 40, Regions.remote(40).build(),
                 99, Regions.global(99).build()));
         RegionState changed = Regions.remote(40).applied("1").build();
-        RegionTable after = before.with(40, changed).with(7, Regions.remote(7).build()).without(1);
+        RegionTable after =
+                before.with(40, changed).with(7, Regions.remote(7).build()).without(1);
 
         List<String> changes = new ArrayList<>();
-        RegionTable.changes(before, after, (was, is) -> changes.add(
-                (was == null ? "-" : String.valueOf(was.region())) + ">" + (is == null ? "-" : is.region())));
+        RegionTable.changes(
+                before,
+                after,
+                (was, is) -> changes.add(
+                        (was == null ? "-" : String.valueOf(was.region())) + ">" + (is == null ? "-" : is.region())));
 
         assertThat(changes).containsExactly("1>-", "->7", "40>40");
         assertThat(before.keySet()).containsExactly(1, 40, 99);
