@@ -29,6 +29,7 @@ final class ReleaseAnswers {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseAnswers.class);
     private static final String COORDINATOR = "coordinator";
+    private static final int LOGGED_BLOCKERS = 10;
 
     private final Sessions sessions;
     private final EventLog events;
@@ -166,7 +167,7 @@ final class ReleaseAnswers {
         if (settled) {
             asking.remove(session);
         }
-        log.info("Region {}: {}", session.region, release);
+        log.info("Region {}: {}", session.region, logged(release));
         session.outbox.release(request.id(), release);
         // after the answer is on its way, so that a Go's event tells when it was sent
         return recorded(fleet, session.region, release, request.lastSent());
@@ -205,6 +206,15 @@ final class ReleaseAnswers {
             events.record(region, EventKind.REJECTED, COORDINATOR, reject.reason());
         }
         return withWaiting(fleet, state, now);
+    }
+
+    /** The answer for the log: a wait on thousands of regions names the first few and how many, not every reason. */
+    private static Object logged(Release release) {
+        if (release instanceof Release.Wait wait && wait.blockers().size() > LOGGED_BLOCKERS) {
+            return "Wait[version=" + wait.version() + ", on " + wait.blockers().size() + " regions, first "
+                    + wait.blockers().subList(0, LOGGED_BLOCKERS) + "]";
+        }
+        return release;
     }
 
     private static String waitingVersion(Release release) {
