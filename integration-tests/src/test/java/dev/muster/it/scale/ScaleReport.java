@@ -29,6 +29,18 @@ final class ScaleReport {
         this.note = note;
     }
 
+    /** The same questions before the coordinator's per-event work stopped growing with the fleet (issue 13). */
+    private static final String BEFORE = "\n## Before\n\n"
+            + "As issue 13 reports them, measured before its work, when the work of each event grew with the fleet:\n\n"
+            + "| regions | Hellos admitted | last report → Go | memory |\n|---|---|---|---|\n"
+            + "| 100 | 2.3 s | 15 ms | |\n"
+            + "| 300 | 7.4 s | 1.0 s | |\n"
+            + "| 1,000 | 57 s | 26.7 s | RSS 1.3 GB |\n\n"
+            + "Those agents said no `installed_rank`. With ranks, as agents send them, this benchmark's first run"
+            + " (commit 807c09c, 1,000 migrations each) took 66.2 s to admit 100 regions (last report → Go 4.0–32.7"
+            + " ms, store 1,331 rows/s): each migration a Hello taught was checked against everything taught in the"
+            + " last two minutes.\n";
+
     void write(Path docs) throws IOException {
         Files.writeString(docs.resolve(DOCUMENT), markdown());
     }
@@ -43,6 +55,7 @@ final class ScaleReport {
                 .append(".\n\n");
         note.ifPresent(text -> doc.append("**Note:** ").append(text).append("\n\n"));
         doc.append(table());
+        doc.append(BEFORE);
         doc.append(method());
         doc.append("\n## Machine and software\n\n| | |\n|---|---|\n");
         environment.forEach((key, value) -> doc.append("| ")
