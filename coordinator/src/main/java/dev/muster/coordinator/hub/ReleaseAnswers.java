@@ -9,6 +9,7 @@ import dev.muster.coordinator.fleet.ReleaseRule;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.Waiting;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -158,8 +159,8 @@ final class ReleaseAnswers {
         if (!WaitUpdates.worthSending(request.lastSent(), release)) {
             session.request = Optional.of(request.decided(release));
             RegionState state = fleet.region(session.region).orElseThrow();
-            Waiting kept = state.waiting().orElseThrow();
-            return withWaiting(fleet, state, Waiting.of(release, kept.since()));
+            Instant since = state.waiting().map(Waiting::since).orElseGet(clock::instant);
+            return withWaiting(fleet, state, Waiting.of(release, since));
         }
         // Go and Reject settle the request; the agent asks again for what remains.
         boolean settled = !(release instanceof Release.Wait || release instanceof Release.Hold);
