@@ -34,7 +34,8 @@ public final class EventHistory implements FleetObserver {
     }
 
     private void add(FleetEvent event) {
-        newest.addLast(event);
+        // a first hello's event carries a run time for each of a region's migrations; watchers never read them
+        newest.addLast(event.withoutRuns());
         if (newest.size() > capacity) {
             newest.removeFirst();
         }

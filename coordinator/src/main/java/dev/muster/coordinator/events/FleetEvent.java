@@ -33,6 +33,11 @@ public record FleetEvent(
         return new FleetEvent(at, OptionalInt.empty(), kind, actor, detail);
     }
 
+    /** The event as the stored log has it: the run times, which only the metrics read as it happens, left out. */
+    public FleetEvent withoutRuns() {
+        return migrations.isEmpty() ? this : new FleetEvent(at, region, kind, actor, detail);
+    }
+
     public FleetEvent recording(List<MigrationRun> applied) {
         return new FleetEvent(at, region, kind, actor, detail, applied);
     }

@@ -1,11 +1,11 @@
 package dev.muster.coordinator.fleet;
 
-import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * The fleet as the coordinator knows it: which remote regions are members (their
@@ -20,8 +20,9 @@ public record Fleet(
         Map<String, ForcedRelease> forced) {
 
     public Fleet {
-        members = Collections.unmodifiableSortedSet(new TreeSet<>(members));
-        regions = Collections.unmodifiableMap(new TreeMap<>(regions));
+        // neither is copied when it comes from another fleet: both are immutable
+        members = MemberSet.of(members);
+        regions = RegionTable.of(regions);
         forced = Map.copyOf(forced);
     }
 
@@ -59,9 +60,20 @@ public record Fleet(
     }
 
     public Fleet with(RegionState state) {
-        Map<Integer, RegionState> next = new TreeMap<>(regions);
-        next.put(state.region(), state);
-        return new Fleet(members, next, pause, forced);
+        return new Fleet(members, table().with(state.region(), state), pause, forced);
+    }
+
+    /**
+     * Calls {@code change} with (its state in {@code before} or null, its state here or null)
+     * for each region whose state is not the very same as in {@code before}, in ascending order.
+     * It looks only where the two fleets differ: a fleet's regions share what did not change.
+     */
+    public void regionChanges(Fleet before, BiConsumer<RegionState, RegionState> change) {
+        RegionTable.changes(before.table(), table(), change);
+    }
+
+    private RegionTable table() {
+        return (RegionTable) regions;
     }
 
     public Fleet withMember(int region) {
@@ -74,9 +86,9 @@ public record Fleet(
     public Fleet withoutMember(int region) {
         SortedSet<Integer> next = new TreeSet<>(members);
         next.remove(region);
-        Map<Integer, RegionState> known = new TreeMap<>(regions);
+        RegionTable known = table();
         if (known.containsKey(region) && !known.get(region).connected()) {
-            known.remove(region);
+            known = known.without(region);
         }
         return new Fleet(next, known, pause, forced);
     }

@@ -3,7 +3,6 @@ package dev.muster.coordinator.fleet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +30,8 @@ public record RegionState(
 
     public RegionState {
         // Insertion order is Flyway's version order, which messages name ("its newest is ...").
-        applied = Collections.unmodifiableMap(new LinkedHashMap<>(applied));
-        available = Collections.unmodifiableMap(new LinkedHashMap<>(available));
+        applied = SharedHistories.shared(applied);
+        available = SharedHistories.shared(available);
         connections = List.copyOf(connections);
     }
 

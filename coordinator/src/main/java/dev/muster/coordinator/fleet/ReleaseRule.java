@@ -62,11 +62,7 @@ public final class ReleaseRule {
             }
             Optional<RegionState> state = fleet.region(member);
             if (state.isEmpty()) {
-                blockers.add(new Blocker(
-                        member,
-                        "region " + member
-                                + " has not connected to the coordinator yet, so it is not known to have run "
-                                + version));
+                blockers.add(notConnected(member, version));
                 continue;
             }
             Optional<String> mismatch = checksumMismatch(state.get(), own);
@@ -78,6 +74,75 @@ public final class ReleaseRule {
         // A forced release lifts the waits, never a checksum mismatch: that needs the files fixed.
         boolean released = blockers.isEmpty() || fleet.forced().containsKey(version);
         return released ? new Release.Go(version) : new Release.Wait(version, blockers);
+    }
+
+    /**
+     * The same answer as {@link #decide(Fleet, int, List)}, found from {@code before} (what the
+     * rule answered the same request before) when only region {@code changed} changed since:
+     * a wait's other blockers still stand, so only that region's part is judged again, in time
+     * independent of the number of members. Anything else (another answer before, the asking
+     * region changed, a pause or a forced release, the wait lifted) is decided in full.
+     */
+    public static Release revise(Fleet fleet, int region, List<String> pending, Release before, int changed) {
+        if (!(before instanceof Release.Wait wait)
+                || changed == region
+                || fleet.pause().isPresent()
+                || fleet.forced().containsKey(wait.version())) {
+            return decide(fleet, region, pending);
+        }
+        if (!fleet.isMember(changed)) {
+            return wait.blockers().stream().anyMatch(b -> b.region() == changed)
+                    ? decide(fleet, region, pending)
+                    : wait;
+        }
+        RegionState asking = fleet.region(region).orElse(null);
+        int at = pending.indexOf(wait.version());
+        if (asking == null || asking.role() != Role.GLOBAL || at < 0) {
+            return decide(fleet, region, pending);
+        }
+        Optional<RegionState> state = fleet.region(changed);
+        // the versions released before the waiting one stay released only if this region still allows them
+        for (String version : pending.subList(0, at + 1)) {
+            Migration own = asking.available().get(version);
+            if (own == null) {
+                return decide(fleet, region, pending);
+            }
+            if (state.isPresent()) {
+                Optional<String> mismatch = checksumMismatch(state.get(), own);
+                if (mismatch.isPresent()) {
+                    return decide(fleet, region, pending);
+                }
+            }
+            if (!version.equals(wait.version())
+                    && (state.isEmpty() || blockerFor(state.get(), version).isPresent())) {
+                return decide(fleet, region, pending);
+            }
+        }
+        Optional<Blocker> blocker = state.isEmpty()
+                ? Optional.of(notConnected(changed, wait.version()))
+                : blockerFor(state.get(), wait.version());
+        List<Blocker> blockers = new ArrayList<>(wait.blockers().size() + 1);
+        boolean placed = false;
+        for (Blocker other : wait.blockers()) {
+            if (!placed && other.region() >= changed) {
+                blocker.ifPresent(blockers::add);
+                placed = true;
+            }
+            if (other.region() != changed) {
+                blockers.add(other);
+            }
+        }
+        if (!placed) {
+            blocker.ifPresent(blockers::add);
+        }
+        return blockers.isEmpty() ? decide(fleet, region, pending) : new Release.Wait(wait.version(), blockers);
+    }
+
+    private static Blocker notConnected(int member, String version) {
+        return new Blocker(
+                member,
+                "region " + member + " has not connected to the coordinator yet, so it is not known to have run "
+                        + version);
     }
 
     private static Optional<String> checksumMismatch(RegionState member, Migration global) {

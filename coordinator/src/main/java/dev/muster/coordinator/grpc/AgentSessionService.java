@@ -33,6 +33,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
     private final AccessPolicy policy;
     private final RefusalLog refusals;
     private final AtomicLong sessionIds = new AtomicLong();
+    private final WelcomeMessages welcomes;
 
     AgentSessionService(
             FleetHub hub,
@@ -45,6 +46,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
         this.stored = stored;
         this.policy = policy;
         this.refusals = refusals;
+        this.welcomes = new WelcomeMessages(coordinatorVersion);
     }
 
     @Override
@@ -53,7 +55,7 @@ final class AgentSessionService extends AgentServiceGrpc.AgentServiceImplBase {
         long sessionId = sessionIds.incrementAndGet();
         Caller caller = CallerInterceptor.current();
         String peer = caller.connection();
-        WireOutbox outbox = new WireOutbox(call, coordinatorVersion);
+        WireOutbox outbox = new WireOutbox(call, welcomes);
         call.setOnCancelHandler(() -> {
             outbox.cancelled();
             hub.ended(sessionId);

@@ -4,7 +4,6 @@ import dev.muster.coordinator.fleet.Release;
 import dev.muster.coordinator.hub.Outbox;
 import dev.muster.coordinator.steps.Step;
 import dev.muster.proto.v1.CoordinatorMessage;
-import dev.muster.proto.v1.Welcome;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.SortedSet;
@@ -17,21 +16,17 @@ import java.util.SortedSet;
 final class WireOutbox implements Outbox {
 
     private final ServerCallStreamObserver<CoordinatorMessage> call;
-    private final String coordinatorVersion;
+    private final WelcomeMessages welcomes;
     private boolean closed;
 
-    WireOutbox(ServerCallStreamObserver<CoordinatorMessage> call, String coordinatorVersion) {
+    WireOutbox(ServerCallStreamObserver<CoordinatorMessage> call, WelcomeMessages welcomes) {
         this.call = call;
-        this.coordinatorVersion = coordinatorVersion;
+        this.welcomes = welcomes;
     }
 
     @Override
     public void welcome(SortedSet<Integer> memberRegions) {
-        send(CoordinatorMessage.newBuilder()
-                .setWelcome(Welcome.newBuilder()
-                        .setCoordinatorVersion(coordinatorVersion)
-                        .addAllMemberRegions(memberRegions))
-                .build());
+        send(welcomes.of(memberRegions));
     }
 
     @Override

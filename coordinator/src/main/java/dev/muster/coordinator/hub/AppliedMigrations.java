@@ -43,15 +43,14 @@ final class AppliedMigrations {
         List<Migration> news = applied.stream()
                 .filter(migration -> !knownApplied.containsKey(migration.version()))
                 .toList();
-        news.forEach(migration -> ranks.learned(
-                hello.region(),
-                hello.databaseId(),
-                migration.version(),
-                hello.installation(migration.version()),
-                clock.instant()));
         RegionState state = known.map(before -> before.rehello(hello.role(), applied, hello.available(), connection))
                 .orElseGet(() ->
                         RegionState.reported(hello.region(), hello.role(), applied, hello.available(), connection));
+        // the versions as the region's state holds them, which regions with the same history share
+        List<String> learned = state.applied().keySet().stream()
+                .filter(version -> !knownApplied.containsKey(version))
+                .toList();
+        ranks.learned(hello.region(), hello.databaseId(), learned, hello::installation, clock.instant());
         List<FleetEvent> events;
         if (known.isPresent()) {
             // heard from before: what the region applied meanwhile is recorded, like a report of it

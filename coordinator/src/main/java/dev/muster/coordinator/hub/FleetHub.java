@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -151,7 +152,7 @@ public final class FleetHub {
         take(applied.hello(fleet.region(hello.region()), hello, connection));
         sessions.add(new Session(sessionId, hello, outbox));
         outbox.welcome(fleet.members());
-        changed();
+        changed(OptionalInt.of(hello.region()));
         return true;
     }
 
@@ -174,7 +175,7 @@ public final class FleetHub {
     public synchronized void applied(long sessionId, Migration migration, Installation installation) {
         Session session = sessions.get(sessionId, "a migration report");
         take(applied.report(session, region(session), migration, installation));
-        changed();
+        changed(OptionalInt.of(session.region));
     }
 
     public synchronized void failed(long sessionId, String version, String error) {
@@ -202,7 +203,7 @@ public final class FleetHub {
         if (update.events().isEmpty()) {
             events.publish(fleet);
         } else {
-            changed();
+            changed(OptionalInt.of(session.region));
         }
     }
 
@@ -242,7 +243,7 @@ public final class FleetHub {
         Optional<RegionUpdate> update = sessions.end(fleet, sessionId, clock.instant());
         if (update.isPresent()) {
             take(update.get());
-            changed();
+            changed(OptionalInt.of(update.get().state().region()));
         }
     }
 
@@ -282,7 +283,7 @@ public final class FleetHub {
         }
         fleet = change.get().fleet();
         events.add(change.get().event());
-        changed();
+        changed(OptionalInt.empty());
         return true;
     }
 
@@ -295,9 +296,12 @@ public final class FleetHub {
         return fleet.region(session.region).orElseThrow();
     }
 
-    /** The fleet changed: every waiting request is answered again, then observers hear of it all. */
-    private void changed() {
-        fleet = releases.reconsider(fleet);
+    /**
+     * The fleet changed, only region {@code region}'s part of it if one is given: every waiting
+     * request is answered again, then observers hear of it all.
+     */
+    private void changed(OptionalInt region) {
+        fleet = releases.reconsider(fleet, region);
         events.publish(fleet);
     }
 }

@@ -9,9 +9,13 @@ import dev.muster.coordinator.fleet.ReleaseRule;
 import dev.muster.coordinator.fleet.Role;
 import dev.muster.coordinator.fleet.Waiting;
 import java.time.Clock;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,10 +30,15 @@ final class ReleaseAnswers {
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseAnswers.class);
     private static final String COORDINATOR = "coordinator";
+    private static final int LOGGED_BLOCKERS = 10;
 
     private final Sessions sessions;
     private final EventLog events;
     private final Clock clock;
+    /** The sessions whose request is open, so that a change looks at them alone. */
+    private final Set<Session> asking = new LinkedHashSet<>();
+    /** The regions whose state shows a wait; null until first needed, then kept up to date here. */
+    private Set<Integer> waiting;
 
     ReleaseAnswers(Sessions sessions, EventLog events, Clock clock) {
         this.sessions = sessions;
@@ -56,7 +65,8 @@ final class ReleaseAnswers {
         }
         session.request = Optional.of(OpenRequest.of(
                 requestId, pending.stream().map(Migration::version).toList()));
-        return answer(fleet.with(state.seenAt(clock.instant())), session);
+        asking.add(session);
+        return answer(fleet.with(state.seenAt(clock.instant())), session, OptionalInt.empty());
     }
 
     /**
@@ -73,56 +83,113 @@ final class ReleaseAnswers {
         events.record(session.region, EventKind.REJECTED, COORDINATOR, reason);
     }
 
-    /** Judges every open request, and every wait kept for a region whose agent left, by the fleet as it is now. */
-    Fleet reconsider(Fleet fleet) {
-        List<Integer> asking = new ArrayList<>();
-        for (Session session : sessions.all()) {
-            if (session.request.isPresent()) {
-                fleet = answer(fleet, session);
-                asking.add(session.region);
+    /**
+     * Judges every open request, and every wait kept for a region whose agent left, by the
+     * fleet as it is now. When only region {@code changed} changed, each answer is revised from
+     * the one before ({@link ReleaseRule#revise}) rather than decided over every member again.
+     */
+    Fleet reconsider(Fleet fleet, OptionalInt changed) {
+        Set<Integer> answered = new HashSet<>();
+        for (Session session : List.copyOf(asking)) {
+            if (session.request.isEmpty() || !sessions.isOpen(session.id)) {
+                asking.remove(session);
+                continue;
             }
+            fleet = answer(fleet, session, changed);
+            answered.add(session.region);
         }
         // so that the fleet never shows a wait on a member removed or a pause lifted since the agent left
-        for (RegionState state : List.copyOf(fleet.regions().values())) {
-            if (state.waiting().isPresent() && !asking.contains(state.region())) {
+        for (int region : List.copyOf(waiting(fleet))) {
+            Optional<RegionState> known = fleet.region(region);
+            if (known.isEmpty() || known.get().waiting().isEmpty()) {
+                waiting.remove(region);
+                continue;
+            }
+            RegionState state = known.get();
+            if (!answered.contains(region)) {
                 Waiting kept = state.waiting().get();
                 // a wait of a region that has since said it is a remote is over: a remote never waits
-                Optional<Waiting> waiting = state.role() == Role.GLOBAL
-                        ? Waiting.of(ReleaseRule.decide(fleet, state.region(), List.of(kept.version())), kept.since())
+                Optional<Waiting> now = state.role() == Role.GLOBAL
+                        ? Waiting.of(ReleaseRule.decide(fleet, region, List.of(kept.version())), kept.since())
                         : Optional.empty();
-                if (!waiting.equals(state.waiting())) {
-                    fleet = fleet.with(state.withWaiting(waiting));
+                if (!now.equals(state.waiting())) {
+                    fleet = withWaiting(fleet, state, now);
                 }
             }
         }
         return fleet;
     }
 
-    private Fleet answer(Fleet fleet, Session session) {
+    private Set<Integer> waiting(Fleet fleet) {
+        if (waiting == null) {
+            waiting = new HashSet<>();
+            fleet.regions().values().stream()
+                    .filter(state -> state.waiting().isPresent())
+                    .forEach(state -> waiting.add(state.region()));
+        }
+        return waiting;
+    }
+
+    private Fleet withWaiting(Fleet fleet, RegionState state, Optional<Waiting> now) {
+        if (now.isPresent()) {
+            waiting(fleet).add(state.region());
+        } else {
+            waiting(fleet).remove(state.region());
+        }
+        return fleet.with(state.withWaiting(now));
+    }
+
+    private Fleet answer(Fleet fleet, Session session, OptionalInt changed) {
         OpenRequest request = session.request.orElseThrow();
-        Release release = ReleaseRule.decide(fleet, session.region, request.versions());
-        if (request.lastSent().equals(Optional.of(release))) {
+        Release release = changed.isPresent() && request.decided().isPresent()
+                ? ReleaseRule.revise(
+                        fleet,
+                        session.region,
+                        request.versions(),
+                        request.decided().get(),
+                        changed.getAsInt())
+                : ReleaseRule.decide(fleet, session.region, request.versions());
+        if (request.decided().equals(Optional.of(release))) {
             return fleet;
+        }
+        if (request.lastSent().equals(Optional.of(release))) {
+            session.request = Optional.of(request.decided(release));
+            return fleet;
+        }
+        if (!WaitUpdates.worthSending(request.lastSent(), release)) {
+            session.request = Optional.of(request.decided(release));
+            RegionState state = fleet.region(session.region).orElseThrow();
+            Instant since = state.waiting().map(Waiting::since).orElseGet(clock::instant);
+            return withWaiting(fleet, state, Waiting.of(release, since));
         }
         // Go and Reject settle the request; the agent asks again for what remains.
         boolean settled = !(release instanceof Release.Wait || release instanceof Release.Hold);
         session.request = settled ? Optional.empty() : Optional.of(request.sent(release));
-        log.info("Region {}: {}", session.region, release);
+        if (settled) {
+            asking.remove(session);
+        }
+        log.info("Region {}: {}", session.region, logged(release));
         session.outbox.release(request.id(), release);
         // after the answer is on its way, so that a Go's event tells when it was sent
-        return recorded(fleet, session.region, release);
+        return recorded(fleet, session.region, release, request.lastSent());
     }
 
-    private Fleet recorded(Fleet fleet, int region, Release release) {
+    /** @param lastSent what the agent was told before: a wait kept up to date quietly since is news to it */
+    private Fleet recorded(Fleet fleet, int region, Release release, Optional<Release> lastSent) {
         RegionState state = fleet.region(region).orElseThrow();
         Optional<Waiting> before = state.waiting();
         // "since" is when the version began to wait, not when the regions it waits on last changed
-        Optional<Waiting> waiting = Waiting.of(
+        Optional<Waiting> now = Waiting.of(
                 release,
                 before.filter(w -> w.version().equals(waitingVersion(release)))
                         .map(Waiting::since)
                         .orElse(clock.instant()));
-        if (waiting.isPresent() && before.isPresent() && before.get().sameAs(waiting.get())) {
+        if (now.isPresent()
+                && before.isPresent()
+                && before.get().sameAs(now.get())
+                && lastSent.flatMap(sent -> Waiting.of(sent, before.get().since()))
+                        .map(told -> told.sameAs(now.get()))
+                        .orElse(true)) {
             return fleet;
         }
         if (release instanceof Release.Wait wait) {
@@ -139,7 +206,16 @@ final class ReleaseAnswers {
         } else if (release instanceof Release.Reject reject) {
             events.record(region, EventKind.REJECTED, COORDINATOR, reject.reason());
         }
-        return fleet.with(state.withWaiting(waiting));
+        return withWaiting(fleet, state, now);
+    }
+
+    /** The answer for the log: a wait on thousands of regions names the first few and how many, not every reason. */
+    private static Object logged(Release release) {
+        if (release instanceof Release.Wait wait && wait.blockers().size() > LOGGED_BLOCKERS) {
+            return "Wait[version=" + wait.version() + ", on " + wait.blockers().size() + " regions, first "
+                    + wait.blockers().subList(0, LOGGED_BLOCKERS) + "]";
+        }
+        return release;
     }
 
     private static String waitingVersion(Release release) {

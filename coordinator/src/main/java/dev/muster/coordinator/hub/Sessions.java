@@ -6,7 +6,6 @@ import dev.muster.coordinator.fleet.Connection;
 import dev.muster.coordinator.fleet.Fleet;
 import dev.muster.coordinator.fleet.RegionState;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -74,10 +73,6 @@ final class Sessions {
                 state,
                 List.of(FleetEvent.of(
                         at, region, EventKind.DISCONNECTED, EventLog.agentOf(region), "its last session ended"))));
-    }
-
-    Collection<Session> all() {
-        return List.copyOf(byId.values());
     }
 
     /**

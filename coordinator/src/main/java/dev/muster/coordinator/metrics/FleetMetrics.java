@@ -11,12 +11,10 @@ import dev.muster.coordinator.fleet.Waiting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -39,21 +37,47 @@ public final class FleetMetrics implements FleetObserver {
 
     private static final Pattern SUBSCRIPTION_SLOT = Pattern.compile("region_[0-9]+_subscription");
 
+    private static final RegionGauges.Kind SESSIONS = new RegionGauges.Kind(
+            "muster_region_sessions", "Agent sessions open for the region (its daemon, and commands run by hand)");
+    private static final RegionGauges.Kind APPLIED =
+            new RegionGauges.Kind("muster_region_applied_migrations", "Migrations the region has applied");
+    private static final RegionGauges.Kind APPLIED_VERSION = new RegionGauges.Kind(
+            "muster_region_applied_version", "1, labelled with the newest migration version the region has applied");
+    private static final RegionGauges.Kind PENDING = new RegionGauges.Kind(
+            "muster_region_pending_migrations", "Migrations the region's code contains that it has not applied");
+    private static final RegionGauges.Kind WAITING = new RegionGauges.Kind(
+            "muster_region_waiting_seconds",
+            "How long the region's current migration has waited for release; absent when not waiting",
+            "seconds");
+    private static final RegionGauges.Kind SUBSCRIPTION_ENABLED = new RegionGauges.Kind(
+            "muster_subscription_enabled", "1 if the global's subscription exists and is enabled");
+    private static final RegionGauges.Kind WORKER_RUNNING =
+            new RegionGauges.Kind("muster_subscription_worker_running", "1 if the subscription's apply worker runs");
+    private static final RegionGauges.Kind APPLY_ERRORS = new RegionGauges.Kind(
+            "muster_subscription_apply_errors",
+            "Errors applying the subscription's changes since statistics were reset (PostgreSQL 15+)");
+    private static final RegionGauges.Kind LAST_MESSAGE_AGE = new RegionGauges.Kind(
+            "muster_subscription_last_message_age_seconds",
+            "Time since the subscription's worker last heard from the remote, as last reported",
+            "seconds");
+    private static final RegionGauges.Kind SLOT_RETAINED = new RegionGauges.Kind(
+            "muster_slot_retained_wal_bytes", "WAL a remote's replication slot keeps from removal", "bytes");
+    private static final RegionGauges.Kind LAG_BYTES = new RegionGauges.Kind(
+            "muster_subscription_lag_bytes",
+            "WAL a remote has written that the global's subscription has not confirmed",
+            "bytes");
+    private static final RegionGauges.Kind LAG_SECONDS = new RegionGauges.Kind(
+            "muster_subscription_lag_seconds",
+            "How far the subscription's apply is behind its remote, as the remote's walsender "
+                    + "measures it; 0 once caught up, absent while the subscription does not stream",
+            "seconds");
+    private static final RegionGauges.Kind PROBLEMS = new RegionGauges.Kind(
+            "muster_region_replication_problems",
+            "Replication problems the region's last report shows (0 when healthy)");
+
     private final MeterRegistry registry;
     private final Clock clock;
-    private final MultiGauge sessions;
-    private final MultiGauge applied;
-    private final MultiGauge appliedVersion;
-    private final MultiGauge pending;
-    private final MultiGauge waiting;
-    private final MultiGauge subscriptionEnabled;
-    private final MultiGauge workerRunning;
-    private final MultiGauge applyErrors;
-    private final MultiGauge lastMessageAge;
-    private final MultiGauge slotRetained;
-    private final MultiGauge lagBytes;
-    private final MultiGauge lagSeconds;
-    private final MultiGauge problems;
+    private final RegionGauges gauges;
     private final AtomicInteger members = new AtomicInteger();
     private final AtomicInteger paused = new AtomicInteger();
     /** Regions whose counters and timers exist ("99g" for a global's too). Only touched in changed(). */
@@ -64,51 +88,7 @@ public final class FleetMetrics implements FleetObserver {
     public FleetMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        sessions = MultiGauge.builder("muster_region_sessions")
-                .description("Agent sessions open for the region (its daemon, and commands run by hand)")
-                .register(registry);
-        applied = MultiGauge.builder("muster_region_applied_migrations")
-                .description("Migrations the region has applied")
-                .register(registry);
-        appliedVersion = MultiGauge.builder("muster_region_applied_version")
-                .description("1, labelled with the newest migration version the region has applied")
-                .register(registry);
-        pending = MultiGauge.builder("muster_region_pending_migrations")
-                .description("Migrations the region's code contains that it has not applied")
-                .register(registry);
-        waiting = MultiGauge.builder("muster_region_waiting_seconds")
-                .baseUnit("seconds")
-                .description("How long the region's current migration has waited for release; absent when not waiting")
-                .register(registry);
-        subscriptionEnabled = MultiGauge.builder("muster_subscription_enabled")
-                .description("1 if the global's subscription exists and is enabled")
-                .register(registry);
-        workerRunning = MultiGauge.builder("muster_subscription_worker_running")
-                .description("1 if the subscription's apply worker runs")
-                .register(registry);
-        applyErrors = MultiGauge.builder("muster_subscription_apply_errors")
-                .description("Errors applying the subscription's changes since statistics were reset (PostgreSQL 15+)")
-                .register(registry);
-        lastMessageAge = MultiGauge.builder("muster_subscription_last_message_age_seconds")
-                .baseUnit("seconds")
-                .description("Time since the subscription's worker last heard from the remote, as last reported")
-                .register(registry);
-        slotRetained = MultiGauge.builder("muster_slot_retained_wal_bytes")
-                .baseUnit("bytes")
-                .description("WAL a remote's replication slot keeps from removal")
-                .register(registry);
-        lagBytes = MultiGauge.builder("muster_subscription_lag_bytes")
-                .baseUnit("bytes")
-                .description("WAL a remote has written that the global's subscription has not confirmed")
-                .register(registry);
-        lagSeconds = MultiGauge.builder("muster_subscription_lag_seconds")
-                .baseUnit("seconds")
-                .description("How far the subscription's apply is behind its remote, as the remote's walsender "
-                        + "measures it; 0 once caught up, absent while the subscription does not stream")
-                .register(registry);
-        problems = MultiGauge.builder("muster_region_replication_problems")
-                .description("Replication problems the region's last report shows (0 when healthy)")
-                .register(registry);
+        gauges = new RegionGauges(registry);
         Gauge.builder("muster_fleet_members", members, AtomicInteger::get)
                 .description("Member remote regions: the global waits for each")
                 .register(registry);
@@ -135,86 +115,83 @@ public final class FleetMetrics implements FleetObserver {
 
     @Override
     public void changed(Fleet fleet, List<FleetEvent> events) {
-        regionMeters(fleet);
+        if (previous == null || !previous.members().equals(fleet.members())) {
+            for (int member : fleet.members()) {
+                regionMeters(member, false);
+            }
+        }
+        // only the regions whose state is not the very same object as before
+        fleet.regionChanges(previous == null ? Fleet.withMembers(List.of()) : previous, (was, is) -> {
+            if (is == null) {
+                gauges.set(was.region(), List.of());
+            } else {
+                regionMeters(is.region(), is.role() == Role.GLOBAL);
+                gauges.set(is.region(), rows(is));
+            }
+        });
         for (FleetEvent event : events) {
             count(event);
         }
         releaseLatencies(events);
         members.set(fleet.members().size());
         paused.set(fleet.paused() ? 1 : 0);
-        Instant now = clock.instant();
-        List<MultiGauge.Row<?>> sessionRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> appliedRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> versionRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> pendingRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> problemRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> enabledRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> workerRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> errorRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> slotRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> lagByteRows = new ArrayList<>();
-        List<MultiGauge.Row<?>> lagSecondRows = new ArrayList<>();
-        for (RegionState state : fleet.regions().values()) {
-            Tags region = Tags.of(
-                    "region",
-                    String.valueOf(state.region()),
-                    "role",
-                    state.role().name().toLowerCase(Locale.ROOT));
-            sessionRows.add(MultiGauge.Row.of(region, state.connections().size()));
-            appliedRows.add(MultiGauge.Row.of(region, state.applied().size()));
-            state.newestApplied()
-                    .ifPresent(version -> versionRows.add(MultiGauge.Row.of(region.and("version", version), 1)));
-            pendingRows.add(MultiGauge.Row.of(
-                    region,
-                    state.available().keySet().stream()
-                            .filter(version -> !state.applied().containsKey(version))
-                            .count()));
-            state.waiting()
-                    .ifPresent(wait -> waitingRows.add(MultiGauge.Row.of(
-                            region.and("version", wait.version()),
-                            Duration.between(wait.since(), now).toMillis() / 1000.0)));
-            state.replication().ifPresent(health -> {
-                problemRows.add(MultiGauge.Row.of(region, health.problems().size()));
-                for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
-                    Tags tags = region.and("subscription", subscription.name());
-                    enabledRows.add(MultiGauge.Row.of(tags, subscription.exists() && subscription.enabled() ? 1 : 0));
-                    workerRows.add(MultiGauge.Row.of(tags, subscription.workerRunning() ? 1 : 0));
-                    subscription.applyErrors().ifPresent(errors -> errorRows.add(MultiGauge.Row.of(tags, errors)));
-                    subscription
-                            .lastMessage()
-                            .ifPresent(at -> ageRows.add(MultiGauge.Row.of(
-                                    tags, Duration.between(at, health.takenAt()).toMillis() / 1000.0)));
-                }
-                for (ReplicationHealth.Slot slot : health.slots()) {
-                    slot.retainedBytes()
-                            .ifPresent(
-                                    bytes -> slotRows.add(MultiGauge.Row.of(region.and("slot", slot.name()), bytes)));
-                    // the global's subscription's slot is named after it; others (a table copy's, a
-                    // standby's) are no subscription's lag
-                    if (SUBSCRIPTION_SLOT.matcher(slot.name()).matches()) {
-                        Tags subscription = region.and("subscription", slot.name());
-                        slot.lagBytes().ifPresent(bytes -> lagByteRows.add(MultiGauge.Row.of(subscription, bytes)));
-                        slot.lag().ifPresent(lag -> lagSecondRows.add(MultiGauge.Row.of(subscription, seconds(lag))));
-                    }
-                }
-            });
-        }
-        sessions.register(sessionRows, true);
-        applied.register(appliedRows, true);
-        appliedVersion.register(versionRows, true);
-        pending.register(pendingRows, true);
-        waiting.register(waitingRows, true);
-        problems.register(problemRows, true);
-        subscriptionEnabled.register(enabledRows, true);
-        workerRunning.register(workerRows, true);
-        applyErrors.register(errorRows, true);
-        lastMessageAge.register(ageRows, true);
-        slotRetained.register(slotRows, true);
-        lagBytes.register(lagByteRows, true);
-        lagSeconds.register(lagSecondRows, true);
         previous = fleet;
+    }
+
+    private List<RegionGauges.Row> rows(RegionState state) {
+        List<RegionGauges.Row> rows = new ArrayList<>();
+        Tags region = Tags.of(
+                "region",
+                String.valueOf(state.region()),
+                "role",
+                state.role().name().toLowerCase(Locale.ROOT));
+        rows.add(RegionGauges.Row.of(SESSIONS, region, state.connections().size()));
+        rows.add(RegionGauges.Row.of(APPLIED, region, state.applied().size()));
+        state.newestApplied()
+                .ifPresent(
+                        version -> rows.add(RegionGauges.Row.of(APPLIED_VERSION, region.and("version", version), 1)));
+        rows.add(RegionGauges.Row.of(
+                PENDING,
+                region,
+                state.available().keySet().stream()
+                        .filter(version -> !state.applied().containsKey(version))
+                        .count()));
+        state.waiting()
+                .ifPresent(wait -> rows.add(new RegionGauges.Row(
+                        WAITING,
+                        region.and("version", wait.version()),
+                        () -> Duration.between(wait.since(), clock.instant()).toMillis() / 1000.0)));
+        state.replication().ifPresent(health -> replicationRows(region, health, rows));
+        return rows;
+    }
+
+    private static void replicationRows(Tags region, ReplicationHealth health, List<RegionGauges.Row> rows) {
+        rows.add(RegionGauges.Row.of(PROBLEMS, region, health.problems().size()));
+        for (ReplicationHealth.Subscription subscription : health.subscriptions()) {
+            Tags tags = region.and("subscription", subscription.name());
+            rows.add(RegionGauges.Row.of(
+                    SUBSCRIPTION_ENABLED, tags, subscription.exists() && subscription.enabled() ? 1 : 0));
+            rows.add(RegionGauges.Row.of(WORKER_RUNNING, tags, subscription.workerRunning() ? 1 : 0));
+            subscription.applyErrors().ifPresent(errors -> rows.add(RegionGauges.Row.of(APPLY_ERRORS, tags, errors)));
+            subscription
+                    .lastMessage()
+                    .ifPresent(at -> rows.add(RegionGauges.Row.of(
+                            LAST_MESSAGE_AGE,
+                            tags,
+                            Duration.between(at, health.takenAt()).toMillis() / 1000.0)));
+        }
+        for (ReplicationHealth.Slot slot : health.slots()) {
+            slot.retainedBytes()
+                    .ifPresent(bytes ->
+                            rows.add(RegionGauges.Row.of(SLOT_RETAINED, region.and("slot", slot.name()), bytes)));
+            // the global's subscription's slot is named after it; others (a table copy's, a
+            // standby's) are no subscription's lag
+            if (SUBSCRIPTION_SLOT.matcher(slot.name()).matches()) {
+                Tags subscription = region.and("subscription", slot.name());
+                slot.lagBytes().ifPresent(bytes -> rows.add(RegionGauges.Row.of(LAG_BYTES, subscription, bytes)));
+                slot.lag().ifPresent(lag -> rows.add(RegionGauges.Row.of(LAG_SECONDS, subscription, seconds(lag))));
+            }
+        }
     }
 
     private void count(FleetEvent event) {
@@ -283,15 +260,6 @@ public final class FleetMetrics implements FleetObserver {
      * connected), at 0: Prometheus's rate() and increase() see the first one, and dashboards
      * have a series to draw. Once per region, so that an event costs the same in any fleet.
      */
-    private void regionMeters(Fleet fleet) {
-        for (int member : fleet.members()) {
-            regionMeters(member, false);
-        }
-        for (RegionState state : fleet.regions().values()) {
-            regionMeters(state.region(), state.role() == Role.GLOBAL);
-        }
-    }
-
     private void regionMeters(int number, boolean global) {
         if (!metered.add(number + (global ? "g" : ""))) {
             return;

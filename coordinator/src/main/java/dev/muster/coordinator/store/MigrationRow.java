@@ -43,10 +43,14 @@ record MigrationRow(Migration migration, Integer appliedPosition, Integer availa
         return positions;
     }
 
-    /** Makes the region's stored rows {@code now}, knowing they were {@code before}. */
-    static void write(Connection db, int region, Map<String, MigrationRow> before, Map<String, MigrationRow> now)
-            throws SQLException {
-        try (PreparedStatement upsert = db.prepareStatement("""
+    /** Makes regions' stored rows what they are now, in two batches for all of them; closing closes its statements. */
+    static final class Writer implements AutoCloseable {
+
+        private final PreparedStatement upsert;
+        private final PreparedStatement delete;
+
+        Writer(Connection db) throws SQLException {
+            upsert = db.prepareStatement("""
                      INSERT INTO muster.fleet_region_migration
                          (region, version, description, checksum, applied_position, available_position)
                      VALUES (?, ?, ?, ?, ?, ?)
@@ -54,8 +58,12 @@ record MigrationRow(Migration migration, Integer appliedPosition, Integer availa
                      SET description = excluded.description, checksum = excluded.checksum,
                          applied_position = excluded.applied_position,
                          available_position = excluded.available_position""");
-                PreparedStatement delete = db.prepareStatement(
-                        "DELETE FROM muster.fleet_region_migration WHERE region = ? AND version = ?")) {
+            delete = db.prepareStatement("DELETE FROM muster.fleet_region_migration WHERE region = ? AND version = ?");
+        }
+
+        /** The region's rows are {@code now}; they were {@code before}. Returns how many rows it added to the batches. */
+        int add(int region, Map<String, MigrationRow> before, Map<String, MigrationRow> now) throws SQLException {
+            int added = 0;
             for (MigrationRow row : now.values()) {
                 if (!Objects.equals(before.get(row.migration().version()), row)) {
                     upsert.setInt(1, region);
@@ -69,17 +77,31 @@ record MigrationRow(Migration migration, Integer appliedPosition, Integer availa
                     upsert.setObject(5, row.appliedPosition(), Types.INTEGER);
                     upsert.setObject(6, row.availablePosition(), Types.INTEGER);
                     upsert.addBatch();
+                    added++;
                 }
             }
-            upsert.executeBatch();
             for (String version : before.keySet()) {
                 if (!now.containsKey(version)) {
                     delete.setInt(1, region);
                     delete.setString(2, version);
                     delete.addBatch();
+                    added++;
                 }
             }
+            return added;
+        }
+
+        void execute() throws SQLException {
+            upsert.executeBatch();
             delete.executeBatch();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (upsert;
+                    delete) {
+                // both closed, even if one fails
+            }
         }
     }
 }

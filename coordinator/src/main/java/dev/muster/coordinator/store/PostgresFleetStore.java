@@ -48,6 +48,8 @@ import org.flywaydb.core.api.FlywayException;
 public final class PostgresFleetStore implements FleetStore {
 
     static final String SCHEMA = "muster";
+    /** Rows sent at once: a fleet's first save may hold millions, which the driver would otherwise buffer whole. */
+    private static final int BATCH_ROWS = 20_000;
 
     private final DatabaseConfig database;
     private Connection connection;
@@ -195,7 +197,7 @@ public final class PostgresFleetStore implements FleetStore {
                 saveSettings(db, stored, fleet, now);
                 saveMembers(db, stored.map(Fleet::members).orElse(new TreeSet<>()), fleet);
                 saveForced(db, stored.map(Fleet::forced).orElse(Map.of()), fleet);
-                saveRegions(db, stored.map(Fleet::regions).orElse(Map.of()), fleet.regions());
+                saveRegions(db, stored.orElse(Fleet.withMembers(List.of())), fleet);
                 appendEvents(db, events);
                 db.commit();
             } catch (SQLException | RuntimeException e) {
@@ -266,26 +268,44 @@ public final class PostgresFleetStore implements FleetStore {
         }
     }
 
-    private static void saveRegions(Connection db, Map<Integer, RegionState> before, Map<Integer, RegionState> now)
-            throws SQLException {
-        for (RegionState state : now.values()) {
-            RegionState old = before.get(state.region());
-            if (old == null || !sameDurableRegion(old, state)) {
-                upsertRegion(db, state);
-            }
-            Map<String, MigrationRow> oldRows = old == null ? Map.of() : MigrationRow.of(old);
-            Map<String, MigrationRow> newRows = MigrationRow.of(state);
-            if (!oldRows.equals(newRows)) {
-                MigrationRow.write(db, state.region(), oldRows, newRows);
-            }
-        }
-        try (PreparedStatement delete = db.prepareStatement("DELETE FROM muster.fleet_region WHERE region = ?")) {
-            for (int region : before.keySet()) {
-                if (!now.containsKey(region)) {
-                    delete.setInt(1, region);
-                    delete.executeUpdate();
+    /**
+     * Writes only the regions whose state changed: an unchanged region's state is the same
+     * object as when it was stored, and an unchanged history the same shared instance, so
+     * that a save costs what changed, and all of it goes in a few batched statements.
+     */
+    private static void saveRegions(Connection db, Fleet before, Fleet now) throws SQLException {
+        List<RegionState[]> changed = new ArrayList<>();
+        now.regionChanges(before, (was, is) -> changed.add(new RegionState[] {was, is}));
+        try (PreparedStatement upsert = db.prepareStatement(UPSERT_REGION);
+                PreparedStatement delete = db.prepareStatement("DELETE FROM muster.fleet_region WHERE region = ?");
+                MigrationRow.Writer rows = new MigrationRow.Writer(db)) {
+            int pending = 0;
+            for (RegionState[] change : changed) {
+                RegionState old = change[0];
+                RegionState state = change[1];
+                if (state == null) {
+                    delete.setInt(1, old.region());
+                    delete.addBatch();
+                    continue;
+                }
+                if (old == null || !sameDurableRegion(old, state)) {
+                    addRegion(db, upsert, state);
+                }
+                // a history that did not change is the same shared instance
+                if (old == null || old.applied() != state.applied() || old.available() != state.available()) {
+                    Map<String, MigrationRow> oldRows = old == null ? Map.of() : MigrationRow.of(old);
+                    pending += rows.add(state.region(), oldRows, MigrationRow.of(state));
+                }
+                if (pending >= BATCH_ROWS) {
+                    upsert.executeBatch();
+                    rows.execute();
+                    pending = 0;
                 }
             }
+            // the regions first: their migrations refer to them
+            upsert.executeBatch();
+            rows.execute();
+            delete.executeBatch();
         }
     }
 
@@ -295,30 +315,30 @@ public final class PostgresFleetStore implements FleetStore {
                 && a.waiting().equals(b.waiting());
     }
 
-    private static void upsertRegion(Connection db, RegionState state) throws SQLException {
-        try (PreparedStatement upsert = db.prepareStatement("""
-                INSERT INTO muster.fleet_region
-                    (region, role, last_seen, waiting_version, waiting_on, waiting_held, waiting_since)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (region) DO UPDATE
-                SET role = excluded.role, last_seen = excluded.last_seen, waiting_version = excluded.waiting_version,
-                    waiting_on = excluded.waiting_on, waiting_held = excluded.waiting_held,
-                    waiting_since = excluded.waiting_since""")) {
-            upsert.setInt(1, state.region());
-            upsert.setString(2, state.role().name());
-            upsert.setTimestamp(3, state.lastSeen().map(Timestamp::from).orElse(null));
-            Optional<Waiting> waiting = state.waiting();
-            upsert.setString(4, waiting.map(Waiting::version).orElse(null));
-            if (waiting.isPresent()) {
-                upsert.setArray(
-                        5, db.createArrayOf("integer", waiting.get().regions().toArray()));
-            } else {
-                upsert.setNull(5, Types.ARRAY);
-            }
-            upsert.setString(6, waiting.flatMap(Waiting::held).orElse(null));
-            upsert.setTimestamp(7, waiting.map(w -> Timestamp.from(w.since())).orElse(null));
-            upsert.executeUpdate();
+    private static final String UPSERT_REGION = """
+            INSERT INTO muster.fleet_region
+                (region, role, last_seen, waiting_version, waiting_on, waiting_held, waiting_since)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (region) DO UPDATE
+            SET role = excluded.role, last_seen = excluded.last_seen, waiting_version = excluded.waiting_version,
+                waiting_on = excluded.waiting_on, waiting_held = excluded.waiting_held,
+                waiting_since = excluded.waiting_since""";
+
+    private static void addRegion(Connection db, PreparedStatement upsert, RegionState state) throws SQLException {
+        upsert.setInt(1, state.region());
+        upsert.setString(2, state.role().name());
+        upsert.setTimestamp(3, state.lastSeen().map(Timestamp::from).orElse(null));
+        Optional<Waiting> waiting = state.waiting();
+        upsert.setString(4, waiting.map(Waiting::version).orElse(null));
+        if (waiting.isPresent()) {
+            upsert.setArray(
+                    5, db.createArrayOf("integer", waiting.get().regions().toArray()));
+        } else {
+            upsert.setNull(5, Types.ARRAY);
         }
+        upsert.setString(6, waiting.flatMap(Waiting::held).orElse(null));
+        upsert.setTimestamp(7, waiting.map(w -> Timestamp.from(w.since())).orElse(null));
+        upsert.addBatch();
     }
 
     private static void appendEvents(Connection db, List<FleetEvent> events) throws SQLException {
@@ -385,7 +405,10 @@ public final class PostgresFleetStore implements FleetStore {
     }
 
     private Properties login() {
-        return JdbcLogin.properties(database.user(), database.password(), "muster-coordinator");
+        Properties login = JdbcLogin.properties(database.user(), database.password(), "muster-coordinator");
+        // a batch of rows goes as multi-row INSERTs rather than one statement each
+        login.setProperty("reWriteBatchedInserts", "true");
+        return login;
     }
 
     private void closeConnection() {

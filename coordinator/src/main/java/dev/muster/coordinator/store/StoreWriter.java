@@ -68,7 +68,8 @@ public final class StoreWriter implements FleetObserver, AutoCloseable {
     @Override
     public synchronized void changed(Fleet fleet, List<FleetEvent> events) {
         latest = fleet;
-        unwritten.addAll(events);
+        // the store keeps no run times; a slow write would hold thousands of first hellos' worth of them
+        events.forEach(event -> unwritten.add(event.withoutRuns()));
         submitted++;
         if (!scheduled) {
             scheduled = true;
