@@ -605,7 +605,8 @@ class GatedMigratorTest {
     void aFailureReportedWhileTheLinkIsDownReachesTheCoordinatorOnTheNextSession() throws Exception {
         FakeMigrations migrations = FakeMigrations.pending(V1, V2, V3);
         migrations.failAt(V2);
-        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, REPORT_TIMEOUT);
+        // Patient enough to outlast the link's backoff, however late the next session comes on a busy machine.
+        GatedMigrator migrator = migrator(RegionRole.REMOTE, migrations, Duration.ofMinutes(2));
         Future<List<LocalMigration>> run = inBackground(migrator);
         eventually().until(() -> linesStartingWith(LINK_DOWN).size() >= 2);
         assertThat(migrations.targets())
