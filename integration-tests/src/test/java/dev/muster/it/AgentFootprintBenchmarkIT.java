@@ -34,7 +34,11 @@ class AgentFootprintBenchmarkIT {
         List<DaemonFootprint> trials = FootprintBenchmark.run(
                 dir, MIGRATIONS, Integer.getInteger("bench.footprint.trials", DEFAULT_TRIALS), IDLE, System.out);
         FootprintReport report = new FootprintReport(
-                BenchmarkEnvironment.capture(loadBefore, docs.map(Path::getParent)), trials, MIGRATIONS, IDLE);
+                BenchmarkEnvironment.capture(loadBefore, docs.map(Path::getParent)),
+                trials,
+                MIGRATIONS,
+                IDLE,
+                Optional.ofNullable(System.getProperty("bench.note")));
         System.out.println(report.table());
         if (Boolean.getBoolean("bench.report")) {
             Path written = docs.orElseThrow(() -> new IllegalStateException("bench.docs names no directory"));

@@ -10,11 +10,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /** The footprint benchmark's figures as {@code docs/benchmarks-footprint.md}. */
 public record FootprintReport(
-        BenchmarkEnvironment environment, List<DaemonFootprint> trials, int migrations, Duration idle) {
+        BenchmarkEnvironment environment,
+        List<DaemonFootprint> trials,
+        int migrations,
+        Duration idle,
+        Optional<String> note) {
 
     public static final String DOCUMENT = "benchmarks-footprint.md";
 
@@ -58,6 +63,7 @@ public record FootprintReport(
                 + "What the agent's daemon costs an appliance: `muster-agent run` started through the distribution's"
                 + " launcher as systemd starts it (default JVM options), on a remote region with " + migrations
                 + " migrations applied, its coordinator on loopback.\n\n"
+                + note.map(text -> "**Note:** " + text + "\n\n").orElse("")
                 + table()
                 + "\n## Method\n\n"
                 + "Each trial starts the daemon and times it from the launcher's start to its log line saying the"
