@@ -211,6 +211,10 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
         try {
             openSession();
         } catch (RuntimeException e) {
+            if (state.get() != State.STARTED) {
+                // closed meanwhile: its executor refuses the new session's timer, as it should
+                return;
+            }
             log.warn("Cannot open a session with the coordinator at {}", target, e);
             retry("Cannot open a session with the coordinator at " + target + " (" + e + ")");
         }
