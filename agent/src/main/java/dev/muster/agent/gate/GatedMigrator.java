@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -330,7 +332,11 @@ public final class GatedMigrator {
         link.report(WireMessages.applied(migration));
     }
 
-    /** Waits until the coordinator has recorded this run's reports, or the report timeout passes. */
+    /**
+     * Waits until the coordinator has recorded this run's reports, or the report timeout
+     * passes. The wait ends the moment they are recorded; the link's events meanwhile are
+     * seen at most {@link #POLL} late.
+     */
     private void deliverReports() throws InterruptedException {
         if (deniedBeforeMigrating != null) {
             throw denied(deniedBeforeMigrating);
@@ -343,16 +349,26 @@ public final class GatedMigrator {
                 console.reportFailed(link.target(), reportTimeout);
                 return;
             }
-            LinkEvent event = events.poll(Math.min(left.toNanos(), POLL.toNanos()), TimeUnit.NANOSECONDS);
-            if (event instanceof LinkEvent.Disconnected disconnected) {
-                console.linkDown(disconnected.reason(), disconnected.retryIn());
-            } else if (event instanceof LinkEvent.Connected) {
-                firstRefusal = null;
-            } else if (event instanceof LinkEvent.Denied denied) {
-                throw denied(denied);
-            } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
-                refused(rejected.reason());
+            awaitAtMost(delivered, left.compareTo(POLL) < 0 ? left : POLL);
+            for (LinkEvent event = events.poll(); event != null; event = events.poll()) {
+                if (event instanceof LinkEvent.Disconnected disconnected) {
+                    console.linkDown(disconnected.reason(), disconnected.retryIn());
+                } else if (event instanceof LinkEvent.Connected) {
+                    firstRefusal = null;
+                } else if (event instanceof LinkEvent.Denied denied) {
+                    throw denied(denied);
+                } else if (event instanceof LinkEvent.Rejected rejected && rejected.refusesSession()) {
+                    refused(rejected.reason());
+                }
             }
+        }
+    }
+
+    private static void awaitAtMost(CompletableFuture<Void> future, Duration patience) throws InterruptedException {
+        try {
+            future.get(patience.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException notYet) {
+            // the caller looks at the future and the link's events again
         }
     }
 }

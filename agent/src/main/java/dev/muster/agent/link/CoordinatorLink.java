@@ -110,6 +110,9 @@ public final class CoordinatorLink implements GateLink, AutoCloseable {
                 .keepAliveTimeout(10, TimeUnit.SECONDS)
                 .keepAliveWithoutCalls(true)
                 .build();
+        // Connect now: the handshakes overlap with the agent's reading of its database; the
+        // session itself starts with start().
+        var unused = channel.getState(true);
         // each session shows the certificate on disk now, renewed or not: no TLS session is resumed
         return new CoordinatorLink(
                 channel,
