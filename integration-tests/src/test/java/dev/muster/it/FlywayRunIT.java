@@ -9,6 +9,7 @@ import dev.muster.agent.migrate.MigrationFailure;
 import dev.muster.agent.migrate.MigrationRefused;
 import dev.muster.agent.migrate.Migrations;
 import dev.muster.agent.migrate.RunListener;
+import dev.muster.common.MusterException;
 import dev.muster.common.config.DatabaseConfig;
 import dev.muster.it.fixture.PostgresFleet;
 import java.nio.file.Files;
@@ -198,6 +199,41 @@ class FlywayRunIT {
         org.awaitility.Awaitility.await()
                 .until(() -> query("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'muster-agent'")
                         .equals("0"));
+    }
+
+    @Test
+    void aHistoryTheFilesDoNotMatchWhileReadyStillStopsTheRunBeforeAnythingIsApplied() throws Exception {
+        migration("1", "CREATE TABLE one (id bigint PRIMARY KEY);");
+        var unused = flyway.migrateTo("1", RunListener.NONE);
+        migration("1", "CREATE TABLE one (id bigint PRIMARY KEY, edited text);");
+        migration("2", "CREATE TABLE two (id bigint PRIMARY KEY);");
+
+        try (Migrations.Readiness ready = flyway.keepReady()) {
+            MusterException refused =
+                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("2", RunListener.NONE));
+
+            assertThat(refused).hasMessageContaining("does not match the migration files");
+        }
+        assertThat(tables()).doesNotContain("two");
+    }
+
+    @Test
+    void aRunValidatesAgainAfterTheOneTheReadinessValidatedFor() throws Exception {
+        migration("1", "CREATE TABLE one (id bigint PRIMARY KEY);");
+        migration("2", "CREATE TABLE two (id bigint PRIMARY KEY);");
+
+        try (Migrations.Readiness ready = flyway.keepReady()) {
+            assertThat(flyway.migrateTo("1", RunListener.NONE))
+                    .extracting(LocalMigration::version)
+                    .containsExactly("1");
+            migration("1", "CREATE TABLE one (id bigint PRIMARY KEY, edited text);");
+
+            MusterException refused =
+                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("2", RunListener.NONE));
+
+            assertThat(refused).hasMessageContaining("does not match the migration files");
+        }
+        assertThat(tables()).doesNotContain("two");
     }
 
     private static List<String> tables() throws SQLException {

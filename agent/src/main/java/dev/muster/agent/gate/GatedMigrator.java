@@ -132,22 +132,23 @@ public final class GatedMigrator {
     }
 
     /**
-     * The global holds its connections ready while it waits, so that a Go starts the released
-     * migrations at once. Flyway reads the migration files again when it runs: each migration
-     * is checked as it is about to run against what was released, checksum included, and the
-     * run stops at the first that differs; what the files say then is asked for again.
+     * The global holds its connections ready while it waits, the files validated against the
+     * history on them, so that a Go starts the released migrations at once. Flyway reads the
+     * migration files again when it runs: each migration is checked as it is about to run
+     * against what was released, checksum included, and the run stops at the first that
+     * differs; what the files say then is asked for again.
      */
     private List<LocalMigration> applyAsReleased(List<LocalMigration> toApply) throws InterruptedException {
         List<LocalMigration> applied = new ArrayList<>();
         List<LocalMigration> pending = toApply;
-        try (Migrations.Readiness ready = migrations.keepReady()) {
-            while (!pending.isEmpty()) {
+        while (!pending.isEmpty()) {
+            try (Migrations.Readiness ready = migrations.keepReady()) {
                 String upTo = awaitRelease(pending);
                 List<LocalMigration> released =
                         pending.subList(0, versionsOf(pending).indexOf(upTo) + 1);
                 applied.addAll(apply(upTo, versionsOf(pending), Optional.of(released)));
-                pending = pendingUpToTarget(migrations.state(), "the migration files changed during this run");
             }
+            pending = pendingUpToTarget(migrations.state(), "the migration files changed during this run");
         }
         return applied;
     }

@@ -11,12 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.pattern.ValidatePattern;
 
 /**
  * The local database's migrations through Flyway's Java API. Each call is one Flyway
@@ -29,6 +31,8 @@ public final class FlywayMigrations implements Migrations {
     private final List<String> locations;
     private final RunConnections connections;
     private final HistoryRows history = new HistoryRows(Flyway.configure().getTable());
+    /** Whether the files validated against the history on the connections kept ready. */
+    private final AtomicBoolean validated = new AtomicBoolean();
 
     public FlywayMigrations(DatabaseConfig database, List<String> locations) {
         this.database = database;
@@ -37,19 +41,33 @@ public final class FlywayMigrations implements Migrations {
     }
 
     /**
-     * Opens the connections a run needs and reads the history through them, so that the
-     * server processes have it at hand; they stay open and idle until the handle closes. If
-     * the database cannot be read now, the run will say why when it is asked for.
+     * Opens the connections a run needs and validates the migration files against the
+     * history through them, as Flyway's migrate would, so that the server processes have the
+     * history at hand and the next {@link #migrateTo} need not validate again; the connections
+     * stay open and idle until the handle closes. If the database cannot be read or the files
+     * do not validate now, the run will say why when it is asked for.
      */
     @Override
     public Readiness keepReady() {
         connections.keepIdle(true);
         try {
-            var unused = configure().dataSource(connections.unwatched()).load().info();
+            FluentConfiguration configuration = configure();
+            // migrate validates so: pending migrations are what it is there to apply
+            List<ValidatePattern> ignored = new ArrayList<>(List.of(configuration.getIgnoreMigrationPatterns()));
+            ignored.add(ValidatePattern.fromPattern("*:pending"));
+            validated.set(configuration
+                    .dataSource(connections.unwatched())
+                    .ignoreMigrationPatterns(ignored.toArray(ValidatePattern[]::new))
+                    .load()
+                    .validateWithResult()
+                    .validationSuccessful);
         } catch (FlywayException e) {
             connections.close();
         }
-        return () -> connections.keepIdle(false);
+        return () -> {
+            validated.set(false);
+            connections.keepIdle(false);
+        };
     }
 
     @Override
@@ -118,6 +136,9 @@ public final class FlywayMigrations implements Migrations {
             var unused = configure()
                     .dataSource(connections.watched(tracker::commitReturned))
                     .target(targetVersion)
+                    // what keepReady validated, for this run alone; the listener checks each
+                    // migration against what was released as it is about to run
+                    .validateOnMigrate(!validated.getAndSet(false))
                     .callbacks(new RunCallback(listener, tracker))
                     .load()
                     .migrate();
