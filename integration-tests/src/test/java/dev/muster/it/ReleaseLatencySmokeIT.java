@@ -36,6 +36,7 @@ class ReleaseLatencySmokeIT {
 
             assertThat(results.muster()).hasSize(TRIALS);
             assertThat(results.inBand()).hasSize(TRIALS);
+            assertThat(results.upgrade()).hasSize(TRIALS);
             assertThat(results.safetyViolations()).as("the safety invariant").isEmpty();
             // the report as the benchmark writes it, into this test's own directory
             report.write(dir);

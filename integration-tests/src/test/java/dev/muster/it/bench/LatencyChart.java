@@ -5,6 +5,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -17,7 +18,7 @@ import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
 import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
 
 /**
- * Two latency distributions side by side, as a PNG: a box per distribution (quartiles, the
+ * Latency distributions side by side, as a PNG: a box per distribution (quartiles, the
  * median, whiskers to 1.5 times the interquartile range) over every sample as a dot.
  */
 public final class LatencyChart {
@@ -28,16 +29,15 @@ public final class LatencyChart {
 
     private LatencyChart() {}
 
-    public static void write(
-            Path png, String title, String firstName, LatencyStats first, String secondName, LatencyStats second)
-            throws IOException {
+    /** @param distributions each distribution by its name, in the order they are drawn from left to right */
+    public static void write(Path png, String title, Map<String, LatencyStats> distributions) throws IOException {
         System.setProperty("java.awt.headless", "true");
         DefaultBoxAndWhiskerCategoryDataset boxes = new DefaultBoxAndWhiskerCategoryDataset();
-        boxes.add(first.millis(), SERIES, firstName);
-        boxes.add(second.millis(), SERIES, secondName);
         DefaultMultiValueCategoryDataset samples = new DefaultMultiValueCategoryDataset();
-        samples.add(List.copyOf(first.millis()), SERIES, firstName);
-        samples.add(List.copyOf(second.millis()), SERIES, secondName);
+        distributions.forEach((name, stats) -> {
+            boxes.add(stats.millis(), SERIES, name);
+            samples.add(List.copyOf(stats.millis()), SERIES, name);
+        });
 
         BoxAndWhiskerRenderer boxRenderer = new BoxAndWhiskerRenderer();
         boxRenderer.setMeanVisible(false);

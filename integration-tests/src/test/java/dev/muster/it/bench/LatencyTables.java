@@ -13,6 +13,7 @@ public final class LatencyTables {
 
     public static final String MUSTER = "muster";
     public static final String IN_BAND = "in-band (ManageIQ)";
+    public static final String UPGRADE = "muster upgrade";
 
     private static final List<Function<LatencyStats, Duration>> COLUMNS =
             List.of(LatencyStats::p50, LatencyStats::p90, LatencyStats::p99, LatencyStats::max);
@@ -20,23 +21,26 @@ public final class LatencyTables {
     private LatencyTables() {}
 
     /**
-     * Both measurements' tables, each under a title.
+     * Every measurement's table, each under a title.
      *
      * @param heading the markdown heading marker of each title, e.g. {@code ###}
      */
     public static String markdown(ReleaseLatencyResults results, String heading) {
         return heading + " Release latency: region 2's commit of V → the global's `installed_on` of V\n\n"
-                + table(results.musterAfterRegionTwo(), results.inBandAfterRegionTwo())
+                + table(MUSTER, results.musterAfterRegionTwo(), results.inBandAfterRegionTwo())
+                + "\n" + heading + " Driven by `muster upgrade`: the last remote's commit of V → the global's"
+                + " `installed_on` of V\n\n"
+                + table(UPGRADE, results.upgradeAfterLastRemote(), results.inBandAfterLastRemote())
                 + "\n" + heading + " Region 1's commit of V → the global's `installed_on` of V\n\n"
-                + table(results.musterAfterRegionOne(), results.inBandAfterRegionOne());
+                + table(MUSTER, results.musterAfterRegionOne(), results.inBandAfterRegionOne());
     }
 
-    private static String table(LatencyStats muster, LatencyStats inBand) {
+    private static String table(String name, LatencyStats muster, LatencyStats inBand) {
         StringBuilder table =
                 new StringBuilder("| | trials | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|\n");
-        row(table, MUSTER, muster);
+        row(table, name, muster);
         row(table, IN_BAND, inBand);
-        table.append("| muster / in-band |");
+        table.append("| ").append(name).append(" / in-band |");
         for (Function<LatencyStats, Duration> column : COLUMNS) {
             double ratio = (double) column.apply(muster).toNanos()
                     / column.apply(inBand).toNanos();

@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * The release-latency benchmark: muster's trials and the in-band anchor's, one of each in
- * turn on the same servers, so that whatever else loads the machine meets both alike. The
+ * The release-latency benchmark: muster's trials by hand, the in-band anchor's and muster's
+ * driven by {@code muster upgrade}, one of each in turn on the same servers, so that whatever else loads the machine meets both alike. The
  * first {@code warmUp} of each kind warm the JVM, the servers and the subscriptions up and
  * are not counted.
  *
@@ -38,38 +38,44 @@ public final class ReleaseLatencyBenchmark {
         }
         List<TrialTimes> muster = new ArrayList<>();
         List<TrialTimes> inBand = new ArrayList<>();
+        List<TrialTimes> upgrade = new ArrayList<>();
         try (MusterTrials musterTrials = MusterTrials.start(servers, Files.createDirectories(dir.resolve("muster")));
-                InBandSignal signal = InBandSignal.setUp(servers)) {
+                InBandSignal signal = InBandSignal.setUp(servers);
+                UpgradeTrials upgradeTrials =
+                        UpgradeTrials.start(servers, Files.createDirectories(dir.resolve("upgrade")))) {
             InBandTrials inBandTrials = new InBandTrials(servers, signal, dir.resolve("inband-migrations"));
             Random pauses = new Random(PAUSE_SEED);
             for (int trial = 1; trial <= warmUp + trials; trial++) {
                 Duration pause = Duration.ofMillis(pauses.nextInt((int) InBandSignal.POLL.toMillis()));
                 TrialTimes musterTrial = musterTrials.run(trial, pause);
                 TrialTimes inBandTrial = inBandTrials.run(trial, pause);
+                TrialTimes upgradeTrial = upgradeTrials.run(trial);
                 boolean counted = trial > warmUp;
                 if (counted) {
                     muster.add(musterTrial);
                     inBand.add(inBandTrial);
+                    upgrade.add(upgradeTrial);
                 }
                 out.printf(
                         Locale.ROOT,
-                        "release latency, trial %d of %d%s: muster %s; in-band %s%n",
+                        "release latency, trial %d of %d%s: muster %s; in-band %s; muster upgrade %s%n",
                         trial,
                         warmUp + trials,
                         counted ? "" : " (warm-up)",
-                        describe(musterTrial),
-                        describe(inBandTrial));
+                        describe(musterTrial, musterTrial.afterRegionTwo()),
+                        describe(inBandTrial, inBandTrial.afterRegionTwo()),
+                        describe(upgradeTrial, upgradeTrial.afterLastRemote()));
             }
         }
-        return new ReleaseLatencyResults(muster, inBand, warmUp);
+        return new ReleaseLatencyResults(muster, inBand, upgrade, warmUp);
     }
 
     /** The latency, and the times it is taken from in the clock of this JVM's log lines, to read beside them. */
-    private static String describe(TrialTimes trial) {
+    private static String describe(TrialTimes trial, Duration latency) {
         return String.format(
                 Locale.ROOT,
                 "%d ms (region 1 committed %s, region 2 %s, the global began %s)",
-                trial.afterRegionTwo().toMillis(),
+                latency.toMillis(),
                 LOG_CLOCK.format(trial.regionOneCommitted()),
                 LOG_CLOCK.format(trial.regionTwoCommitted()),
                 LOG_CLOCK.format(trial.globalInstalled()));

@@ -31,6 +31,12 @@ public record TrialTimes(
         return Duration.between(regionTwoCommitted, globalInstalled);
     }
 
+    /** From whichever remote committed last to the global's start: the release latency when the remotes migrate at once. */
+    public Duration afterLastRemote() {
+        Instant last = regionOneCommitted.isAfter(regionTwoCommitted) ? regionOneCommitted : regionTwoCommitted;
+        return Duration.between(last, globalInstalled);
+    }
+
     public Duration afterRegionOne() {
         return Duration.between(regionOneCommitted, globalInstalled);
     }
