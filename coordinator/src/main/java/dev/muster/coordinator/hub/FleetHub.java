@@ -166,6 +166,15 @@ public final class FleetHub {
         events.publish(fleet);
     }
 
+    /**
+     * Turns down {@code region}'s open release request, if any, for {@code reason}; see
+     * {@link ReleaseAnswers#withdraw}.
+     */
+    public synchronized void withdrawRelease(int region, String reason) {
+        fleet = releases.withdraw(fleet, region, reason);
+        events.publish(fleet);
+    }
+
     /** The agent's region committed {@code migration}; where Flyway's history has it is not known. */
     public void applied(long sessionId, Migration migration) {
         applied(sessionId, migration, Installation.UNKNOWN);

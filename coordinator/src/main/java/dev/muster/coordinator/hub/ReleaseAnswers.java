@@ -84,6 +84,27 @@ final class ReleaseAnswers {
     }
 
     /**
+     * Turns down the open request of {@code region}'s agent, if it has one, for {@code reason}:
+     * its migrate ends, having applied only what was released before. A request made after
+     * this is answered by the rule as ever.
+     */
+    Fleet withdraw(Fleet fleet, int region, String reason) {
+        for (Session session : List.copyOf(asking)) {
+            if (session.region != region || session.request.isEmpty()) {
+                continue;
+            }
+            OpenRequest request = session.request.get();
+            Release reject = new Release.Reject(reason);
+            session.request = Optional.empty();
+            asking.remove(session);
+            log.info("Region {}: {}", region, reject);
+            session.outbox.release(request.id(), reject);
+            fleet = recorded(fleet, region, reject, request.lastSent());
+        }
+        return fleet;
+    }
+
+    /**
      * Judges every open request, and every wait kept for a region whose agent left, by the
      * fleet as it is now. When only region {@code changed} changed, each answer is revised from
      * the one before ({@link ReleaseRule#revise}) rather than decided over every member again.

@@ -157,8 +157,7 @@ public final class UpgradeDriver implements AutoCloseable {
                     phase(UpgradePhase.TEARDOWN, "tear replication down (--mode " + request.teardownMode() + ")");
                     carryOut(global(), new Step.Teardown(request.teardownMode()));
                 }
-                migrateRemotes(plan);
-                migrateGlobal(plan);
+                migrate(plan);
                 phase(UpgradePhase.SETUP, "set replication up again");
                 for (int member : hub.fleet().members()) {
                     carryOut(member, new Step.SetUp());
@@ -261,37 +260,77 @@ public final class UpgradeDriver implements AutoCloseable {
             return true;
         }
 
-        private void migrateRemotes(UpgradePlan plan) throws Stop {
-            Map<Integer, CompletableFuture<StepResult>> migrating = new LinkedHashMap<>();
+        /**
+         * The remotes migrate at once, and the global's migrate goes out with theirs: it asks
+         * for release and applies each version the moment every member has reported it, as a
+         * global migrated by hand does, rather than starting once the remotes' steps have
+         * ended. Should a remote's step fail, the global's wait is turned down: its step ends,
+         * having applied only versions every member had.
+         */
+        private void migrate(UpgradePlan plan) throws Stop {
+            int global = global();
+            Map<Integer, CompletableFuture<StepResult>> remotes = new LinkedHashMap<>();
+            boolean globalBehind = false;
             for (UpgradePlan.Step step : plan.steps()) {
-                if (hub.fleet().isMember(step.region()) && !step.versions().isEmpty()) {
-                    migrating.put(step.region(), null);
+                if (step.versions().isEmpty()) {
+                    continue;
+                }
+                if (hub.fleet().isMember(step.region())) {
+                    remotes.put(step.region(), null);
+                } else if (step.region() == global) {
+                    globalBehind = true;
                 }
             }
-            if (migrating.isEmpty()) {
-                return;
-            }
-            phase(UpgradePhase.MIGRATE_REMOTES, "migrate the remotes " + migrating.keySet());
             Step migrate = new Step.Migrate(target);
-            migrating.replaceAll((region, none) -> send(region, migrate));
-            try {
-                for (Map.Entry<Integer, CompletableFuture<StepResult>> remote : migrating.entrySet()) {
-                    finish(remote.getKey(), migrate, remote.getValue());
+            Optional<CompletableFuture<StepResult>> globalStep = Optional.empty();
+            if (!remotes.isEmpty()) {
+                phase(UpgradePhase.MIGRATE_REMOTES, "migrate the remotes " + remotes.keySet());
+                remotes.replaceAll((region, none) -> send(region, migrate));
+                if (globalBehind) {
+                    globalStep = Optional.of(send(global, migrate));
+                    progress.line("    region " + global + " applies each version the moment every member has it");
                 }
-            } finally {
-                // after a failure the others may still be migrating: their results no longer count
-                migrating.values().forEach(hub::forget);
+                try {
+                    for (Map.Entry<Integer, CompletableFuture<StepResult>> remote : remotes.entrySet()) {
+                        finish(remote.getKey(), migrate, remote.getValue());
+                    }
+                } catch (Stop stop) {
+                    globalStep.ifPresent(pending -> withdraw(global, pending, stop));
+                    throw stop;
+                } finally {
+                    // after a failure the others may still be migrating: their results no longer count
+                    remotes.values().forEach(hub::forget);
+                }
+            }
+            if (globalBehind) {
+                phase(UpgradePhase.MIGRATE_GLOBAL, "migrate the global (each version once every member has it)");
+                finish(global, migrate, globalStep.orElseGet(() -> send(global, migrate)));
             }
         }
 
-        private void migrateGlobal(UpgradePlan plan) throws Stop {
-            int global = global();
-            boolean behind = plan.steps().stream()
-                    .anyMatch(
-                            step -> step.region() == global && !step.versions().isEmpty());
-            if (behind) {
-                phase(UpgradePhase.MIGRATE_GLOBAL, "migrate the global (each version once every member has it)");
-                carryOut(global, new Step.Migrate(target));
+        /**
+         * Turns the global's wait down until its migrate has ended, so that a failed remote
+         * leaves no step running on the global; what it applied before is every member's.
+         */
+        private void withdraw(int global, CompletableFuture<StepResult> pending, Stop stop) {
+            String reason = "the upgrade stopped: " + stop.getMessage();
+            Deadline patience = Deadline.after(request.stepTimeout(), nanoTime);
+            try {
+                while (!pending.isDone() && !patience.expired()) {
+                    hub.withdrawRelease(global, reason);
+                    try {
+                        var unused = pending.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException | ExecutionException stillRunning) {
+                        // asked again after a release, or gone: turned down again, or done
+                    }
+                }
+                if (pending.isDone() && !pending.isCompletedExceptionally()) {
+                    pending.join().output().forEach(line -> progress.line("    region " + global + " | " + line));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                hub.forget(pending);
             }
         }
 

@@ -124,7 +124,8 @@ final class FakeFleet implements AutoCloseable {
 
     /**
      * Each step sent before every step sent earlier was answered, as "earlier → later"; only
-     * the remotes' migrations may go together.
+     * the migrations may go together: the remotes' at once, the global's beside them, gated
+     * by the release rule.
      */
     List<String> stepsSentTooEarly() {
         List<Entry> entries = List.copyOf(journal);
@@ -135,7 +136,7 @@ final class FakeFleet implements AutoCloseable {
                 continue;
             }
             for (Entry earlier : entries.subList(0, i)) {
-                boolean together = remoteMigration(earlier) && remoteMigration(later);
+                boolean together = earlier.step() instanceof Step.Migrate && later.step() instanceof Step.Migrate;
                 if (!earlier.done()
                         && !together
                         && !entries.subList(0, i)
@@ -147,8 +148,14 @@ final class FakeFleet implements AutoCloseable {
         return tooEarly;
     }
 
-    private static boolean remoteMigration(Entry entry) {
-        return entry.region() != GLOBAL && entry.step() instanceof Step.Migrate;
+    /** The steps sent and not answered, as "region: step". */
+    List<String> stepsStillRunning() {
+        List<Entry> entries = List.copyOf(journal);
+        return entries.stream()
+                .filter(entry -> !entry.done()
+                        && !entries.contains(new Entry(true, entry.commandId(), entry.region(), entry.step())))
+                .map(Entry::toString)
+                .toList();
     }
 
     static Migration migration(String version) {
@@ -209,8 +216,8 @@ final class FakeFleet implements AutoCloseable {
         final Set<Class<? extends Step>> silent = ConcurrentHashMap.newKeySet();
 
         final Map<Class<? extends Step>, CountDownLatch> gates = new ConcurrentHashMap<>();
-        /** For the global: which remotes lacked the target each time it was told to migrate. */
-        final List<List<Integer>> remotesWithoutTargetWhenToldToMigrate = new CopyOnWriteArrayList<>();
+        /** For the global: each version it applied, and the members that lacked it then. */
+        final Map<String, List<Integer>> membersWithoutVersionWhenApplied = new ConcurrentHashMap<>();
         /** A remote's migrate reports success having applied only up to this version, if set. */
         volatile String appliesUpTo;
 
@@ -285,15 +292,6 @@ final class FakeFleet implements AutoCloseable {
                 return;
             }
             journal.add(new Entry(false, commandId, region, step));
-            if (step instanceof Step.Migrate && region == GLOBAL) {
-                remotesWithoutTargetWhenToldToMigrate.add(List.of(1, 2).stream()
-                        .filter(member -> !hub.fleet()
-                                .region(member)
-                                .orElseThrow()
-                                .applied()
-                                .containsKey(((Step.Migrate) step).targetVersion()))
-                        .toList());
-            }
             if (!silent.contains(step.getClass())) {
                 daemonThreads.execute(() -> carryOut(commandId, step));
             }
@@ -413,6 +411,17 @@ final class FakeFleet implements AutoCloseable {
         }
 
         private void apply(String version) {
+            if (region == GLOBAL) {
+                membersWithoutVersionWhenApplied.put(
+                        version,
+                        List.of(1, 2).stream()
+                                .filter(member -> !hub.fleet()
+                                        .region(member)
+                                        .orElseThrow()
+                                        .applied()
+                                        .containsKey(version))
+                                .toList());
+            }
             synchronized (this) {
                 applied.put(version, migration(version));
             }

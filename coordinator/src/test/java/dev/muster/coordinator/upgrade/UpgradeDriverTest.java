@@ -113,25 +113,40 @@ class UpgradeDriverTest {
     }
 
     @Test
-    void theGlobalIsToldToMigrateOnlyOnceEveryRemoteHasFinished() {
+    void theGlobalMigratesBesideTheRemotesApplyingEachVersionOnlyOnceEveryMemberHasIt() {
         fleet.standard();
         FakeFleet.FakeDaemon region1 = fleet.daemon(1);
         FakeFleet.FakeDaemon region2 = fleet.daemon(2);
+        FakeFleet.FakeDaemon global = fleet.daemon(GLOBAL);
         region1.gate(Step.Migrate.class);
         region2.gate(Step.Migrate.class);
 
         driver.start(request(V3), progress);
-        await().atMost(PATIENCE).until(() -> fleet.sent().contains("2: migrate --to " + V3));
-        assertThat(fleet.sent()).as("both remotes migrate at once").contains("1: migrate --to " + V3);
+        await().atMost(PATIENCE).until(() -> fleet.sent().contains("99: migrate --to " + V3));
+        assertThat(fleet.sent())
+                .as("the remotes and the global migrate at once")
+                .contains("1: migrate --to " + V3, "2: migrate --to " + V3);
         region2.open(Step.Migrate.class);
         await().atMost(PATIENCE).until(() -> region2.applied(V3));
+        assertThat(global.applied(V2))
+                .as("the global, while region 1 lacks " + V2)
+                .isFalse();
         region1.open(Step.Migrate.class);
         Finished finished = finished();
 
         assertThat(finished.succeeded()).as(finished.summary()).isTrue();
-        assertThat(fleet.daemon(GLOBAL).remotesWithoutTargetWhenToldToMigrate)
-                .as("remotes that lacked the target then")
-                .containsExactly(List.of());
+        assertThat(global.membersWithoutVersionWhenApplied)
+                .as("the members that lacked each version as the global applied it")
+                .containsOnlyKeys(V2, V3)
+                .allSatisfy(
+                        (version, lacking) -> assertThat(lacking).as(version).isEmpty());
+        assertThat(progress.lines)
+                .containsSubsequence(
+                        "==> migrate the remotes [1, 2]",
+                        "    region 99: migrate --to " + V3,
+                        "    region 99 applies each version the moment every member has it",
+                        "==> migrate the global (each version once every member has it)",
+                        "    region 99 | Applied " + V3);
         assertEachStepWaitedForTheOnesBefore();
     }
 
@@ -447,8 +462,19 @@ class UpgradeDriverTest {
                 .contains("run 'muster upgrade --to " + V3 + "' again");
         assertThat(fleet.sent())
                 .containsExactly(
-                        "99: replication teardown --mode drop", "1: migrate --to " + V3, "2: migrate --to " + V3);
-        assertThat(progress.lines).contains("    region 2 | migrate --to " + V3 + " failed");
+                        "99: replication teardown --mode drop",
+                        "1: migrate --to " + V3,
+                        "2: migrate --to " + V3,
+                        "99: migrate --to " + V3);
+        assertThat(progress.lines)
+                .contains(
+                        "    region 2 | migrate --to " + V3 + " failed",
+                        "    region 99 | the upgrade stopped: '" + "migrate --to " + V3
+                                + "' failed on region 2 (exit status 1)");
+        assertThat(fleet.daemon(GLOBAL).applied(V2))
+                .as("the global, region 2 lacking " + V2)
+                .isFalse();
+        assertThat(fleet.stepsStillRunning()).as("steps left running").isEmpty();
     }
 
     @Test
@@ -493,7 +519,11 @@ class UpgradeDriverTest {
         assertThat(finished.summary())
                 .contains("stopped at 'migrate the remotes [1, 2]'")
                 .contains("'migrate --to " + V3 + "' did not finish on region 1 within 0.3 s (--step-timeout)");
-        assertThat(fleet.sent()).doesNotContain("99: migrate --to " + V3, "1: replication setup");
+        assertThat(fleet.sent()).doesNotContain("1: replication setup");
+        assertThat(fleet.daemon(GLOBAL).applied(V2))
+                .as("the global, region 1 lacking " + V2)
+                .isFalse();
+        assertThat(fleet.stepsStillRunning()).as("steps left running").containsExactly("1: migrate --to " + V3);
     }
 
     @Test
