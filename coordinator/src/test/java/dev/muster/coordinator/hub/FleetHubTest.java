@@ -257,6 +257,34 @@ class FleetHubTest {
     }
 
     @Test
+    void aWithdrawnRequestIsTurnedDownWithTheReasonAndItsWaitIsGone() {
+        Agent global = globalWithFiles();
+        Agent region1 = remoteNotYetMigrated(1);
+        remoteNotYetMigrated(2);
+        hub.requestRelease(global.sessionId(), 7, migrations(V));
+
+        hub.withdrawRelease(GLOBAL, "the upgrade stopped");
+        hub.applied(region1.sessionId(), migration(V));
+
+        assertThat(global.outbox().releases())
+                .containsExactly(waitingOn(1, 2), new Release.Reject("the upgrade stopped"));
+        assertThat(global.outbox().said()).contains(answer(7, new Release.Reject("the upgrade stopped")));
+        assertThat(hub.fleet().region(GLOBAL).orElseThrow().waiting()).isEmpty();
+    }
+
+    @Test
+    void withdrawingWithoutAnOpenRequestSendsNothingAndALaterRequestIsJudgedAsEver() {
+        Agent global = globalWithFiles();
+        connect(hello(1, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+        connect(hello(2, Role.REMOTE, List.of(OLDER, V), List.of(OLDER, V)));
+
+        hub.withdrawRelease(GLOBAL, "the upgrade stopped");
+        hub.requestRelease(global.sessionId(), 1, migrations(OLDER, V));
+
+        assertThat(global.outbox().releases()).containsExactly(new Release.Go(V));
+    }
+
+    @Test
     void aChecksumMismatchIsRejected() {
         Agent global = globalWithFiles();
         connect(new AgentHello(

@@ -38,6 +38,11 @@ public final class OverheadBenchmark {
 
     static final String LAUNCHER_FLOOR = "`muster-agent --version` (JVM start, the launcher)";
     static final String PLAIN_NOOP_FLOOR = "plain Flyway, nothing to apply (JVM, connect, validate)";
+    static final String PLAIN_NOOP_SHORT_RUN_OPTIONS_FLOOR =
+            "plain Flyway on the launcher's JVM options, nothing to apply";
+    /** What the launcher gives every command but the daemon: see its script. */
+    static final List<String> SHORT_RUN_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     static final String MUSTER_NOOP_FLOOR = "`muster-agent migrate`, nothing to apply (JVM, connect, session, info)";
     static final String MUSTER_NOOP_WITHOUT_CDS_FLOOR =
             "`muster-agent migrate` without its class data archive, nothing to apply";
@@ -122,12 +127,16 @@ public final class OverheadBenchmark {
         String name = "overhead_" + trial + "_" + procedure.name().toLowerCase(Locale.ROOT);
         try (Databases databases = new Databases(name)) {
             OverheadRun run;
-            if (procedure == OverheadProcedure.PLAIN_FLYWAY) {
-                run = plainFlyway(databases);
+            if (procedure.plain()) {
+                List<String> options = procedure == OverheadProcedure.PLAIN_FLYWAY ? List.of() : SHORT_RUN_OPTIONS;
+                run = plainFlyway(procedure, databases, options);
                 floors.put(
-                        PLAIN_NOOP_FLOOR,
-                        timed(processes.plainFlyway(BenchmarkServers.GLOBAL, databases.of(BenchmarkServers.GLOBAL))));
-                floors.put(LAUNCHER_FLOOR, timed(processes.launcherVersion(Map.of())));
+                        options.isEmpty() ? PLAIN_NOOP_FLOOR : PLAIN_NOOP_SHORT_RUN_OPTIONS_FLOOR,
+                        timed(processes.plainFlyway(
+                                BenchmarkServers.GLOBAL, databases.of(BenchmarkServers.GLOBAL), options)));
+                if (options.isEmpty()) {
+                    floors.put(LAUNCHER_FLOOR, timed(processes.launcherVersion(Map.of())));
+                }
             } else {
                 try (CoordinatorHandle coordinator = CoordinatorHandle.start(dir.resolve(name))) {
                     run = muster(procedure, databases, coordinator);
@@ -149,13 +158,14 @@ public final class OverheadBenchmark {
         }
     }
 
-    private OverheadRun plainFlyway(Databases databases) throws Exception {
+    private OverheadRun plainFlyway(OverheadProcedure procedure, Databases databases, List<String> jvmOptions)
+            throws Exception {
         Map<Integer, Duration> regions = new LinkedHashMap<>();
         long start = System.nanoTime();
         for (int region : ORDER) {
-            regions.put(region, timed(processes.plainFlyway(region, databases.of(region))));
+            regions.put(region, timed(processes.plainFlyway(region, databases.of(region), jvmOptions)));
         }
-        return new OverheadRun(OverheadProcedure.PLAIN_FLYWAY, Duration.ofNanos(System.nanoTime() - start), regions);
+        return new OverheadRun(procedure, Duration.ofNanos(System.nanoTime() - start), regions);
     }
 
     private OverheadRun muster(OverheadProcedure procedure, Databases databases, CoordinatorHandle coordinator)

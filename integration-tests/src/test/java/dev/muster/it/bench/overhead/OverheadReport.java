@@ -36,7 +36,10 @@ public record OverheadReport(BenchmarkEnvironment environment, OverheadResults r
                 .append(" migrations each create one table. Every region runs in a JVM of its own, one after the"
                         + " other, as an operator runs them by hand:\n\n")
                 .append("- **plain Flyway**: `Flyway.configure().dataSource(…).locations(…).load().migrate()` in a"
-                        + " `java` process on the distribution's own jars, remotes then global.\n")
+                        + " `java` process on the distribution's own jars, remotes then global: on the JVM's"
+                        + " defaults, as it is usually run, and on the options the launcher gives its short runs"
+                        + " (`-XX:TieredStopAtLevel=1 -XX:+UseSerialGC`), so that what those options save is told"
+                        + " apart from what coordination costs.\n")
                 .append("- **`muster-agent migrate`**: the distribution's launcher, with a coordinator in the"
                         + " benchmark's JVM (plaintext gRPC on loopback; not part of what is timed, since it runs"
                         + " beforehand), remotes then global; and in the seed's order, the global first, waiting"

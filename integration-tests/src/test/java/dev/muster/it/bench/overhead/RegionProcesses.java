@@ -8,6 +8,8 @@ import dev.muster.it.fixture.LauncherProcess;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,17 +30,23 @@ final class RegionProcesses {
         return location;
     }
 
-    LauncherProcess plainFlyway(int region, DatabaseConfig database) {
-        return new LauncherProcess(
-                "flyway-" + region,
-                Path.of(System.getProperty("java.home"), "bin", "java"),
+    /** Plain Flyway in a JVM started with {@code jvmOptions} (none: the JVM's defaults). */
+    LauncherProcess plainFlyway(int region, DatabaseConfig database, List<String> jvmOptions) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp",
                 Distribution.home().resolve("lib") + "/*:" + testClasses(),
                 PlainFlyway.class.getName(),
                 database.url(),
                 database.user(),
                 database.passwordFile().map(Path::toString).orElse("-"),
-                location);
+                location));
+        return new LauncherProcess(
+                "flyway-" + region,
+                Path.of(command.get(0)),
+                command.subList(1, command.size()).toArray(String[]::new));
     }
 
     LauncherProcess musterAgent(int region, Path config, Map<String, String> environment, String... command) {
