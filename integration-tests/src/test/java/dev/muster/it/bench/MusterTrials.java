@@ -2,13 +2,9 @@ package dev.muster.it.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.muster.coordinator.Coordinator;
-import dev.muster.coordinator.config.CoordinatorConfig;
 import dev.muster.it.fixture.InProcessAgent;
-import dev.muster.it.fixture.Ports;
 import dev.muster.it.fixture.RegionMigrations;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -26,23 +22,18 @@ public final class MusterTrials implements AutoCloseable {
 
     private final BenchmarkServers servers;
     private final TrialMigrations migrations;
-    private final Coordinator coordinator;
+    private final LoopbackCoordinator coordinator;
     private final Map<Integer, Path> agentConfigs = new HashMap<>();
 
-    private MusterTrials(BenchmarkServers servers, TrialMigrations migrations, Coordinator coordinator) {
+    private MusterTrials(BenchmarkServers servers, TrialMigrations migrations, LoopbackCoordinator coordinator) {
         this.servers = servers;
         this.migrations = migrations;
         this.coordinator = coordinator;
     }
 
     public static MusterTrials start(BenchmarkServers servers, Path dir) throws IOException {
-        String address = "127.0.0.1:" + Ports.free();
-        Path coordinatorConfig =
-                Files.writeString(dir.resolve("coordinator.yaml"), "listen: \"" + address + "\"\nregions: [1, 2]\n");
         MusterTrials trials = new MusterTrials(
-                servers,
-                new TrialMigrations(dir.resolve("muster-migrations")),
-                Coordinator.start(CoordinatorConfig.load(coordinatorConfig), "benchmark"));
+                servers, new TrialMigrations(dir.resolve("muster-migrations")), LoopbackCoordinator.start(dir));
         for (int region : servers.regions()) {
             trials.agentConfigs.put(
                     region,
@@ -51,7 +42,7 @@ public final class MusterTrials implements AutoCloseable {
                             region,
                             servers.database(region),
                             trials.migrations.location(),
-                            address));
+                            trials.coordinator.address()));
         }
         return trials;
     }

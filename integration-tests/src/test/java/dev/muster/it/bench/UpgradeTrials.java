@@ -7,10 +7,7 @@ import dev.muster.agent.config.AgentConfig;
 import dev.muster.agent.daemon.AgentDaemon;
 import dev.muster.common.cli.CommandLines;
 import dev.muster.common.config.DatabaseConfig;
-import dev.muster.coordinator.Coordinator;
 import dev.muster.coordinator.cli.MusterCommand;
-import dev.muster.coordinator.config.CoordinatorConfig;
-import dev.muster.it.fixture.Ports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -44,28 +41,19 @@ public final class UpgradeTrials implements AutoCloseable {
 
     private final BenchmarkServers servers;
     private final TrialMigrations migrations;
-    private final Coordinator coordinator;
-    private final String address;
+    private final LoopbackCoordinator coordinator;
     private final Map<Integer, DatabaseConfig> databases = new LinkedHashMap<>();
     private final List<AgentDaemon> daemons = new ArrayList<>();
 
-    private UpgradeTrials(
-            BenchmarkServers servers, TrialMigrations migrations, Coordinator coordinator, String address) {
+    private UpgradeTrials(BenchmarkServers servers, TrialMigrations migrations, LoopbackCoordinator coordinator) {
         this.servers = servers;
         this.migrations = migrations;
         this.coordinator = coordinator;
-        this.address = address;
     }
 
     public static UpgradeTrials start(BenchmarkServers servers, Path dir) throws IOException {
-        String address = "127.0.0.1:" + Ports.free();
-        Path coordinatorConfig =
-                Files.writeString(dir.resolve("coordinator.yaml"), "listen: \"" + address + "\"\nregions: [1, 2]\n");
         UpgradeTrials trials = new UpgradeTrials(
-                servers,
-                new TrialMigrations(dir.resolve("migrations")),
-                Coordinator.start(CoordinatorConfig.load(coordinatorConfig), "benchmark"),
-                address);
+                servers, new TrialMigrations(dir.resolve("migrations")), LoopbackCoordinator.start(dir));
         try {
             for (int region : servers.regions()) {
                 trials.databases.put(region, servers.freshDatabase(region, DATABASE));
@@ -105,7 +93,7 @@ public final class UpgradeTrials implements AutoCloseable {
                 "database: { url: \"" + database.url() + "\", user: \"" + database.user() + "\""
                         + passwordFile(database) + " }",
                 "migrations: { locations: [\"" + migrations.location() + "\"] }",
-                "coordinator: { address: \"" + address + "\", report_interval: 300ms }"));
+                "coordinator: { address: \"" + coordinator.address() + "\", report_interval: 300ms }"));
         if (global) {
             lines.add("replication:");
             lines.add("  subscriptions:");
@@ -127,8 +115,9 @@ public final class UpgradeTrials implements AutoCloseable {
     }
 
     private boolean fleetReady() {
-        var fleet = coordinator.hub().fleet();
-        return servers.regions().stream().allMatch(coordinator.hub()::hasDaemon)
+        var hub = coordinator.coordinator().hub();
+        var fleet = hub.fleet();
+        return servers.regions().stream().allMatch(hub::hasDaemon)
                 && fleet.region(BenchmarkServers.GLOBAL)
                         .flatMap(state -> state.replication())
                         .isPresent();
@@ -137,7 +126,7 @@ public final class UpgradeTrials implements AutoCloseable {
     private String muster(String... args) {
         StringWriter out = new StringWriter();
         List<String> command = new ArrayList<>(List.of(args));
-        command.addAll(List.of("--coordinator", address));
+        command.addAll(List.of("--coordinator", coordinator.address()));
         int exit = CommandLines.create(new MusterCommand())
                 .setOut(new PrintWriter(out, true))
                 .setErr(new PrintWriter(out, true))
