@@ -14,6 +14,8 @@ import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.renderer.category.BoxAndWhiskerRenderer;
 import org.jfree.chart.renderer.category.ScatterRenderer;
+import org.jfree.data.statistics.BoxAndWhiskerCalculator;
+import org.jfree.data.statistics.BoxAndWhiskerItem;
 import org.jfree.data.statistics.DefaultBoxAndWhiskerCategoryDataset;
 import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
 
@@ -35,7 +37,7 @@ public final class LatencyChart {
         DefaultBoxAndWhiskerCategoryDataset boxes = new DefaultBoxAndWhiskerCategoryDataset();
         DefaultMultiValueCategoryDataset samples = new DefaultMultiValueCategoryDataset();
         distributions.forEach((name, stats) -> {
-            boxes.add(stats.millis(), SERIES, name);
+            boxes.add(withoutOutliers(stats.millis()), SERIES, name);
             samples.add(List.copyOf(stats.millis()), SERIES, name);
         });
 
@@ -65,5 +67,23 @@ public final class LatencyChart {
         JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
+    }
+
+    /**
+     * The box of {@code millis} without its outliers: every sample shows as a dot already, and
+     * the renderer would draw each outlier again as a circle sized to the plot, not the data.
+     */
+    private static BoxAndWhiskerItem withoutOutliers(List<Double> millis) {
+        BoxAndWhiskerItem box = BoxAndWhiskerCalculator.calculateBoxAndWhiskerStatistics(millis);
+        return new BoxAndWhiskerItem(
+                box.getMean(),
+                box.getMedian(),
+                box.getQ1(),
+                box.getQ3(),
+                box.getMinRegularValue(),
+                box.getMaxRegularValue(),
+                box.getMinOutlier(),
+                box.getMaxOutlier(),
+                List.of());
     }
 }
