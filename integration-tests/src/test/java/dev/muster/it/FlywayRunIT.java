@@ -218,6 +218,22 @@ class FlywayRunIT {
     }
 
     @Test
+    void aFileAddedWhileReadyBelowWhatIsAppliedIsRefusedAsTheRunValidatesAgain() throws Exception {
+        migration("2", "CREATE TABLE two (id bigint PRIMARY KEY);");
+        var unused = flyway.migrateTo("2", RunListener.NONE);
+        migration("3", "CREATE TABLE three (id bigint PRIMARY KEY);");
+
+        try (Migrations.Readiness ready = flyway.keepReady()) {
+            migration("1", "CREATE TABLE one (id bigint PRIMARY KEY);");
+            MusterException refused =
+                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("3", RunListener.NONE));
+
+            assertThat(refused).hasMessageContaining("does not match the migration files");
+        }
+        assertThat(tables()).doesNotContain("one", "three");
+    }
+
+    @Test
     void aRunValidatesAgainAfterTheOneTheReadinessValidatedFor() throws Exception {
         migration("1", "CREATE TABLE one (id bigint PRIMARY KEY);");
         migration("2", "CREATE TABLE two (id bigint PRIMARY KEY);");

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -31,8 +31,8 @@ public final class FlywayMigrations implements Migrations {
     private final List<String> locations;
     private final RunConnections connections;
     private final HistoryRows history = new HistoryRows(Flyway.configure().getTable());
-    /** Whether the files validated against the history on the connections kept ready. */
-    private final AtomicBoolean validated = new AtomicBoolean();
+    /** The files as they were when they validated against the history on the connections kept ready. */
+    private final AtomicReference<Optional<FilesFingerprint>> validated = new AtomicReference<>(Optional.empty());
 
     public FlywayMigrations(DatabaseConfig database, List<String> locations) {
         this.database = database;
@@ -55,17 +55,19 @@ public final class FlywayMigrations implements Migrations {
             // migrate validates so: pending migrations are what it is there to apply
             List<ValidatePattern> ignored = new ArrayList<>(List.of(configuration.getIgnoreMigrationPatterns()));
             ignored.add(ValidatePattern.fromPattern("*:pending"));
-            validated.set(configuration
+            Optional<FilesFingerprint> files = FilesFingerprint.of(locations);
+            boolean valid = configuration
                     .dataSource(connections.unwatched())
                     .ignoreMigrationPatterns(ignored.toArray(ValidatePattern[]::new))
                     .load()
                     .validateWithResult()
-                    .validationSuccessful);
+                    .validationSuccessful;
+            validated.set(valid ? files : Optional.empty());
         } catch (FlywayException e) {
             connections.close();
         }
         return () -> {
-            validated.set(false);
+            validated.set(Optional.empty());
             connections.keepIdle(false);
         };
     }
@@ -136,9 +138,7 @@ public final class FlywayMigrations implements Migrations {
             var unused = configure()
                     .dataSource(connections.watched(tracker::commitReturned))
                     .target(targetVersion)
-                    // what keepReady validated, for this run alone; the listener checks each
-                    // migration against what was released as it is about to run
-                    .validateOnMigrate(!validated.getAndSet(false))
+                    .validateOnMigrate(!stillValid())
                     .callbacks(new RunCallback(listener, tracker))
                     .load()
                     .migrate();
@@ -157,6 +157,17 @@ public final class FlywayMigrations implements Migrations {
             throw failure(targetVersion, e);
         }
         return List.copyOf(committed);
+    }
+
+    /**
+     * Whether what {@link #keepReady} validated still holds, for this run alone: the files are
+     * as they were then. A history changed meanwhile by another process is caught where it
+     * matters: Flyway takes what is pending from the history it reads under its lock, and the
+     * listener checks each migration against what was released as it is about to run.
+     */
+    private boolean stillValid() {
+        Optional<FilesFingerprint> then = validated.getAndSet(Optional.empty());
+        return then.isPresent() && then.equals(FilesFingerprint.of(locations));
     }
 
     private static Optional<MigrationRefused> refusal(Throwable failure) {
