@@ -209,10 +209,7 @@ class FlywayRunIT {
         migration("2", "CREATE TABLE two (id bigint PRIMARY KEY);");
 
         try (Migrations.Readiness ready = flyway.keepReady()) {
-            MusterException refused =
-                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("2", RunListener.NONE));
-
-            assertThat(refused).hasMessageContaining("does not match the migration files");
+            assertRefusedAsNotMatchingTheFiles("2");
         }
         assertThat(tables()).doesNotContain("two");
     }
@@ -225,10 +222,7 @@ class FlywayRunIT {
 
         try (Migrations.Readiness ready = flyway.keepReady()) {
             migration("1", "CREATE TABLE one (id bigint PRIMARY KEY);");
-            MusterException refused =
-                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("3", RunListener.NONE));
-
-            assertThat(refused).hasMessageContaining("does not match the migration files");
+            assertRefusedAsNotMatchingTheFiles("3");
         }
         assertThat(tables()).doesNotContain("one", "three");
     }
@@ -244,12 +238,17 @@ class FlywayRunIT {
                     .containsExactly("1");
             migration("1", "CREATE TABLE one (id bigint PRIMARY KEY, edited text);");
 
-            MusterException refused =
-                    catchThrowableOfType(MusterException.class, () -> flyway.migrateTo("2", RunListener.NONE));
-
-            assertThat(refused).hasMessageContaining("does not match the migration files");
+            assertRefusedAsNotMatchingTheFiles("2");
         }
         assertThat(tables()).doesNotContain("two");
+    }
+
+    /** Migrating to {@code version} is refused, the history not matching the files, before anything runs. */
+    private void assertRefusedAsNotMatchingTheFiles(String version) {
+        MusterException refused =
+                catchThrowableOfType(MusterException.class, () -> flyway.migrateTo(version, RunListener.NONE));
+
+        assertThat(refused).hasMessageContaining("does not match the migration files");
     }
 
     private static List<String> tables() throws SQLException {

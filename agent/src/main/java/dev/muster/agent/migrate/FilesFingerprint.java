@@ -46,8 +46,7 @@ record FilesFingerprint(List<String> files) {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return attributes.isRegularFile()
                     ? Optional.of(file + " " + attributes.size() + " "
-                            + attributes.lastModifiedTime().toMillis() + "."
-                            + attributes.lastModifiedTime().toInstant().getNano())
+                            + attributes.lastModifiedTime().toInstant())
                     : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -171,8 +171,12 @@ public final class FleetHub {
      * {@link ReleaseAnswers#withdraw}.
      */
     public synchronized void withdrawRelease(int region, String reason) {
+        Fleet before = fleet;
         fleet = releases.withdraw(fleet, region, reason);
-        events.publish(fleet);
+        // the upgrade asks again and again while a step runs: only a request turned down is news
+        if (fleet != before) {
+            events.publish(fleet);
+        }
     }
 
     /** The agent's region committed {@code migration}; where Flyway's history has it is not known. */
